@@ -1,0 +1,41 @@
+# Two commands: `make run` (demo app on SQLite) and `make test` (whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+
+.PHONY: run test setup system-deps messages lock bench clean
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: setup
+	bash scripts/test.sh
+
+setup: system-deps $(STAMP) messages
+
+system-deps:
+	@bash scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
+
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.8
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+messages: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+# Refresh the lock file after changing pyproject.toml.
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,82 @@
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        SECRETARIAT = "secretariat", _("National secretariat")
+        COORDINATOR = "coordinator", _("Provincial coordinator")
+        OUTREACH_WORKER = "outreach_worker", _("Outreach worker")
+
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.OUTREACH_WORKER,
+        help_text=_(
+            "Coordinators and outreach workers see and change only their branches; "
+            "the secretariat reads every branch; administrators manage."
+        ),
+    )
+    branches = models.ManyToManyField(
+        "members.Branch",
+        verbose_name=_("branches"),
+        blank=True,
+        related_name="users",
+        help_text=_("Branches whose records this user works on."),
+    )
+    usual_drop_in_centre = models.ForeignKey(
+        "members.DropInCentre",
+        verbose_name=_("usual drop-in centre"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Pre-selected when this user logs a visit."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_admin(self):
+        return self.is_superuser or self.role == self.Role.ADMIN
+
+    @property
+    def sees_all_branches(self):
+        return self.is_admin or self.role == self.Role.SECRETARIAT
+
+    @property
+    def writes_in_branches(self):
+        """Coordinators and outreach workers record data in their own branches."""
+        return self.role in (self.Role.COORDINATOR, self.Role.OUTREACH_WORKER)
+
+    @property
+    def manages_branch_setup(self):
+        """May change a branch's drop-in centres (coordinators of that branch, admins)."""
+        return self.is_admin or self.role == self.Role.COORDINATOR
+
+    @cached_property
+    def branch_list(self):
+        return list(self.branches.all())
+
+    def save(self, *args, **kwargs):
+        # Administrators manage everything in the Django admin; nobody else
+        # gets into it, so the admin's own permissions follow the role.
+        self.is_staff = self.is_superuser = self.role == self.Role.ADMIN
+        super().save(*args, **kwargs)
+
+
+auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"branches"})

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from members.models import Branch
+
+QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+hari+ini"
+
+CAPABILITIES = {
+    "admin": [
+        _("Manage branches, drop-in centres, users and roles in the administration pages."),
+        _("Read and change the records of every branch."),
+    ],
+    "secretariat": [
+        _("Read the records of every branch."),
+        _("Build and export donor reports for any branch or the whole country."),
+    ],
+    "coordinator": [
+        _("Register members and log drop-in centre visits in your branches."),
+        _("Follow ID and health-insurance paperwork and record outreach and trainings."),
+        _("Update your branches' drop-in centres and print the branch report."),
+    ],
+    "outreach_worker": [
+        _("Log outreach contacts and visits in your branches."),
+        _("See members by alias and code only."),
+    ],
+}
+
+
+@login_required
+def home(request):
+    user = request.user
+    role = "admin" if user.is_admin else user.role
+    branches = Branch.objects.visible_to(user).filter(active=True)
+    if user.sees_all_branches:
+        branches = branches.none()
+    return render(
+        request,
+        "home.html",
+        {
+            "branches": branches.prefetch_related("drop_in_centres"),
+            "capabilities": CAPABILITIES[role],
+            "sees_all": user.sees_all_branches,
+        },
+    )
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language: saved on the user, or in a cookie before login."""
+    language = request.POST.get("language")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response
+
+
+@never_cache
+def quick_exit(request):
+    """Leave at once for a neutral site and end the session (a shared or seized phone)."""
+    logout(request)
+    response = redirect(QUICK_EXIT_URL)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServicesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "services"
+    verbose_name = _("Drop-in centre services")

@@ -1,0 +1,125 @@
+"""Named people in two branches, as the tests speak of them.
+
+- ayu: coordinator of Jakarta
+- bunga: coordinator of Bali ("should have no access to Jakarta's people")
+- putri: outreach worker of Jakarta
+- sari: national secretariat, reads every branch, writes none
+- dewi: administrator
+"""
+
+import os
+
+import pytest
+
+from opsi.models import User
+
+from .factories import BranchFactory, DropInCentreFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def jakarta(db):
+    return BranchFactory(province="31", name="Jakarta")
+
+
+@pytest.fixture
+def bali(db):
+    return BranchFactory(province="51", name="Bali")
+
+
+@pytest.fixture
+def jakarta_dic(jakarta):
+    return DropInCentreFactory(branch=jakarta, name="DIC Jakarta Utara", area="Jakarta Utara")
+
+
+@pytest.fixture
+def bali_dic(bali):
+    return DropInCentreFactory(branch=bali, name="DIC Denpasar", area="Denpasar")
+
+
+@pytest.fixture
+def ayu(jakarta):
+    return UserFactory(username="ayu", role=User.Role.COORDINATOR, branches=[jakarta])
+
+
+@pytest.fixture
+def bunga(bali):
+    return UserFactory(username="bunga", role=User.Role.COORDINATOR, branches=[bali])
+
+
+@pytest.fixture
+def putri(jakarta):
+    return UserFactory(username="putri", role=User.Role.OUTREACH_WORKER, branches=[jakarta])
+
+
+@pytest.fixture
+def sari(db):
+    return UserFactory(username="sari", role=User.Role.SECRETARIAT)
+
+
+@pytest.fixture
+def dewi(db):
+    return UserFactory(username="dewi", role=User.Role.ADMIN)
+
+
+@pytest.fixture
+def people(ayu, bunga, putri, sari, dewi):
+    return {"ayu": ayu, "bunga": bunga, "putri": putri, "sari": sari, "dewi": dewi}
+
+
+@pytest.fixture
+def client_of(client):
+    """A test client logged in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if os.environ.get("OPSI_BROWSER_TESTS") == "0":
+        pytest.skip("browser tests switched off (OPSI_BROWSER_TESTS=0)")
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.path.exists(executable):
+        pytest.fail(f"Chromium not found at {executable}: run `make test`, which installs it.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page on a 360 x 740 phone screen."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    where = db["HOST"] + ":" + str(db["PORT"]) if db.get("HOST") else db["NAME"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})"

@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "k3Yq8vX2mN7pL0sR4tU6wZ9bC1dF5gH8jK2lM4nP6qR8sT0uV2wX4yZ6aB8cD0eF"
+
+
+def _run(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "ALLOWED_HOSTS": "opsi.example.org",
+    "DATABASE_URL": "postgres://opsi@127.0.0.1:5432/opsi",
+}
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run("check", env=PRODUCTION)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_short_or_development_secret_key():
+    result = _run("check", env={**PRODUCTION, "SECRET_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    env = {**PRODUCTION, "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""}
+    result = _run("check", env=env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    env = {k: v for k, v in PRODUCTION.items() if k != "DATABASE_URL"}
+    result = _run("check", env={**env, "SECRET_KEY": GOOD_KEY})
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_deploy_check_is_clean_in_production():
+    result = _run("check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "SECRET_KEY": GOOD_KEY})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_passwords_are_hashed_with_argon2(ayu):
+    assert ayu.password.startswith("argon2")
+
+
+def test_seed_demo_refuses_to_run_in_production():
+    result = _run("seed_demo", env={**PRODUCTION, "SECRET_KEY": GOOD_KEY})
+    assert result.returncode != 0
+    assert "refuses to run in production" in result.stderr
