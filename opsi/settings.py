@@ -38,6 +38,14 @@ else:
     if "DATABASE_URL" not in env:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 
+# Encryption at rest of legal names, NIK and phone numbers (Fernet keys; the
+# first encrypts, all decrypt). Generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+_DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEV_FIELD_KEY] if DEBUG else [])
+if not DEBUG and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production.")
+
 # Display name of the site. Deliberately neutral: it shows on lock screens and in
 # browser history of phones that may be shared or seized.
 SITE_TITLE = env.str("SITE_TITLE", default="Catatan")

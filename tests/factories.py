@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 
 from members.models import Branch, DropInCentre
@@ -39,3 +41,28 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.branches.set(extracted)
         if create:
             self.save()
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A member with their first kind period, as registration creates them."""
+
+    class Meta:
+        model = "members.Member"
+        skip_postgeneration_save = True
+
+    branch = factory.SubFactory(BranchFactory)
+    uic = factory.Sequence(lambda n: f"SIBU2{(n % 28) + 1:02d}{(n // 28) % 12 + 1:02d}{90 + n // 336 % 10:02d}")
+    alias = factory.Sequence(lambda n: f"Mawar {n}")
+    kind = "regular"
+    gender = "woman"
+    birth_year = 1990
+    work_setting = "street"
+    joined_on = datetime.date(2024, 1, 15)
+    consent_on = datetime.date(2024, 1, 15)
+
+    @factory.post_generation
+    def first_period(self, create, extracted, **kwargs):
+        if create:
+            from members.models import MemberKindPeriod
+
+            MemberKindPeriod.objects.create(member=self, kind=self.kind, started_on=self.joined_on)

@@ -22,6 +22,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "ALLOWED_HOSTS": "opsi.example.org",
     "DATABASE_URL": "postgres://opsi@127.0.0.1:5432/opsi",
+    "FIELD_ENCRYPTION_KEYS": "q0uCz6Ykq3yZ0bqkqQ2n0mJpX1mJ0kqTqRk1s2v3w4E=",
 }
 
 

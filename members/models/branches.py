@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsi.scoping import ScopedQuerySet
 
-from . import provinces
+from .. import provinces
 
 
 class Region(models.TextChoices):

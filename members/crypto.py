@@ -1,0 +1,60 @@
+"""Encryption at rest for the identity vault (legal name, NIK, phone).
+
+Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``)
+under ``FIELD_ENCRYPTION_KEYS``; the first key encrypts, all keys decrypt, so a
+key can be rotated. Lookups (a duplicate NIK) use a keyed hash (HMAC-SHA256 under
+a key derived from the first encryption key), never the plain value.
+"""
+
+import base64
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class _Keys:
+    @cached_property
+    def fernet(self):
+        return MultiFernet([Fernet(k) for k in settings.FIELD_ENCRYPTION_KEYS])
+
+    @cached_property
+    def hash_key(self):
+        raw = base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEYS[0])
+        return hashlib.sha256(b"opsi-lookup-hash:" + raw).digest()
+
+
+_keys = _Keys()
+
+
+def encrypt(value):
+    return _keys.fernet.encrypt(value.encode()).decode()
+
+
+def decrypt(token):
+    try:
+        return _keys.fernet.decrypt(token.encode()).decode()
+    except InvalidToken:
+        raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEYS") from None
+
+
+def lookup_hash(value):
+    return hmac.new(_keys.hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text column holding ciphertext; Python sees the plain value."""
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return encrypt(value)

@@ -1,0 +1,89 @@
+"""The identity vault: saving, masking, revealing legal name, NIK and phone."""
+
+import re
+
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from opsi.audit import client_address, log_access
+
+from . import provinces
+from .crypto import lookup_hash
+from .models import MemberIdentity
+
+IDENTITY_FIELDS = ("legal_name", "nik", "phone")
+
+
+def validate_nik(value):
+    """A NIK: 16 digits, a real province code, a birth day (women +40) and month."""
+    if not re.fullmatch(r"\d{16}", value or ""):
+        raise ValidationError(_("A NIK has exactly 16 digits."), code="nik_length")
+    day, month = int(value[6:8]), int(value[8:10])
+    if value[:2] not in provinces.BY_CODE or not (1 <= month <= 12) or not (
+        1 <= day <= 31 or 41 <= day <= 71
+    ):
+        raise ValidationError(
+            _("This is not a valid NIK: check the province code and the birth date in it."),
+            code="nik_invalid",
+        )
+
+
+def nik_owner(nik, exclude_member=None):
+    """The member (any branch) who already has this NIK, found by its keyed hash."""
+    found = MemberIdentity.objects.filter(nik_hash=lookup_hash(nik)).select_related("member__branch")
+    if exclude_member is not None:
+        found = found.exclude(member=exclude_member)
+    identity = found.first()
+    return identity.member if identity else None
+
+
+def mask(value, field):
+    if not value:
+        return ""
+    if field == "nik":
+        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    if field == "phone":
+        return "*" * max(len(value) - 3, 0) + value[-3:]
+    return value[0] + "*" * (len(value) - 1)
+
+
+def save_identity(member, request, **values):
+    """Store the given fields (empty clears one); the trail names fields, not values."""
+    identity, _created = MemberIdentity.objects.get_or_create(member=member)
+    changed = []
+    for field in IDENTITY_FIELDS:
+        if field in values and (values[field] or "") != getattr(identity, field):
+            setattr(identity, field, values[field] or "")
+            changed.append(field)
+    if not changed:
+        return identity
+    identity.nik_hash = lookup_hash(identity.nik) if identity.nik else ""
+    identity.save()
+    LogEntry.objects.log_create(
+        identity,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=request.user if request is not None else None,
+        remote_addr=client_address(request),
+        changes={field: ["***", "***"] for field in changed},
+    )
+    return identity
+
+
+def may_reveal(user, member):
+    """Coordinators of the member's branch and administrators; nobody else."""
+    from .models import Member
+
+    if user.is_admin:
+        return True
+    if user.role != user.Role.COORDINATOR:
+        return False
+    return Member.objects.writable_by(user).filter(pk=member.pk).exists()
+
+
+def reveal(member, field, reason, request):
+    identity = MemberIdentity.objects.filter(member=member).first()
+    value = getattr(identity, field, "") if identity else ""
+    log_access(member, request, f"reveal {field}", reason=reason)
+    return value

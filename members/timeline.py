@@ -1,0 +1,49 @@
+"""A member's timeline: everything recorded about the person, newest first.
+
+Each app that records something about members offers a function
+``entries(member, user)`` in its ``timeline`` module, returning ``Entry`` items
+with a constant number of queries (whatever the number of entries). The member
+page merges them.
+"""
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+
+SOURCES = ["members.timeline", "services.timeline", "outreach.timeline"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    on: date
+    kind: str  # a short translated label: "Visit", "Training", ...
+    text: str
+    url: str = ""
+
+
+def entries(member, user):
+    """The member's own history: joining, kind changes, leaving."""
+    from django.utils.translation import gettext as _
+
+    from .models import MemberKind
+
+    labels = dict(MemberKind.choices)
+    found = [Entry(member.joined_on, _("Membership"), _("Joined"))]
+    for period in member.kind_periods.all():
+        if period.started_on != member.joined_on:
+            found.append(Entry(period.started_on, _("Membership"), _("Became: %(kind)s") % {"kind": labels[period.kind]}))
+    if member.left_on:
+        found.append(Entry(member.left_on, _("Membership"), _("Left")))
+    return found
+
+
+def timeline(member, user, limit=200):
+    merged = []
+    for name in SOURCES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        merged.extend(module.entries(member, user))
+    merged.sort(key=lambda e: e.on, reverse=True)
+    return merged[:limit]
