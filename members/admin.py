@@ -1,8 +1,12 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 
 from opsi.admin_scoping import ScopedModelAdmin
+from opsi.audit import log_access
 
-from .models import Branch, DropInCentre
+from .exporters import MemberExportResource
+from .importing import MemberImportResource
+from .models import Branch, DropInCentre, Member, MemberKindPeriod
 
 
 class DropInCentreInline(admin.TabularInline):
@@ -24,3 +28,42 @@ class DropInCentreAdmin(ScopedModelAdmin):
     list_filter = ["branch", "active"]
     search_fields = ["name", "area"]
     list_select_related = ["branch"]
+
+
+class KindPeriodInline(admin.TabularInline):
+    model = MemberKindPeriod
+    extra = 0
+    fields = ["kind", "started_on", "ended_on"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Member)
+class MemberAdmin(ImportExportMixin, ScopedModelAdmin):
+    """Members in the admin: alias and code only; the identity vault is not here."""
+
+    list_display = ["alias", "uic", "branch", "kind", "gender", "joined_on", "left_on"]
+    list_filter = ["branch", "kind", "gender", "work_setting", "peer_educator"]
+    search_fields = ["alias", "uic"]
+    list_select_related = ["branch"]
+    readonly_fields = ["uic", "kind", "linked_member", "created_by", "created_at", "updated_at"]
+    exclude = []
+    inlines = [KindPeriodInline]
+    list_per_page = 50
+
+    def get_import_resource_classes(self, request):
+        return [MemberImportResource]
+
+    def get_export_resource_classes(self, request):
+        return [MemberExportResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_queryset(self, request):
+        queryset = super().get_export_queryset(request)
+        log_access(request.user, request, "export members (admin)", rows=queryset.count())
+        return queryset

@@ -1,6 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import DropInCentre
+from .identity import IDENTITY_FIELDS, nik_owner, validate_nik
+from .models import Branch, DropInCentre, Gender, Member, MemberKind, WorkSetting
+from .registration import same_code_elsewhere
+from .uic import build_uic, is_valid_uic, normalise_uic
 
 
 class DropInCentreForm(forms.ModelForm):
@@ -23,3 +29,267 @@ class DropInCentreForm(forms.ModelForm):
             self.instance.validate_constraints(exclude=exclude)
         except forms.ValidationError as e:
             self._update_errors(e)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MemberForm(forms.ModelForm):
+    """Register or edit a member. On registration the UIC is built from the answers."""
+
+    mother_first_name = forms.CharField(
+        label=_("Mother's first name"),
+        max_length=60,
+        required=False,
+        help_text=_("Only its first two letters are used, then forgotten."),
+    )
+    father_first_name = forms.CharField(
+        label=_("Father's first name"),
+        max_length=60,
+        required=False,
+        help_text=_("Only its first two letters are used, then forgotten."),
+    )
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Used for the code and the birth year; the date itself is not stored."),
+    )
+    typed_uic = forms.CharField(
+        label=_("Or the code, if the person already has one"),
+        max_length=20,
+        required=False,
+    )
+    same_person = forms.ChoiceField(
+        label=_("This code is already registered"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("link", _("It is the same person: link the records")),
+            ("different", _("It is a different person with the same code")),
+        ],
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "branch",
+            "alias",
+            "kind",
+            "gender",
+            "work_setting",
+            "joined_on",
+            "peer_educator",
+            "consent_on",
+            "consent_version",
+            "notes",
+        ]
+        widgets = {
+            "joined_on": DateInput(),
+            "consent_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.uic_matches = []
+        branches = Branch.objects.writable_by(user).filter(active=True)
+        self.fields["branch"].queryset = branches
+        self.fields["branch"].empty_label = None
+        self.fields["work_setting"].required = False
+        if self.instance.pk:
+            self.fields["branch"].required = False  # not given: stays where it is
+            for name in ["mother_first_name", "father_first_name", "birth_date", "typed_uic", "same_person", "kind"]:
+                del self.fields[name]
+        else:
+            self.fields["gender"].help_text = _("Also part of the code.")
+        self.only_branch = branches[0] if len(branches) == 1 else None
+        if self.only_branch is not None:
+            self.fields["branch"].widget = forms.HiddenInput()
+            self.fields["branch"].required = False
+            self.initial.setdefault("branch", self.only_branch.pk)
+
+    def clean_branch(self):
+        return self.cleaned_data.get("branch") or self.only_branch or self.instance.branch
+
+    def _today(self):
+        branch = self.cleaned_data.get("branch") or self.only_branch
+        return branch.today() if branch else timezone.localdate()
+
+    def clean_joined_on(self):
+        return self._not_in_future("joined_on")
+
+    def clean_consent_on(self):
+        return self._not_in_future("consent_on")
+
+    def _not_in_future(self, name):
+        value = self.cleaned_data.get(name)
+        if value and value > self._today():
+            raise ValidationError(_("This date is in the future."), code="future")
+        return value
+
+    def clean_typed_uic(self):
+        code = normalise_uic(self.cleaned_data.get("typed_uic"))
+        if code and not is_valid_uic(code):
+            raise ValidationError(
+                _("A code has 4 letters, a gender digit and 6 digits of birth date, like SIBU2150390."),
+                code="uic",
+            )
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind") or self.instance.kind
+        if kind == MemberKind.HONORARY:
+            cleaned["work_setting"] = ""
+        elif not cleaned.get("work_setting") and "work_setting" not in self.errors:
+            self.add_error("work_setting", _("Choose a work setting (not asked of honorary members)."))
+        if not self.instance.pk:
+            self._clean_code(cleaned)
+        return cleaned
+
+    def _clean_code(self, cleaned):
+        birth_date = cleaned.get("birth_date")
+        if birth_date and birth_date > self._today():
+            self.add_error("birth_date", _("This date is in the future."))
+            return
+        code = cleaned.get("typed_uic")
+        if not code:
+            if not birth_date or not cleaned.get("gender"):
+                self.add_error(
+                    "birth_date",
+                    _("Give the date of birth and the parents' first names, or the code itself."),
+                )
+                return
+            code = build_uic(
+                cleaned.get("mother_first_name"), cleaned.get("father_first_name"), cleaned["gender"], birth_date
+            )
+        cleaned["uic"] = code
+        self.instance.uic = code
+        if birth_date:
+            self.instance.birth_year = birth_date.year
+        self.uic_matches = same_code_elsewhere(code)
+        if self.uic_matches and not cleaned.get("same_person"):
+            self.add_error(
+                "same_person",
+                _("Someone with the code %(code)s is already registered: %(who)s. Is it the same person?")
+                % {
+                    "code": code,
+                    "who": ", ".join(f"{m.alias} ({m.branch.name})" for m in self.uic_matches),
+                },
+            )
+
+    def linked_member(self):
+        if self.cleaned_data.get("same_person") == "link" and self.uic_matches:
+            return self.uic_matches[0]
+        return None
+
+
+class ChangeKindForm(forms.Form):
+    kind = forms.ChoiceField(label=_("New kind"), choices=MemberKind.choices)
+    on = forms.DateField(label=_("From"), widget=DateInput())
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > self.member.branch.today():
+            raise ValidationError(_("This date is in the future."), code="future")
+        return on
+
+
+class LeaveForm(forms.Form):
+    on = forms.DateField(label=_("Left on"), widget=DateInput())
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > self.member.branch.today():
+            raise ValidationError(_("This date is in the future."), code="future")
+        return on
+
+
+class IdentityForm(forms.Form):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=120, required=False)
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=16,
+        required=False,
+        validators=[validate_nik],
+        help_text=_("The 16-digit number on the KTP."),
+    )
+    phone = forms.RegexField(
+        label=_("Phone"),
+        regex=r"^\+?[0-9 -]{8,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number with digits only, like 081234567890.")},
+    )
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_nik(self):
+        nik = self.cleaned_data.get("nik", "")
+        if nik:
+            owner = nik_owner(nik, exclude_member=self.member)
+            if owner is not None:
+                raise ValidationError(
+                    _("This NIK is already recorded for %(alias)s (%(branch)s).")
+                    % {"alias": owner.alias, "branch": owner.branch.name},
+                    code="duplicate_nik",
+                )
+        return nik
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(choices=[(f, f) for f in IDENTITY_FIELDS], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why do you need to see it?"),
+        max_length=200,
+        help_text=_("Recorded in the audit trail."),
+    )
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Alias or code"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + MemberKind.choices)
+    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("All"))] + Gender.choices)
+    work_setting = forms.ChoiceField(
+        label=_("Work setting"), required=False, choices=[("", _("All"))] + WorkSetting.choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("Active")), ("left", _("Left")), ("all", _("All"))],
+    )
+    branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=Branch.objects.none(), empty_label=_("All"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Branch.objects.visible_to(user)
+
+    def filter(self, members):
+        if not self.is_valid():
+            return members.none()
+        data = self.cleaned_data
+        members = members.search(data["q"])
+        for name in ("kind", "gender", "work_setting", "branch"):
+            if data.get(name):
+                members = members.filter(**{name: data[name]})
+        status = data.get("status") or "active"
+        if status == "active":
+            members = members.filter(left_on__isnull=True)
+        elif status == "left":
+            members = members.filter(left_on__isnull=False)
+        return members

@@ -194,3 +194,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
+
+# Exports: a cell starting with = + - @ is escaped so a spreadsheet never runs it.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 import factory
 
@@ -26,6 +27,13 @@ class DropInCentreFactory(factory.django.DjangoModelFactory):
     area = "Kota"
 
 
+@functools.cache
+def _password_hash():
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -33,7 +41,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = User.Role.COORDINATOR
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed once (Argon2 is slow on purpose), shared by every test user.
+    password = factory.LazyFunction(lambda: _password_hash())
 
     @factory.post_generation
     def branches(self, create, extracted, **kwargs):

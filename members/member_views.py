@@ -1,0 +1,203 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opsi.audit import log_access
+from opsi.scoping import get_visible_or_404, get_writable_or_404
+
+from . import identity as vault
+from .forms import ChangeKindForm, IdentityForm, LeaveForm, MemberFilterForm, MemberForm, RevealForm
+from .exporters import MemberExport
+from .models import Branch, Member, MemberIdentity
+from .registration import change_kind, member_leaves, member_returns, register_member
+from .timeline import timeline
+
+PAGE_SIZE = 25
+
+
+def _members():
+    # Never select the identity vault here: lists show alias and code only.
+    return Member.objects.select_related("branch")
+
+
+@login_required
+def member_list(request):
+    form = MemberFilterForm(request.GET or None, user=request.user)
+    members = _members().visible_to(request.user)
+    if form.is_bound:
+        members = form.filter(members)
+    else:
+        members = members.filter(left_on__isnull=True)
+    page = Paginator(members.order_by("alias", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": request.user.writes_in_branches or request.user.is_admin,
+            "can_export": _may_export(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    if not (request.user.writes_in_branches or request.user.is_admin):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        member = form.save(commit=False)
+        member.linked_member = form.linked_member()
+        register_member(member, by=request.user)
+        messages.success(request, _("Member registered."))
+        return redirect("member_detail", pk=member.pk)
+    # Matches in the user's own branches get a link; others show alias and branch only.
+    visible_ids = set()
+    if form.uic_matches:
+        match_ids = [m.pk for m in form.uic_matches]
+        visible_ids = set(
+            Member.objects.visible_to(request.user).filter(pk__in=match_ids).values_list("pk", flat=True)
+        )
+    return render(
+        request, "members/member_form.html", {"form": form, "member": None, "visible_ids": visible_ids}
+    )
+
+
+@login_required
+def member_detail(request, pk):
+    member = get_visible_or_404(_members(), request.user, pk=pk)
+    log_access(member, request, "member page")
+    identity = MemberIdentity.objects.filter(member=member).first()
+    masked = {
+        field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS
+    } if identity else {}
+    can_write = Member.objects.writable_by(request.user).filter(pk=member.pk).exists()
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "periods": member.kind_periods.all(),
+            "timeline": timeline(member, request.user),
+            "masked": masked,
+            "can_write": can_write,
+            "can_reveal": vault.may_reveal(request.user, member),
+            "reveal_form": RevealForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = get_writable_or_404(_members(), request.user, pk=pk)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Member saved."))
+        return redirect("member_detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_change_kind(request, pk):
+    member = get_writable_or_404(_members(), request.user, pk=pk)
+    return _dated_action(request, member, ChangeKindForm, "change_kind")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_leave(request, pk):
+    member = get_writable_or_404(_members(), request.user, pk=pk)
+    if not member.is_active:
+        if request.method == "POST":
+            member_returns(member, by=request.user)
+            messages.success(request, _("The member is active again."))
+            return redirect("member_detail", pk=member.pk)
+        return render(
+            request, "members/member_action.html", {"form": None, "member": member, "action": "return"}
+        )
+    return _dated_action(request, member, LeaveForm, "leave")
+
+
+def _dated_action(request, member, form_class, action):
+    form = form_class(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "change_kind":
+                change_kind(member, form.cleaned_data["kind"], form.cleaned_data["on"], request.user)
+                messages.success(request, _("Kind of member changed."))
+            else:
+                member_leaves(member, form.cleaned_data["on"], request.user)
+                messages.success(request, _("The member is recorded as having left."))
+            return redirect("member_detail", pk=member.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "members/member_action.html", {"form": form, "member": member, "action": action})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_identity(request, pk):
+    member = get_writable_or_404(_members(), request.user, pk=pk)
+    if not vault.may_reveal(request.user, member):
+        raise PermissionDenied
+    form = IdentityForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        vault.save_identity(member, request, **{k: v for k, v in form.cleaned_data.items()})
+        messages.success(request, _("Identity saved. It is stored encrypted and shown masked."))
+        return redirect("member_detail", pk=member.pk)
+    return render(request, "members/member_identity.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def member_reveal(request, pk):
+    member = get_visible_or_404(_members(), request.user, pk=pk)
+    if not vault.may_reveal(request.user, member):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you need to see it before revealing a field."))
+        return redirect("member_detail", pk=member.pk)
+    field = form.cleaned_data["field"]
+    value = vault.reveal(member, field, form.cleaned_data["reason"], request)
+    return render(
+        request,
+        "members/member_reveal.html",
+        {"member": member, "field_label": IdentityForm.base_fields[field].label, "value": value},
+    )
+
+
+def _may_export(user):
+    return MemberExport.allowed(user)
+
+
+@login_required
+def member_export(request, file_format):
+    export = MemberExport()
+    if file_format not in export.formats:
+        raise Http404
+    if not export.allowed(request.user):
+        raise PermissionDenied
+    form = MemberFilterForm(request.GET or None, user=request.user)
+    members = Member.objects.visible_to(request.user)
+    members = form.filter(members) if form.is_bound else members.filter(left_on__isnull=True)
+    content, rows = export.write(members, file_format)
+    scope = ", ".join(Branch.objects.visible_to(request.user).filter(
+        pk__in=members.values("branch")).values_list("name", flat=True))
+    export.audit(request, scope, rows, file_format)
+    response = HttpResponse(content, content_type=export.formats[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(file_format)}"'
+    return response
