@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="set_language"),
     path("", include("members.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,39 @@
+"""Build a report: run a definition's indicators for a period and a scope."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from .suppression import suppress
+from .tables import KeyFigure, Report, Section
+
+
+@dataclass
+class Context:
+    period: object
+    branches: list  # Branch objects in scope, for row labels
+    branch_ids: object  # a queryset of their ids, used as a subquery
+
+
+def build_report(definition, period, scope, user, suppress_small=False):
+    branch_qs = scope.branches(user)
+    branches = list(branch_qs.order_by("name"))
+    ctx = Context(period=period, branches=branches, branch_ids=branch_qs.values("pk"))
+    previous = period.previous()
+    figures = [
+        KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous))
+        for f in definition.key_figures
+    ]
+    sections = [
+        Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections
+    ]
+    report = Report(
+        definition=definition,
+        period=period,
+        previous_period=previous,
+        scope_label=scope.label(user),
+        generated_at=timezone.now(),
+        key_figures=figures,
+        sections=sections,
+    )
+    return suppress(report) if suppress_small else report

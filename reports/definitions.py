@@ -1,0 +1,67 @@
+"""Report definitions: which indicators a donor's report holds, in which sections.
+
+A second donor's report is a new definition here, not new code.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .indicators import membership
+
+
+@dataclass(frozen=True)
+class KeyFigureDef:
+    key: str
+    label: str
+    compute: object  # fn(ctx, period) -> int
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    key: str
+    title: str
+    tables: list  # fn(ctx) -> Table
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    key: str
+    title: str
+    programme: str
+    sections: list
+    key_figures: list = field(default_factory=list)
+    method_notes: list = field(default_factory=list)
+
+
+BRIDGING_THE_GAPS = ReportDefinition(
+    key="btg",
+    title=_("Bridging the Gaps outcome report"),
+    programme="Bridging the Gaps",
+    key_figures=[
+        KeyFigureDef("members", _("Members at the end of the period"), membership.members_total),
+        KeyFigureDef("new_members", _("New members"), membership.new_members_total),
+        KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total),
+        KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
+    ],
+    sections=[
+        SectionDef("access", _("Outcome 1: access to health services"), []),
+        SectionDef("stigma", _("Outcome 2: no stigma and discrimination"), []),
+        SectionDef(
+            "movement",
+            _("Outcome 3: a strong sex-worker movement"),
+            [
+                membership.members_by_kind_and_gender,
+                membership.members_by_branch_and_kind,
+                membership.new_members_by_kind,
+            ],
+        ),
+    ],
+    method_notes=[
+        _("People are counted by their unique identifier code, never by name."),
+        _("Members are counted by their kind on the last day of the period, from the kind history."),
+        _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
+    ],
+)
+
+DEFINITIONS = {d.key: d for d in [BRIDGING_THE_GAPS]}
