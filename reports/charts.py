@@ -3,13 +3,30 @@ page's Content Security Policy holds and WeasyPrint draws them the same)."""
 
 from dataclasses import dataclass
 
+WIDTH = 480
+LABEL_WIDTH = 170
+BAR_SPACE = 250
+ROW = 22
+
 
 @dataclass
 class Bar:
     label: str
     value: int
-    width: float  # share of the widest bar, 0..100
-    y: int
+    width: int
+    y: int  # top of the row
+
+    @property
+    def text_y(self):
+        return self.y + 15
+
+    @property
+    def bar_y(self):
+        return self.y + 4
+
+    @property
+    def value_x(self):
+        return LABEL_WIDTH + self.width + 6
 
 
 def bars_for(table):
@@ -21,6 +38,14 @@ def bars_for(table):
         return None
     top = max(v for _label, v in values) or 1
     return {
-        "bars": [Bar(str(label), v, round(80 * v / top, 1), 22 * i) for i, (label, v) in enumerate(values)],
-        "height": 22 * len(values),
+        "bars": [
+            Bar(_short(str(label)), v, round(BAR_SPACE * v / top), ROW * i) for i, (label, v) in enumerate(values)
+        ],
+        "height": ROW * len(values),
+        "width": WIDTH,
+        "label_width": LABEL_WIDTH,
     }
+
+
+def _short(label, length=26):
+    return label if len(label) <= length else label[: length - 1] + "…"
