@@ -12,6 +12,7 @@ class User(AbstractUser):
         SECRETARIAT = "secretariat", _("National secretariat")
         COORDINATOR = "coordinator", _("Provincial coordinator")
         OUTREACH_WORKER = "outreach_worker", _("Outreach worker")
+        CRISIS_RESPONSE = "crisis_response", _("National crisis response")
 
     role = models.CharField(
         _("role"),
@@ -67,6 +68,11 @@ class User(AbstractUser):
     def manages_branch_setup(self):
         """May change a branch's drop-in centres (coordinators of that branch, admins)."""
         return self.is_admin or self.role == self.Role.COORDINATOR
+
+    @property
+    def handles_incidents(self):
+        """Rights-violation incidents: the branch's coordinators and the crisis-response role."""
+        return self.role in (self.Role.COORDINATOR, self.Role.CRISIS_RESPONSE)
 
     @cached_property
     def branch_list(self):

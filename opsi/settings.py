@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "services",
     "outreach",
     "reports",
+    "incidents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("", include("members.urls")),
     path("", include("reports.urls")),
+    path("", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]

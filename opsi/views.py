@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from incidents.models import Alert
 from members.models import Branch
 
 QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+hari+ini"
@@ -25,6 +27,9 @@ CAPABILITIES = {
         _("Follow ID and health-insurance paperwork and record outreach and trainings."),
         _("Update your branches' drop-in centres and print the branch report."),
     ],
+    "crisis_response": [
+        _("Read and respond to rights-violation incidents of every branch."),
+    ],
     "outreach_worker": [
         _("Log outreach contacts and visits in your branches."),
         _("See members by alias and code only."),
@@ -39,10 +44,12 @@ def home(request):
     branches = Branch.objects.visible_to(user).filter(active=True)
     if user.sees_all_branches:
         branches = branches.none()
+    alerts = Alert.objects.visible_to(user).current(timezone.localdate()).select_related("branch")
     return render(
         request,
         "home.html",
         {
+            "alerts": alerts,
             "branches": branches.prefetch_related("drop_in_centres"),
             "capabilities": CAPABILITIES[role],
             "sees_all": user.sees_all_branches,

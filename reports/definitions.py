@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import membership
+from .indicators import incidents, membership
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,18 @@ BRIDGING_THE_GAPS = ReportDefinition(
         KeyFigureDef("new_members", _("New members"), membership.new_members_total),
         KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total),
         KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
+        KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total),
+        KeyFigureDef(
+            "incidents_responded", _("Incidents helped within 72 hours"), incidents.responded_within_72_hours
+        ),
     ],
     sections=[
         SectionDef("access", _("Outcome 1: access to health services"), []),
-        SectionDef("stigma", _("Outcome 2: no stigma and discrimination"), []),
+        SectionDef(
+            "stigma",
+            _("Outcome 2: no stigma and discrimination"),
+            [incidents.incidents_by_violation, incidents.incidents_by_perpetrator, incidents.incidents_by_branch],
+        ),
         SectionDef(
             "movement",
             _("Outcome 3: a strong sex-worker movement"),
@@ -61,6 +69,7 @@ BRIDGING_THE_GAPS = ReportDefinition(
         _("People are counted by their unique identifier code, never by name."),
         _("Members are counted by their kind on the last day of the period, from the kind history."),
         _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
+        _("Rights violations are counted only where the person consented to anonymous statistics."),
     ],
 )
 

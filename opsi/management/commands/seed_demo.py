@@ -28,9 +28,10 @@ DEMO_USERS = [
     ("koordinator.jakarta", User.Role.COORDINATOR, ["31"]),
     ("koordinator.bali", User.Role.COORDINATOR, ["51"]),
     ("penjangkau.jakarta", User.Role.OUTREACH_WORKER, ["31"]),
+    ("krisis", User.Role.CRISIS_RESPONSE, []),
 ]
 
-SEEDERS = ["members.demo", "services.demo", "outreach.demo", "reports.demo"]
+SEEDERS = ["members.demo", "services.demo", "outreach.demo", "incidents.demo"]
 
 
 class Command(BaseCommand):

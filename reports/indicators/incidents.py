@@ -1,0 +1,86 @@
+"""Outcome 2, no stigma and discrimination: documented rights violations.
+
+Only incidents whose consent allows anonymous statistics are counted; nothing
+but counts leaves the incidents app.
+"""
+
+import datetime
+
+from django.db.models import Count, F, Min, Q
+from django.utils.translation import gettext as _
+
+from incidents.models import Incident, PerpetratorKind, ViolationKind, Violation
+
+from ..tables import Table
+
+
+def _incidents(ctx, period=None):
+    period = period or ctx.period
+    return Incident.objects.countable().filter(
+        branch__in=ctx.branch_ids, occurred_on__range=(period.start, period.end)
+    )
+
+
+def _single_column(key, title, label, choices, counts):
+    rows = [[text, counts.get(code, 0)] for code, text in choices]
+    rows.append([_("Total"), sum(r[1] for r in rows)])
+    return Table(key, title, [label, _("Incidents")], rows, total_row=True, chart=True)
+
+
+def incidents_by_violation(ctx):
+    rows = (
+        Violation.objects.filter(incident__in=_incidents(ctx))
+        .values("kind")
+        .annotate(n=Count("incident", distinct=True))
+    )
+    table = _single_column(
+        "incidents_by_violation",
+        _("Incidents by kind of violation"),
+        _("Kind of violation"),
+        ViolationKind.choices,
+        {r["kind"]: r["n"] for r in rows},
+    )
+    table.total_row = False  # one incident may have several kinds: no meaningful total
+    table.rows = table.rows[:-1]
+    table.note = _("An incident can involve several kinds of violation.")
+    return table
+
+
+def incidents_by_perpetrator(ctx):
+    rows = _incidents(ctx).values("perpetrator").annotate(n=Count("pk"))
+    return _single_column(
+        "incidents_by_perpetrator",
+        _("Incidents by perpetrator"),
+        _("Perpetrator"),
+        PerpetratorKind.choices,
+        {r["perpetrator"]: r["n"] for r in rows},
+    )
+
+
+def incidents_by_branch(ctx):
+    rows = _incidents(ctx).values("branch").annotate(n=Count("pk"))
+    return _single_column(
+        "incidents_by_branch",
+        _("Incidents by branch"),
+        _("Branch"),
+        [(b.pk, b.name) for b in ctx.branches],
+        {r["branch"]: r["n"] for r in rows},
+    )
+
+
+def incidents_total(ctx, period=None):
+    return _incidents(ctx, period).count()
+
+
+def responded_within_72_hours(ctx, period=None):
+    """Share (percent) of incidents with help given within 72 hours of the report."""
+    incidents = _incidents(ctx, period)
+    total = incidents.count()
+    if not total:
+        return "–"
+    quick = (
+        incidents.annotate(first_help=Min("responses__at", filter=Q(responses__given=True)))
+        .filter(first_help__lte=F("reported_at") + datetime.timedelta(hours=72))
+        .count()
+    )
+    return f"{round(100 * quick / total)}%"
