@@ -1,0 +1,141 @@
+"""Every URL of the project has a declared access policy, and it holds.
+
+The test walks the URL resolver, so a new page without a policy entry fails
+here until someone decides who may see it.
+"""
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from incidents.models import Incident, Violation
+from members.models import DropInCentre, Member
+from tests.factories import DropInCentreFactory, MemberFactory
+
+MARKER = "BALIMARKER"
+POST_ONLY = {"member_reveal", "incident_respond"}
+
+# name -> (needs login, object kind in the URL or None, extra URL args / query)
+POLICY = {
+    "home": (True, None, {}),
+    "login": (False, None, {}),
+    "logout": (False, None, {}),
+    "quick_exit": (False, None, {}),
+    "password_change": (True, None, {}),
+    "password_change_done": (True, None, {}),
+    "set_language": (False, None, {}),
+    "branch_list": (True, None, {}),
+    "branch_detail": (True, "branch", {}),
+    "drop_in_centre_create": (True, "branch", {}),
+    "drop_in_centre_detail": (True, "centre", {}),
+    "drop_in_centre_edit": (True, "centre", {}),
+    "member_list": (True, None, {}),
+    "member_create": (True, None, {}),
+    "member_import": (True, None, {}),
+    "member_import_sample": (True, None, {}),
+    "member_export": (True, None, {"args": ["csv"]}),
+    "member_detail": (True, "member", {}),
+    "member_edit": (True, "member", {}),
+    "member_change_kind": (True, "member", {}),
+    "member_leave": (True, "member", {}),
+    "member_identity": (True, "member", {}),
+    "member_reveal": (True, "member", {}),
+    "report_page": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
+    "report_download": (True, None, {"args": ["csv"], "query": "definition=btg&period_kind=year&year=2025"}),
+    "incident_list": (True, None, {}),
+    "incident_create": (True, None, {}),
+    "incident_detail": (True, "incident", {}),
+    "incident_respond": (True, "incident", {}),
+    "alert_create": (True, None, {}),
+}
+
+
+def _url_names(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # the admin is covered by ScopedModelAdmin tests
+            yield from _url_names(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield pattern.name
+
+
+def test_every_url_has_a_policy():
+    names = set(_url_names(get_resolver().url_patterns))
+    assert names - set(POLICY) == set(), "add these URLs to the policy table"
+    assert set(POLICY) - names == set(), "these policy entries name no URL"
+
+
+@pytest.fixture
+def bali_objects(bali):
+    centre = DropInCentreFactory(branch=bali, name=f"DIC {MARKER}")
+    member = MemberFactory(branch=bali, alias=f"Kamboja {MARKER}", uic="BALI2010190")
+    incident = Incident.objects.create(
+        branch=bali, occurred_on="2025-05-01", place_kind="street", perpetrator="police",
+        account=f"account {MARKER}", consent="statistics",
+    )
+    Violation.objects.create(incident=incident, kind="arrest")
+    return {"branch": bali, "centre": centre, "member": member, "incident": incident}
+
+
+def _url(name, objects):
+    needs_login, kind, extra = POLICY[name]
+    args = [objects[kind].pk] if kind else extra.get("args", [])
+    url = reverse(name, args=args)
+    return url + ("?" + extra["query"] if "query" in extra else "")
+
+
+@pytest.mark.parametrize("name", [n for n, p in POLICY.items() if p[0]])
+def test_anonymous_is_sent_to_login(client, bali_objects, name):
+    response = client.get(_url(name, bali_objects))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def _snapshot():
+    return (
+        list(Member.objects.order_by("pk").values_list("alias", "kind", "left_on", "updated_at")),
+        list(DropInCentre.objects.order_by("pk").values_list("name", "area", "active")),
+        list(Incident.objects.order_by("pk").values_list("status", "closed_on")),
+        sorted(Incident.objects.values_list("responses__pk", flat=True).exclude(responses__pk=None)),
+    )
+
+
+@pytest.mark.parametrize("name", [n for n, p in POLICY.items() if p[1]])
+def test_other_branch_objects_are_404_and_stay_unchanged(client_of, ayu, jakarta, bali_objects, name):
+    client = client_of(ayu)
+    url = _url(name, bali_objects)
+    before = _snapshot()
+    # POST-only URLs answer a GET with 405, which tells nothing either.
+    assert client.get(url).status_code in ((405,) if name in POST_ONLY else (404,))
+    response = client.post(url, {"name": "x", "alias": "x", "kind": "former", "on": "2025-01-01",
+                                 "help_kind": "legal", "given": "on", "field": "nik", "reason": "x"})
+    assert response.status_code == 404
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("name", [n for n, p in POLICY.items() if p[0] and not p[1]])
+def test_pages_and_files_of_a_jakarta_coordinator_hold_nothing_of_bali(
+    client_of, ayu, jakarta, jakarta_dic, bali_objects, name
+):
+    MemberFactory(branch=jakarta, alias="Mawar")
+    response = client_of(ayu).get(_url(name, bali_objects))
+    assert response.status_code in (200, 302, 403, 404)
+    assert MARKER not in response.content.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize(
+    "name,query",
+    [
+        ("member_list", "branch={bali}"),
+        ("member_export", "branch={bali}"),
+        ("report_page", "definition=btg&period_kind=year&year=2025&scope=branch:{bali}"),
+        ("report_download", "definition=btg&period_kind=year&year=2025&scope=branch:{bali}"),
+    ],
+)
+def test_a_tampered_branch_parameter_is_refused(client_of, ayu, jakarta, bali_objects, name, query):
+    extra = POLICY[name][2]
+    url = reverse(name, args=extra.get("args", [])) + "?" + query.format(bali=bali_objects["branch"].pk)
+    response = client_of(ayu).get(url)
+    assert response.status_code in (200, 404)
+    assert MARKER not in response.content.decode("utf-8", errors="replace")
+    assert "Bali" not in response.content.decode("utf-8", errors="replace")
