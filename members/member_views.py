@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from opsi.audit import log_access
 from opsi.scoping import get_visible_or_404, get_writable_or_404
+from services.models import Document
+from services.paperwork import documents_held
 
 from . import identity as vault
 from .forms import ChangeKindForm, IdentityForm, LeaveForm, MemberFilterForm, MemberForm, RevealForm
@@ -82,10 +84,13 @@ def member_detail(request, pk):
         field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS
     } if identity else {}
     can_write = Member.objects.writable_by(request.user).filter(pk=member.pk).exists()
+    held = documents_held(member)
     return render(
         request,
         "members/member_detail.html",
         {
+            "documents": [(label, code in held) for code, label in Document.choices],
+            "cases": member.paperwork_cases.all(),
             "member": member,
             "periods": member.kind_periods.all(),
             "timeline": timeline(member, request.user),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import incidents, membership
+from .indicators import access, incidents, membership
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,11 @@ BRIDGING_THE_GAPS = ReportDefinition(
     title=_("Bridging the Gaps outcome report"),
     programme="Bridging the Gaps",
     key_figures=[
+        KeyFigureDef("visits", _("Drop-in centre visits"), access.visits_total),
+        KeyFigureDef("unique_people", _("People who visited (by code)"), access.unique_people_total),
+        KeyFigureDef("ktp_issued", _("KTP issued"), access.ktp_issued_total),
+        KeyFigureDef("bpjs_issued", _("BPJS cards issued"), access.bpjs_issued_total),
+        KeyFigureDef("ktp_and_bpjs", _("Members holding both KTP and BPJS"), access.holding_ktp_and_bpjs_total),
         KeyFigureDef("members", _("Members at the end of the period"), membership.members_total),
         KeyFigureDef("new_members", _("New members"), membership.new_members_total),
         KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total),
@@ -49,7 +54,11 @@ BRIDGING_THE_GAPS = ReportDefinition(
         ),
     ],
     sections=[
-        SectionDef("access", _("Outcome 1: access to health services"), []),
+        SectionDef(
+            "access",
+            _("Outcome 1: access to health services"),
+            [access.services_by_type, access.referrals_by_outcome, access.documents_issued],
+        ),
         SectionDef(
             "stigma",
             _("Outcome 2: no stigma and discrimination"),
@@ -73,4 +82,22 @@ BRIDGING_THE_GAPS = ReportDefinition(
     ],
 )
 
-DEFINITIONS = {d.key: d for d in [BRIDGING_THE_GAPS]}
+UNAIDS_GAM = ReportDefinition(
+    key="gam",
+    title=_("UNAIDS Global AIDS Monitoring: prevention coverage among sex workers"),
+    programme="UNAIDS Global AIDS Monitoring",
+    key_figures=[
+        KeyFigureDef("unique_people", _("People who visited (by code)"), access.unique_people_total),
+    ],
+    sections=[
+        SectionDef("coverage", _("Coverage of HIV prevention programmes"), [access.prevention_coverage_by_branch]),
+    ],
+    method_notes=[
+        _("Prevention services are those marked so in the service catalogue: condoms, lubricant, counselling, "
+          "STI and HIV test referrals."),
+        _("A person is covered when they received at least two different prevention services in the last three "
+          "months of the period, counted by unique identifier code."),
+    ],
+)
+
+DEFINITIONS = {d.key: d for d in [BRIDGING_THE_GAPS, UNAIDS_GAM]}

@@ -12,6 +12,7 @@ import os
 import pytest
 
 from opsi.models import User
+from services.models import Commodity, ServiceType
 
 from .factories import BranchFactory, DropInCentreFactory, UserFactory
 
@@ -123,3 +124,26 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     where = db["HOST"] + ":" + str(db["PORT"]) if db.get("HOST") else db["NAME"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({where})"
+
+
+@pytest.fixture
+def catalogue(db):
+    """The catalogue the data migration installs (re-created after transactional tests flush it)."""
+    condoms, _ = Commodity.objects.get_or_create(name="Kondom", defaults={"name_en": "Condoms", "low_stock_threshold": 100})
+    lube, _ = Commodity.objects.get_or_create(name="Pelicin", defaults={"name_en": "Lubricant", "low_stock_threshold": 50})
+
+    def service(name, commodity=None, prevention=False, order=0):
+        obj, _ = ServiceType.objects.get_or_create(
+            name=name, defaults={"commodity": commodity, "counts_for_prevention": prevention, "order": order}
+        )
+        return obj
+
+    return {
+        "counselling": service("Konseling", prevention=True, order=0),
+        "hiv_test": service("Rujukan tes HIV", prevention=True, order=1),
+        "condoms": service("Kondom", condoms, prevention=True, order=3),
+        "lube": service("Pelicin", lube, prevention=True, order=4),
+        "rest": service("Istirahat", order=9),
+        "condom_item": condoms,
+        "lube_item": lube,
+    }

@@ -7,7 +7,11 @@ here until someone decides who may see it.
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+import datetime
+
 from incidents.models import Incident, Violation
+from services.models import PaperworkCase, Referral, StockMovement, Visit
+from services.paperwork import open_case
 from members.models import DropInCentre, Member
 from tests.factories import DropInCentreFactory, MemberFactory
 
@@ -46,6 +50,16 @@ POLICY = {
     "incident_detail": (True, "incident", {}),
     "incident_respond": (True, "incident", {}),
     "alert_create": (True, None, {}),
+    "visit_new": (True, None, {"query": "q=Kamboja"}),
+    "visit_detail": (True, "visit", {}),
+    "referral_create": (True, "visit", {}),
+    "centre_visits": (True, "centre", {}),
+    "centre_stock": (True, "centre", {}),
+    "referral_follow_up": (True, None, {}),
+    "referral_outcome": (True, "referral", {}),
+    "case_create": (True, "member", {}),
+    "case_detail": (True, "case", {}),
+    "stuck_cases": (True, None, {}),
 }
 
 
@@ -74,7 +88,14 @@ def bali_objects(bali):
         account=f"account {MARKER}", consent="statistics",
     )
     Violation.objects.create(incident=incident, kind="arrest")
-    return {"branch": bali, "centre": centre, "member": member, "incident": incident}
+    visit = Visit.objects.create(drop_in_centre=centre, member=member, uic=member.uic, visited_on="2025-05-01")
+    referral = Referral.objects.create(
+        branch=bali, member=member, uic=member.uic, visit=visit, made_on="2025-01-01",
+        facility_kind="puskesmas", service=f"HIV {MARKER}",
+    )
+    case = open_case(member, "ktp", datetime.date(2025, 1, 1), None)
+    return {"branch": bali, "centre": centre, "member": member, "incident": incident, "visit": visit,
+            "referral": referral, "case": case}
 
 
 def _url(name, objects):
@@ -97,6 +118,11 @@ def _snapshot():
         list(DropInCentre.objects.order_by("pk").values_list("name", "area", "active")),
         list(Incident.objects.order_by("pk").values_list("status", "closed_on")),
         sorted(Incident.objects.values_list("responses__pk", flat=True).exclude(responses__pk=None)),
+        Visit.objects.count(),
+        list(Referral.objects.order_by("pk").values_list("outcome", "outcome_on")),
+        list(PaperworkCase.objects.order_by("pk").values_list("step", "step_on")),
+        PaperworkCase.objects.count(),
+        StockMovement.objects.count(),
     )
 
 
@@ -108,7 +134,10 @@ def test_other_branch_objects_are_404_and_stay_unchanged(client_of, ayu, jakarta
     # POST-only URLs answer a GET with 405, which tells nothing either.
     assert client.get(url).status_code in ((405,) if name in POST_ONLY else (404,))
     response = client.post(url, {"name": "x", "alias": "x", "kind": "former", "on": "2025-01-01",
-                                 "help_kind": "legal", "given": "on", "field": "nik", "reason": "x"})
+                                 "help_kind": "legal", "given": "on", "field": "nik", "reason": "x",
+                                 "outcome": "reached", "step": "gathered", "document": "ktp", "opened_on": "2025-01-01",
+                                 "quantity": "5", "commodity": "1", "facility_kind": "puskesmas", "service": "x",
+                                 "made_on": "2025-01-01"})
     assert response.status_code == 404
     assert _snapshot() == before
 

@@ -47,6 +47,14 @@ class Referral(models.Model):
         blank=True,
         help_text=_("For a person who is not a member."),
     )
+    visit = models.ForeignKey(
+        "services.Visit",
+        verbose_name=_("visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
     made_on = models.DateField(_("referred on"))
     facility_kind = models.CharField(_("facility"), max_length=12, choices=FacilityKind.choices)
     facility_name = models.CharField(_("facility name"), max_length=100, blank=True)

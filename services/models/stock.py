@@ -10,7 +10,8 @@ from opsi.scoping import ScopedQuerySet
 class Commodity(models.Model):
     """An item handed out: condoms, lubricant, leaflets, harm-reduction kits."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True, help_text=_("In Indonesian."))
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     unit = models.CharField(_("unit"), max_length=20, default="pcs", help_text=_("pcs, sachet, box..."))
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock warning below"),
@@ -25,7 +26,9 @@ class Commodity(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        from .visits import localised_name
+
+        return localised_name(self)
 
 
 class StockMovementQuerySet(ScopedQuerySet):

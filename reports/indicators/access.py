@@ -1,0 +1,154 @@
+"""Outcome 1, access to health services: visits, services, referrals, documents."""
+
+import datetime
+
+from django.db import connection
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.utils.translation import gettext as _
+
+from services.models import (
+    Document, PaperworkCase, Referral, ReferralOutcome, ServiceType, Step, Visit, VisitService,
+)
+
+from ..tables import Table
+
+
+def _visits(ctx, period=None):
+    period = period or ctx.period
+    return Visit.objects.in_branches(ctx.branch_ids).in_period(period.start, period.end)
+
+
+def visits_total(ctx, period=None):
+    return _visits(ctx, period).count()
+
+
+def unique_people_total(ctx, period=None):
+    return _visits(ctx, period).unique_people()
+
+
+def _issued(ctx, document, period=None):
+    period = period or ctx.period
+    return PaperworkCase.objects.filter(
+        member__branch__in=ctx.branch_ids, document=document, step=Step.ISSUED,
+        issued_on__range=(period.start, period.end),
+    ).count()
+
+
+def ktp_issued_total(ctx, period=None):
+    return _issued(ctx, Document.KTP, period)
+
+
+def bpjs_issued_total(ctx, period=None):
+    return _issued(ctx, Document.BPJS, period)
+
+
+def holding_ktp_and_bpjs_total(ctx, period=None):
+    """Members holding both a KTP and a BPJS card (issued through a case) on the last day."""
+    period = period or ctx.period
+    return (
+        PaperworkCase.objects.filter(
+            member__branch__in=ctx.branch_ids, step=Step.ISSUED, issued_on__lte=period.end,
+            document__in=[Document.KTP, Document.BPJS],
+        )
+        .values("member")
+        .annotate(kinds=Count("document", distinct=True))
+        .filter(kinds=2)
+        .count()
+    )
+
+
+def services_by_type(ctx):
+    rows = {r["service_type"]: r for r in _visits(ctx).services_by_type()}
+    table_rows = []
+    for service in ServiceType.objects.order_by("order", "name"):
+        row = rows.get(service.pk, {})
+        quantity = row.get("quantity") or 0 if service.commodity_id else "–"
+        table_rows.append([str(service), row.get("visits", 0), quantity])
+    return Table(
+        "services_by_type", _("Services received at drop-in centres"),
+        [_("Service"), _("Visits"), _("Items handed out")], table_rows, chart=False,
+    )
+
+
+def referrals_by_outcome(ctx):
+    rows = (
+        Referral.objects.filter(branch__in=ctx.branch_ids, made_on__range=(ctx.period.start, ctx.period.end))
+        .values("facility_kind", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    counts = {(r["facility_kind"], r["outcome"]): r["n"] for r in rows}
+    from services.models import FacilityKind
+
+    columns = [_("Facility")] + [label for _c, label in ReferralOutcome.choices] + [_("Total")]
+    table_rows = []
+    for code, label in FacilityKind.choices:
+        values = [counts.get((code, outcome), 0) for outcome, _l in ReferralOutcome.choices]
+        table_rows.append([label] + values + [sum(values)])
+    table_rows.append([_("Total")] + [sum(r[i] for r in table_rows) for i in range(1, len(columns))])
+    return Table("referrals_by_outcome", _("Referrals by facility and outcome"), columns, table_rows,
+                 total_column=True, total_row=True, chart=True)
+
+
+def documents_issued(ctx):
+    """Documents issued in the period, with the median days from the case opened to issue."""
+    issued = PaperworkCase.objects.filter(
+        member__branch__in=ctx.branch_ids, step=Step.ISSUED,
+        issued_on__range=(ctx.period.start, ctx.period.end),
+    )
+    counts = {r["document"]: r["n"] for r in issued.values("document").annotate(n=Count("pk"))}
+    duration = ExpressionWrapper(F("issued_on") - F("opened_on"), output_field=DurationField())
+    rows = []
+    for code, label in Document.choices:
+        n = counts.get(code, 0)
+        median = "–"
+        if n:
+            middle = (
+                issued.filter(document=code).annotate(days=duration).order_by("days").values_list("days", flat=True)
+            )[(n - 1) // 2]
+            median = middle.days if isinstance(middle, datetime.timedelta) else int(middle)
+        rows.append([label, n, median])
+    return Table("documents_issued", _("Documents issued"), [_("Document"), _("Issued"), _("Median days to issue")],
+                 rows, chart=False)
+
+
+def prevention_coverage_by_branch(ctx):
+    """UNAIDS GAM: people reached with at least two prevention services in the last three months."""
+    end = ctx.period.end
+    start = max(ctx.period.start, end - datetime.timedelta(days=91))
+    lines = VisitService.objects.filter(
+        visit__drop_in_centre__branch__in=ctx.branch_ids,
+        visit__visited_on__range=(start, end),
+        service_type__counts_for_prevention=True,
+    )
+    inner = (
+        lines.values("visit__drop_in_centre__branch", "visit__uic")
+        .annotate(kinds=Count("service_type", distinct=True))
+        .filter(kinds__gte=2)
+    )
+    covered = _count_per_group(inner, "visit__drop_in_centre__branch")
+    reached_rows = (
+        Visit.objects.in_branches(ctx.branch_ids).in_period(start, end)
+        .values("drop_in_centre__branch").annotate(n=Count("uic", distinct=True))
+    )
+    reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
+    rows = []
+    for branch in ctx.branches:
+        c, r = covered.get(branch.pk, 0), reached.get(branch.pk, 0)
+        rows.append([branch.name, r, c, f"{round(100 * c / r)}%" if r else "–"])
+    total_c, total_r = sum(covered.values()), sum(reached.values())
+    rows.append([_("Total"), total_r, total_c, f"{round(100 * total_c / total_r)}%" if total_r else "–"])
+    return Table(
+        "prevention_coverage", _("Coverage of HIV prevention programmes among sex workers"),
+        [_("Branch"), _("People reached"), _("With at least two prevention services"), _("Coverage")],
+        rows, total_row=True,
+        note=_("Last three months of the period: %(start)s to %(end)s.") % {"start": start, "end": end},
+    )
+
+
+def _count_per_group(grouped, column):
+    """COUNT(*) of the rows of an already grouped queryset per ``column``, in one query."""
+    sql, params = grouped.query.sql_with_params()
+    name = connection.ops.quote_name(column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {name}, COUNT(*) FROM ({sql}) grouped GROUP BY {name}", params)
+        return dict(cursor.fetchall())

@@ -1,0 +1,164 @@
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import DateInput
+from members.models import DropInCentre
+from members.uic import is_valid_uic, normalise_uic
+
+from .models import Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
+
+
+class ServiceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class VisitForm(forms.Form):
+    drop_in_centre = forms.ModelChoiceField(label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), empty_label=None)
+    visited_on = forms.DateField(label=_("Date"), widget=DateInput())
+    services = ServiceChoiceField(
+        label=_("Services received"), queryset=ServiceType.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    walk_in_uic = forms.CharField(label=_("Code of a person who is not a member"), required=False, max_length=20)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, member=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        centres = DropInCentre.objects.writable_by(user).filter(active=True).select_related("branch")
+        if member is not None:
+            centres = centres.filter(branch=member.branch)
+            del self.fields["walk_in_uic"]
+        self.fields["drop_in_centre"].queryset = centres
+        usual = user.usual_drop_in_centre_id
+        centre_ids = [c.pk for c in centres]
+        default = usual if usual in centre_ids else (centre_ids[0] if centre_ids else None)
+        self.initial.setdefault("drop_in_centre", default)
+        if default is not None:
+            self.initial.setdefault("visited_on", next(c for c in centres if c.pk == default).branch.today())
+        self.initial.setdefault("submission_key", uuid.uuid4())
+        self.service_types = list(ServiceType.objects.filter(active=True).select_related("commodity"))
+        self.fields["services"].queryset = ServiceType.objects.filter(active=True)
+        for service in self.service_types:
+            if service.commodity_id:
+                self.fields[f"qty_{service.pk}"] = forms.IntegerField(
+                    label=_("How many: %(item)s") % {"item": service},
+                    min_value=0,
+                    max_value=10000,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+
+    def quantity_fields(self):
+        return [self[name] for name in self.fields if name.startswith("qty_")]
+
+    def clean_walk_in_uic(self):
+        code = normalise_uic(self.cleaned_data.get("walk_in_uic"))
+        if self.member is None and not is_valid_uic(code):
+            raise ValidationError(_("Give the person's code, like SIBU2150390."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        centre, on = cleaned.get("drop_in_centre"), cleaned.get("visited_on")
+        if centre and on and on > centre.branch.today():
+            self.add_error("visited_on", _("This date is in the future."))
+        chosen = {}
+        for service in cleaned.get("services") or []:
+            quantity = 1
+            if service.commodity_id:
+                quantity = cleaned.get(f"qty_{service.pk}")
+                if not quantity:
+                    self.add_error(f"qty_{service.pk}", _("How many were handed out?"))
+                    continue
+            chosen[service] = quantity
+        cleaned["chosen"] = chosen
+        return cleaned
+
+
+class VisitFilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    service = forms.ModelChoiceField(label=_("Service"), queryset=ServiceType.objects.all(), required=False, empty_label=_("All"))
+
+    def filter(self, visits):
+        if not self.is_valid():
+            return visits.none()
+        data = self.cleaned_data
+        if data["start"]:
+            visits = visits.filter(visited_on__gte=data["start"])
+        if data["end"]:
+            visits = visits.filter(visited_on__lte=data["end"])
+        if data["service"]:
+            visits = visits.filter(service_lines__service_type=data["service"])
+        return visits
+
+
+class ReferralForm(forms.Form):
+    facility_kind = forms.ChoiceField(label=_("Facility"), choices=FacilityKind.choices)
+    facility_name = forms.CharField(label=_("Facility name"), max_length=100, required=False)
+    service = forms.CharField(label=_("Service"), max_length=100, help_text=_("For example: HIV test, STI check, ARV."))
+    made_on = forms.DateField(label=_("Referred on"), widget=DateInput())
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+        self.initial.setdefault("made_on", branch.today())
+
+    def clean_made_on(self):
+        on = self.cleaned_data["made_on"]
+        if on > self.branch.today():
+            raise ValidationError(_("This date is in the future."))
+        return on
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING]
+    )
+    on = forms.DateField(label=_("Known on"), widget=DateInput())
+
+
+class CaseForm(forms.Form):
+    document = forms.ChoiceField(label=_("Document"), choices=Document.choices)
+    opened_on = forms.DateField(label=_("Need identified on"), widget=DateInput())
+    barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.initial.setdefault("opened_on", member.branch.today())
+
+    def clean_opened_on(self):
+        on = self.cleaned_data["opened_on"]
+        if on > self.member.branch.today():
+            raise ValidationError(_("This date is in the future."))
+        return on
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(label=_("Next step"), choices=[c for c in Step.choices if c[0] != Step.IDENTIFIED])
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False, help_text=_("No names or ID numbers."))
+
+
+class ReceiveStockForm(forms.Form):
+    commodity = forms.ModelChoiceField(label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None)
+    quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    source = forms.CharField(label=_("From"), max_length=100, required=False, help_text=_("Donor or supplier."))
+
+    def __init__(self, *args, centre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.initial.setdefault("on", centre.branch.today())
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > self.centre.branch.today():
+            raise ValidationError(_("This date is in the future."))
+        return on

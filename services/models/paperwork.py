@@ -1,0 +1,94 @@
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opsi.scoping import ScopedQuerySet
+
+
+class Document(models.TextChoices):
+    KTP = "ktp", _("KTP-el (e-ID)")
+    KK = "kk", _("KK (family card)")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    BPJS = "bpjs", _("BPJS Kesehatan / JKN-KIS card")
+
+
+class Step(models.TextChoices):
+    IDENTIFIED = "identified", _("Need identified")
+    GATHERED = "gathered", _("Documents gathered")
+    SUBMITTED = "submitted", _("Submitted to the office")
+    ISSUED = "issued", _("Issued")
+    REJECTED = "rejected", _("Rejected")
+    ABANDONED = "abandoned", _("Abandoned")
+
+
+STEP_ORDER = {Step.IDENTIFIED: 1, Step.GATHERED: 2, Step.SUBMITTED: 3, Step.ISSUED: 4, Step.REJECTED: 4, Step.ABANDONED: 4}
+CLOSED_STEPS = [Step.ISSUED, Step.REJECTED, Step.ABANDONED]
+
+
+class Barrier(models.TextChoices):
+    NONE = "", _("None")
+    NO_DOMICILE_LETTER = "no_domicile_letter", _("No domicile letter")
+    NO_FAMILY_CARD = "no_family_card", _("No family card")
+    STIGMA = "stigma", _("Stigma at the office")
+    COST = "cost", _("Cost")
+    OTHER = "other", _("Other")
+
+
+class PaperworkCaseQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.exclude(step__in=CLOSED_STEPS)
+
+
+class PaperworkCase(models.Model):
+    """Getting a member one document: KTP, KK, birth certificate or BPJS card."""
+
+    branch_path = "member__branch"
+
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="paperwork_cases"
+    )
+    document = models.CharField(_("document"), max_length=20, choices=Document.choices)
+    opened_on = models.DateField(_("opened on"))
+    step = models.CharField(_("current step"), max_length=12, choices=Step.choices, default=Step.IDENTIFIED)
+    step_on = models.DateField(_("date of the current step"))
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    barrier = models.CharField(_("barrier met"), max_length=20, choices=Barrier.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaperworkCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("paperwork case")
+        verbose_name_plural = _("paperwork cases")
+        ordering = ["-opened_on", "-pk"]
+        indexes = [models.Index(fields=["step", "step_on"], name="case_step_date")]
+
+    def __str__(self):
+        return f"{self.get_document_display()} – {self.member}"
+
+    @property
+    def is_open(self):
+        return self.step not in CLOSED_STEPS
+
+
+class CaseStep(models.Model):
+    """One step of a case, with its date and who helped."""
+
+    case = models.ForeignKey(PaperworkCase, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(_("step"), max_length=12, choices=Step.choices)
+    on = models.DateField(_("date"))
+    helped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("helped by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    barrier = models.CharField(_("barrier met"), max_length=20, choices=Barrier.choices, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("No names or ID numbers."))
+
+    class Meta:
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        ordering = ["on", "pk"]
+
+
+auditlog.register(PaperworkCase)
+auditlog.register(CaseStep)

@@ -1,0 +1,120 @@
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from opsi.scoping import ScopedQuerySet
+
+
+class ServiceType(models.Model):
+    """A service from the catalogue: counselling, condoms, ID help... kept in the admin."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True, help_text=_("In Indonesian."))
+    name_en = models.CharField(_("name in English"), max_length=80, blank=True)
+    commodity = models.ForeignKey(
+        "services.Commodity",
+        verbose_name=_("commodity handed out"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Set for services that hand out items with a quantity (condoms, lubricant)."),
+    )
+    counts_for_prevention = models.BooleanField(
+        _("counts as an HIV prevention service"),
+        default=False,
+        help_text=_("Used by the UNAIDS coverage indicator (condoms and lubricant, counselling, STI or HIV testing)."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("service catalogue")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return localised_name(self)
+
+
+def localised_name(obj):
+    from django.utils.translation import get_language
+
+    return obj.name_en if get_language() == "en" and obj.name_en else obj.name
+
+
+class VisitQuerySet(ScopedQuerySet):
+    def in_period(self, start, end):
+        return self.filter(visited_on__range=(start, end))
+
+    def in_branches(self, branch_ids):
+        return self.filter(drop_in_centre__branch__in=branch_ids)
+
+    def unique_people(self):
+        """People counted by their code: a member and a walk-in share it when they are the same person."""
+        return self.values("uic").distinct().count()
+
+    def services_by_type(self):
+        """[{"service_type", "visits", "quantity"}] in one query."""
+        return (
+            VisitService.objects.filter(visit__in=self)
+            .values("service_type")
+            .annotate(visits=Count("visit", distinct=True), quantity=Sum("quantity"))
+        )
+
+
+class Visit(models.Model):
+    """A person at a drop-in centre on a date, with the services received."""
+
+    branch_path = "drop_in_centre__branch"
+
+    drop_in_centre = models.ForeignKey(
+        "members.DropInCentre", verbose_name=_("drop-in centre"), on_delete=models.PROTECT, related_name="visits"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+    )
+    uic = models.CharField(_("unique identifier code"), max_length=16, db_index=True)
+    visited_on = models.DateField(_("date"))
+    services = models.ManyToManyField(ServiceType, through="VisitService", verbose_name=_("services"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submission_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            models.Index(fields=["drop_in_centre", "visited_on"], name="visit_centre_date"),
+            models.Index(fields=["member", "visited_on"], name="visit_member_date"),
+            models.Index(fields=["visited_on", "uic"], name="visit_date_uic"),
+        ]
+
+    def __str__(self):
+        return f"{self.uic} {self.visited_on}"
+
+
+class VisitService(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="service_lines")
+    service_type = models.ForeignKey(ServiceType, verbose_name=_("service"), on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("service received")
+        verbose_name_plural = _("services received")
+        constraints = [models.UniqueConstraint(fields=["visit", "service_type"], name="unique_visit_service")]
+
+
+auditlog.register(Visit, exclude_fields=["submission_key"])
+auditlog.register(ServiceType)

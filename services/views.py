@@ -1,0 +1,212 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from members.models import DropInCentre, Member
+from opsi.scoping import get_visible_or_404, get_writable_or_404
+
+from . import paperwork, referrals, stock
+from .forms import CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
+from .models import Commodity, PaperworkCase, Referral, StockMovement, Visit, VisitService
+from .visits import log_visit
+
+PAGE_SIZE = 25
+
+
+def _require_writer(user):
+    if not (user.writes_in_branches or user.is_admin):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request):
+    """Find the person, tick the services, save: made for a phone at the centre."""
+    _require_writer(request.user)
+    member = None
+    if request.GET.get("member") or request.POST.get("member"):
+        member = get_writable_or_404(
+            Member.objects.select_related("branch"), request.user, pk=request.GET.get("member") or request.POST.get("member")
+        )
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query and member is None:
+        found = list(
+            Member.objects.writable_by(request.user).active().search(query).select_related("branch").order_by("alias")[:10]
+        )
+    if request.GET.get("partial"):
+        return render(request, "services/_member_results.html", {"found": found, "query": query})
+    walk_in = request.GET.get("walk_in") or request.POST.get("walk_in")
+    form = None
+    if member is not None or walk_in:
+        form = VisitForm(request.POST or None, user=request.user, member=member)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            visit, created = log_visit(
+                centre=data["drop_in_centre"], member=member, uic=data.get("walk_in_uic", ""),
+                on=data["visited_on"], services=data["chosen"], by=request.user,
+                submission_key=data["submission_key"],
+            )
+            if created:
+                messages.success(request, _("Visit saved."))
+            else:
+                messages.info(request, _("This visit was already saved."))
+            return redirect("visit_detail", pk=visit.pk)
+    return render(
+        request,
+        "services/visit_new.html",
+        {"member": member, "query": query, "found": found, "form": form, "walk_in": walk_in},
+    )
+
+
+def _visits():
+    return Visit.objects.select_related("drop_in_centre__branch", "member").prefetch_related(
+        Prefetch("service_lines", queryset=VisitService.objects.select_related("service_type"))
+    )
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_visible_or_404(_visits(), request.user, pk=pk)
+    return render(
+        request,
+        "services/visit_detail.html",
+        {"visit": visit, "referrals": visit.referrals.all(),
+         "can_write": Visit.objects.writable_by(request.user).filter(pk=pk).exists()},
+    )
+
+
+@login_required
+def centre_visits(request, pk):
+    centre = get_visible_or_404(DropInCentre.objects.select_related("branch"), request.user, pk=pk)
+    form = VisitFilterForm(request.GET or None)
+    visits = _visits().filter(drop_in_centre=centre)
+    if form.is_bound:
+        visits = form.filter(visits).distinct()
+    page = Paginator(visits.order_by("-visited_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "services/centre_visits.html", {"centre": centre, "form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_create(request, pk):
+    visit = get_writable_or_404(Visit.objects.select_related("drop_in_centre__branch", "member"), request.user, pk=pk)
+    branch = visit.drop_in_centre.branch
+    form = ReferralForm(request.POST or None, branch=branch)
+    if request.method == "POST" and form.is_valid():
+        referrals.refer(branch=branch, member=visit.member, uic=visit.uic, by=request.user, visit=visit,
+                        on=form.cleaned_data["made_on"], facility_kind=form.cleaned_data["facility_kind"],
+                        facility_name=form.cleaned_data["facility_name"], service=form.cleaned_data["service"])
+        messages.success(request, _("Referral saved."))
+        return redirect("visit_detail", pk=visit.pk)
+    return render(request, "services/simple_form.html", {"form": form, "title": _("Refer to a health facility"),
+                                                          "back": visit})
+
+
+@login_required
+def referral_follow_up(request):
+    today = timezone.localdate()
+    open_referrals = referrals.to_follow_up(
+        Referral.objects.visible_to(request.user).select_related("branch", "member"), today
+    )
+    page = Paginator(open_referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "services/referral_follow_up.html", {"page": page, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_outcome(request, pk):
+    referral = get_writable_or_404(Referral.objects.select_related("branch", "member"), request.user, pk=pk)
+    form = OutcomeForm(request.POST or None, initial={"on": referral.branch.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.record_outcome(referral, form.cleaned_data["outcome"], form.cleaned_data["on"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Outcome saved."))
+            return redirect("referral_follow_up")
+    return render(request, "services/simple_form.html", {"form": form, "title": _("Outcome of the referral"),
+                                                          "referral": referral})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request, pk):
+    member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
+    form = CaseForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        case = paperwork.open_case(member, form.cleaned_data["document"], form.cleaned_data["opened_on"],
+                                   request.user, barrier=form.cleaned_data["barrier"])
+        messages.success(request, _("Case opened."))
+        return redirect("case_detail", pk=case.pk)
+    return render(request, "services/simple_form.html", {"form": form, "title": _("New paperwork case"),
+                                                          "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request, pk):
+    case = get_visible_or_404(PaperworkCase.objects.select_related("member__branch"), request.user, pk=pk)
+    can_write = PaperworkCase.objects.writable_by(request.user).filter(pk=pk).exists()
+    form = StepForm(request.POST or None, initial={"on": case.member.branch.today()})
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                paperwork.advance(case, form.cleaned_data["step"], form.cleaned_data["on"],
+                                  request.user, barrier=form.cleaned_data["barrier"], note=form.cleaned_data["note"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Step saved."))
+                return redirect("case_detail", pk=case.pk)
+    held = paperwork.documents_held(case.member)
+    return render(
+        request,
+        "services/case_detail.html",
+        {"case": case, "steps": case.steps.select_related("helped_by"), "form": form, "can_write": can_write,
+         "missing": paperwork.missing_for(case.document, held)},
+    )
+
+
+@login_required
+def stuck_cases(request):
+    today = timezone.localdate()
+    cases = paperwork.stuck(PaperworkCase.objects.visible_to(request.user).select_related("member__branch"), today)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "services/stuck_cases.html", {"page": page, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_stock(request, pk):
+    centre = get_visible_or_404(DropInCentre.objects.select_related("branch"), request.user, pk=pk)
+    can_write = DropInCentre.objects.writable_by(request.user).filter(pk=pk).exists()
+    form = ReceiveStockForm(request.POST or None, centre=centre)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            stock.receive(centre, form.cleaned_data["commodity"], form.cleaned_data["quantity"],
+                          form.cleaned_data["on"], request.user, source=form.cleaned_data["source"])
+            messages.success(request, _("Stock received."))
+            return redirect("centre_stock", pk=pk)
+    balances = StockMovement.objects.filter(drop_in_centre=centre).balances()
+    rows = [
+        (item, balances.get((centre.pk, item.pk), 0), balances.get((centre.pk, item.pk), 0) < item.low_stock_threshold)
+        for item in Commodity.objects.filter(active=True)
+    ]
+    return render(request, "services/centre_stock.html", {"centre": centre, "rows": rows, "form": form,
+                                                          "can_write": can_write})

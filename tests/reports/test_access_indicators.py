@@ -1,0 +1,129 @@
+"""Outcome 1 and the UNAIDS coverage indicator on a dataset counted by hand."""
+
+import datetime
+
+import pytest
+
+from reports import periods
+from reports.building import build_report
+from reports.definitions import BRIDGING_THE_GAPS, UNAIDS_GAM
+from reports.scopes import Scope
+from services.models import Referral
+from services.paperwork import advance, open_case
+from services.visits import log_visit
+from tests.factories import MemberFactory
+
+D = datetime.date
+YEAR = periods.year(2025)
+
+
+@pytest.fixture
+def access_data(jakarta, bali, jakarta_dic, bali_dic, catalogue, ayu):
+    """2025, Jakarta and Bali.
+
+    - Mawar (Jakarta): 3 visits: 10 Nov counselling + 10 condoms, 20 Dec condoms 5 + lube 2, 2 Feb rest.
+    - Walk-in DEAG3010195 at Jakarta: 31 Dec (last day, WIT-free) counselling only.
+    - Kamboja (Bali): 1 visit 15 Dec counselling + HIV test referral; 1 visit in 2024 (previous period).
+    - Cases: Mawar KTP opened 1 Jan issued 31 Jan (30 days), BPJS opened 1 Feb issued 2 Apr (60 days);
+      Kamboja KTP opened 1 Mar issued 1 Jun (92 days).
+    - Referrals 2025: Jakarta puskesmas reached, Jakarta hospital pending; Bali VCT not reached.
+    """
+    c = catalogue
+    mawar = MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
+    kamboja = MemberFactory(branch=bali, alias="Kamboja", uic="KAMB2010190")
+
+    def visit(centre, member, on, services, uic=""):
+        log_visit(centre=centre, member=member, uic=uic, on=on, services=services, by=ayu)
+
+    visit(jakarta_dic, mawar, D(2025, 11, 10), {c["counselling"]: 1, c["condoms"]: 10})
+    visit(jakarta_dic, mawar, D(2025, 12, 20), {c["condoms"]: 5, c["lube"]: 2})
+    visit(jakarta_dic, mawar, D(2025, 2, 2), {c["rest"]: 1})
+    visit(jakarta_dic, None, D(2025, 12, 31), {c["counselling"]: 1}, uic="DEAG3010195")
+    visit(bali_dic, kamboja, D(2025, 12, 15), {c["counselling"]: 1, c["hiv_test"]: 1})
+    visit(bali_dic, kamboja, D(2024, 6, 1), {c["rest"]: 1})
+
+    today = D(2026, 1, 1)
+    ktp = open_case(mawar, "ktp", D(2025, 1, 1), ayu)
+    advance(ktp, "issued", D(2025, 1, 31), ayu, today=today)
+    bpjs = open_case(mawar, "bpjs", D(2025, 2, 1), ayu)
+    advance(bpjs, "issued", D(2025, 4, 2), ayu, today=today)
+    ktp_b = open_case(kamboja, "ktp", D(2025, 3, 1), ayu)
+    advance(ktp_b, "issued", D(2025, 6, 1), ayu, today=today)
+
+    for branch, kind, outcome in [(jakarta, "puskesmas", "reached"), (jakarta, "hospital", "pending"),
+                                  (bali, "vct_clinic", "not_reached")]:
+        Referral.objects.create(branch=branch, made_on=D(2025, 7, 1), facility_kind=kind, service="x", outcome=outcome)
+    return {"jakarta": jakarta, "bali": bali}
+
+
+def test_key_figures(access_data, sari):
+    report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
+    assert report.figure("visits").value == 5
+    assert report.figure("visits").previous == 1
+    assert report.figure("unique_people").value == 3  # Mawar, the walk-in, Kamboja
+    assert report.figure("ktp_issued").value == 2
+    assert report.figure("bpjs_issued").value == 1
+    assert report.figure("ktp_and_bpjs").value == 1  # Mawar
+
+
+def test_services_by_type_with_quantities(access_data, sari, catalogue):
+    table = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari).table("services_by_type")
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows[str(catalogue["condoms"])] == [2, 15]
+    assert rows[str(catalogue["lube"])] == [1, 2]
+    assert rows[str(catalogue["counselling"])] == [3, "–"]
+
+
+def test_documents_issued_and_median_days(access_data, sari):
+    from services.models import Document
+
+    table = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari).table("documents_issued")
+    rows = {row[0]: row[1:] for row in table.rows}
+    labels = dict(Document.choices)
+    assert rows[labels["ktp"]] == [2, 30]  # 30 and 92 days: the lower middle of two
+    assert rows[labels["bpjs"]] == [1, 60]
+    assert rows[labels["kk"]] == [0, "–"]
+
+
+def test_referrals_by_outcome(access_data, sari):
+    from services.models import FacilityKind, ReferralOutcome
+
+    table = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari).table("referrals_by_outcome")
+    kinds, outcomes = dict(FacilityKind.choices), dict(ReferralOutcome.choices)
+    assert table.value(kinds["puskesmas"], outcomes["reached"]) == 1
+    assert table.value(kinds["vct_clinic"], outcomes["not_reached"]) == 1
+    assert table.rows[-1][-1] == 3
+
+
+def test_a_branch_report_leaves_the_other_branch_out(access_data, ayu):
+    report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(access_data["jakarta"].pk)), ayu)
+    assert report.figure("visits").value == 4
+    assert report.figure("unique_people").value == 2
+
+
+def test_unaids_coverage_by_branch(access_data, sari):
+    table = build_report(UNAIDS_GAM, YEAR, Scope("national"), sari).table("prevention_coverage")
+    rows = {row[0]: row[1:] for row in table.rows}
+    # Oct-Dec 2025. Jakarta: Mawar (counselling, condoms, lube) covered; walk-in (counselling only) not.
+    assert rows["Jakarta"] == [2, 1, "50%"]
+    assert rows["Bali"] == [1, 1, "100%"]
+
+
+def test_query_count_does_not_grow_with_visits_or_branches(access_data, sari, catalogue, ayu, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BranchFactory, DropInCentreFactory
+
+    with CaptureQueriesContext(connection) as small:
+        build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
+        build_report(UNAIDS_GAM, YEAR, Scope("national"), sari)
+    for code in ["32", "33"]:
+        centre = DropInCentreFactory(branch=BranchFactory(province=code))
+        for day in range(10):
+            member = MemberFactory(branch=centre.branch)
+            log_visit(centre=centre, member=member, uic="", on=D(2025, 12, 1 + day),
+                      services={catalogue["condoms"]: 3, catalogue["counselling"]: 1}, by=ayu)
+    with django_assert_num_queries(len(small.captured_queries)):
+        build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
+        build_report(UNAIDS_GAM, YEAR, Scope("national"), sari)
