@@ -22,6 +22,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("", include("members.urls")),
     path("", include("services.urls")),
+    path("", include("outreach.urls")),
     path("", include("reports.urls")),
     path("", include("incidents.urls")),
     path("admin/", admin.site.urls),

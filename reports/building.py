@@ -13,12 +13,14 @@ class Context:
     period: object
     branches: list  # Branch objects in scope, for row labels
     branch_ids: object  # a queryset of their ids, used as a subquery
+    includes_national: bool = False  # national activities (trainings) count in this scope
 
 
 def build_report(definition, period, scope, user, suppress_small=False):
     branch_qs = scope.branches(user)
     branches = list(branch_qs.order_by("name"))
-    ctx = Context(period=period, branches=branches, branch_ids=branch_qs.values("pk"))
+    ctx = Context(period=period, branches=branches, branch_ids=branch_qs.values("pk"),
+                  includes_national=scope.kind == "national")
     previous = period.previous()
     figures = [
         KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import access, incidents, membership
+from .indicators import access, incidents, membership, outreach
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,12 @@ BRIDGING_THE_GAPS = ReportDefinition(
         KeyFigureDef("ktp_issued", _("KTP issued"), access.ktp_issued_total),
         KeyFigureDef("bpjs_issued", _("BPJS cards issued"), access.bpjs_issued_total),
         KeyFigureDef("ktp_and_bpjs", _("Members holding both KTP and BPJS"), access.holding_ktp_and_bpjs_total),
+        KeyFigureDef("outreach_sessions", _("Outreach sessions"), outreach.sessions_total),
         KeyFigureDef("members", _("Members at the end of the period"), membership.members_total),
         KeyFigureDef("new_members", _("New members"), membership.new_members_total),
         KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total),
+        KeyFigureDef("active_peer_educators", _("Peer educators who did outreach"), outreach.active_peer_educators_total),
+        KeyFigureDef("members_trained", _("Members trained at least once"), outreach.members_trained_total),
         KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
         KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total),
         KeyFigureDef(
@@ -57,12 +60,17 @@ BRIDGING_THE_GAPS = ReportDefinition(
         SectionDef(
             "access",
             _("Outcome 1: access to health services"),
-            [access.services_by_type, access.referrals_by_outcome, access.documents_issued],
+            [access.services_by_type, access.referrals_by_outcome, access.documents_issued, outreach.outreach_summary],
         ),
         SectionDef(
             "stigma",
             _("Outcome 2: no stigma and discrimination"),
-            [incidents.incidents_by_violation, incidents.incidents_by_perpetrator, incidents.incidents_by_branch],
+            [
+                outreach.outside_trainings,
+                incidents.incidents_by_violation,
+                incidents.incidents_by_perpetrator,
+                incidents.incidents_by_branch,
+            ],
         ),
         SectionDef(
             "movement",
@@ -71,6 +79,7 @@ BRIDGING_THE_GAPS = ReportDefinition(
                 membership.members_by_kind_and_gender,
                 membership.members_by_branch_and_kind,
                 membership.new_members_by_kind,
+                outreach.member_trainings_by_topic,
             ],
         ),
     ],

@@ -10,6 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 import datetime
 
 from incidents.models import Incident, Violation
+from outreach.models import OutreachSession, Training, TrainingAttendance
 from services.models import PaperworkCase, Referral, StockMovement, Visit
 from services.paperwork import open_case
 from members.models import DropInCentre, Member
@@ -60,6 +61,12 @@ POLICY = {
     "case_create": (True, "member", {}),
     "case_detail": (True, "case", {}),
     "stuck_cases": (True, None, {}),
+    "session_list": (True, None, {}),
+    "session_new": (True, None, {}),
+    "session_detail": (True, "session", {}),
+    "training_list": (True, None, {}),
+    "training_new": (True, None, {}),
+    "training_detail": (True, "training", {}),
 }
 
 
@@ -94,8 +101,12 @@ def bali_objects(bali):
         facility_kind="puskesmas", service=f"HIV {MARKER}",
     )
     case = open_case(member, "ktp", datetime.date(2025, 1, 1), None)
+    session = OutreachSession.objects.create(branch=bali, held_on="2025-05-01", place_kind="hotspot",
+                                             area=f"Area {MARKER}")
+    training = Training.objects.create(title=f"Training {MARKER}", topic="srhr", audience="members", branch=bali,
+                                       starts_on="2025-05-01", ends_on="2025-05-01")
     return {"branch": bali, "centre": centre, "member": member, "incident": incident, "visit": visit,
-            "referral": referral, "case": case}
+            "referral": referral, "case": case, "session": session, "training": training}
 
 
 def _url(name, objects):
@@ -123,6 +134,8 @@ def _snapshot():
         list(PaperworkCase.objects.order_by("pk").values_list("step", "step_on")),
         PaperworkCase.objects.count(),
         StockMovement.objects.count(),
+        TrainingAttendance.objects.count(),
+        list(OutreachSession.objects.values_list("area", flat=True)),
     )
 
 

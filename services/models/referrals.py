@@ -55,6 +55,14 @@ class Referral(models.Model):
         blank=True,
         related_name="referrals",
     )
+    outreach_session = models.ForeignKey(
+        "outreach.OutreachSession",
+        verbose_name=_("outreach session"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
     made_on = models.DateField(_("referred on"))
     facility_kind = models.CharField(_("facility"), max_length=12, choices=FacilityKind.choices)
     facility_name = models.CharField(_("facility name"), max_length=100, blank=True)

@@ -1,0 +1,21 @@
+"""Trainings attended and outreach contacts on a member's timeline (two queries)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from members.timeline import Entry
+
+from .models import OutreachContact, Training, TrainingAttendance
+
+
+def entries(member, user):
+    found = []
+    trainings = Training.objects.visible_to(user).values("pk")
+    for attendance in TrainingAttendance.objects.filter(member=member, training__in=trainings).select_related("training"):
+        found.append(Entry(attendance.day, _("Training"), attendance.training.title,
+                           reverse("training_detail", args=[attendance.training_id])))
+    contacts = OutreachContact.objects.filter(member=member).select_related("session")
+    for contact in contacts:
+        found.append(Entry(contact.session.held_on, _("Outreach"), contact.session.get_place_kind_display(),
+                           reverse("session_detail", args=[contact.session_id])))
+    return found

@@ -1,0 +1,192 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, F, Sum
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from opsi.scoping import get_visible_or_404
+
+from .forms import AttendanceCodesForm, OutsidersForm, ScoreForm, SessionForm, TrainingForm
+from .models import OutreachSession, Training, TrainingAttendance
+from .recording import allowed_attendees, parse_people, record_session, set_attendance
+
+PAGE_SIZE = 25
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _dated(queryset, request, field):
+    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lte": end})
+    return queryset, start, end
+
+
+@login_required
+def session_list(request):
+    sessions = OutreachSession.objects.visible_to(request.user).select_related("branch").annotate(
+        reached=Count("contacts", distinct=True)
+    )
+    sessions, start, end = _dated(sessions, request, "held_on")
+    page = Paginator(sessions.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "outreach/session_list.html", {"page": page, "start": start, "end": end,
+                                                          "query": _query(request)})
+
+
+def _query(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request):
+    if not request.user.writes_in_branches:
+        raise PermissionDenied
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        session, created = record_session(
+            form.save(commit=False), topics=data["topics"], members=data["members_reached"],
+            codes=data["codes_reached"], commodities=data["commodities"], workers=data["workers"],
+            peer_educators=data["peer_educators"], by=request.user, submission_key=data["submission_key"],
+        )
+        messages.success(request, _("Outreach session saved.") if created else _("This session was already saved."))
+        return redirect("session_detail", pk=session.pk)
+    return render(request, "outreach/session_form.html", {"form": form})
+
+
+@login_required
+def session_detail(request, pk):
+    session = get_visible_or_404(OutreachSession.objects.select_related("branch", "stock_centre"), request.user, pk=pk)
+    return render(
+        request,
+        "outreach/session_detail.html",
+        {
+            "session": session,
+            "contacts": session.contacts.select_related("member"),
+            "topics": session.topics.all(),
+            "commodities": session.commodities.select_related("commodity"),
+            "workers": session.workers.all(),
+            "peer_educators": session.peer_educators.all(),
+        },
+    )
+
+
+@login_required
+def training_list(request):
+    trainings = Training.objects.visible_to(request.user).select_related("branch").annotate(
+        members=Count("attendance__member", distinct=True), outsiders=Sum("outside_participants__count")
+    )
+    trainings, start, end = _dated(trainings, request, "starts_on")
+    page = Paginator(trainings.order_by("-starts_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    can_add = request.user.writes_in_branches or request.user.is_admin or request.user.role == "secretariat"
+    return render(request, "outreach/training_list.html", {"page": page, "start": start, "end": end,
+                                                           "query": _query(request), "can_add": can_add})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_new(request):
+    user = request.user
+    if not (user.writes_in_branches or user.is_admin or user.role == user.Role.SECRETARIAT):
+        raise PermissionDenied
+    form = TrainingForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        training = form.save(commit=False)
+        training.recorded_by = user
+        training.save()
+        messages.success(request, _("Training saved. Now record who attended."))
+        return redirect("training_detail", pk=training.pk)
+    return render(request, "outreach/training_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_detail(request, pk):
+    training = get_visible_or_404(Training.objects.select_related("branch"), request.user, pk=pk)
+    can_write = Training.objects.writable_by(request.user).filter(pk=pk).exists()
+    outsiders_form = OutsidersForm(prefix="out")
+    score_form = ScoreForm(prefix="score", training=training, user=request.user)
+    codes_form = AttendanceCodesForm(prefix="codes")
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "attendance":
+            present = set()
+            for key in request.POST.getlist("present"):
+                member, _sep, day = key.partition("|")
+                if member.isdigit() and _date(day):
+                    present.add((int(member), _date(day)))
+            try:
+                set_attendance(training, request.user, present)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Attendance saved."))
+                return redirect("training_detail", pk=pk)
+        elif action == "codes":
+            codes_form = AttendanceCodesForm(request.POST, prefix="codes")
+            if codes_form.is_valid():
+                found, _codes, bad = parse_people(codes_form.cleaned_data["people"], allowed_attendees(training, request.user))
+                day = codes_form.cleaned_data["day"]
+                if bad or _codes:
+                    codes_form.add_error("people", _("Not members of the training's branch: %(entries)s")
+                                         % {"entries": ", ".join(bad + _codes)})
+                else:
+                    present = set(training.attendance.values_list("member_id", "day")) | {(m.pk, day) for m in found}
+                    try:
+                        set_attendance(training, request.user, present)
+                    except ValidationError as error:
+                        codes_form.add_error("day", error)
+                    else:
+                        messages.success(request, _("Attendance saved."))
+                        return redirect("training_detail", pk=pk)
+        elif action == "outsiders":
+            outsiders_form = OutsidersForm(request.POST, prefix="out")
+            if outsiders_form.is_valid():
+                outsiders = outsiders_form.save(commit=False)
+                outsiders.training = training
+                outsiders.save()
+                messages.success(request, _("Participants saved."))
+                return redirect("training_detail", pk=pk)
+        elif action == "score":
+            score_form = ScoreForm(request.POST, prefix="score", training=training, user=request.user)
+            if score_form.is_valid():
+                score = score_form.save(commit=False)
+                score.training, score.member = training, score_form.cleaned_data["member_code"]
+                score.save()
+                messages.success(request, _("Scores saved."))
+                return redirect("training_detail", pk=pk)
+    grid = None
+    if training.branch_id and can_write:
+        present = set(training.attendance.values_list("member_id", "day"))
+        members = allowed_attendees(training, request.user).active().order_by("alias")[:300]
+        grid = [(m, [(day, (m.pk, day) in present) for day in training.days]) for m in members]
+    scores = training.scores.aggregate(
+        pre_avg=Avg("pre"), post_avg=Avg("post"), gain=Avg(F("post") - F("pre")), n=Count("pk")
+    )
+    return render(
+        request,
+        "outreach/training_detail.html",
+        {
+            "training": training, "can_write": can_write, "grid": grid,
+            "attendance": TrainingAttendance.objects.filter(training=training).select_related("member").order_by("day", "member__alias"),
+            "outsiders": training.outside_participants.all(), "scores": scores,
+            "outsiders_form": outsiders_form, "score_form": score_form, "codes_form": codes_form,
+        },
+    )

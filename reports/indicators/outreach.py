@@ -1,0 +1,112 @@
+"""Outreach and trainings: outcome 1 (outreach), 2 (outside audiences), 3 (members trained)."""
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from members.models import Gender
+from outreach.models import (
+    OUTSIDE_AUDIENCES, Audience, OutreachContact, OutreachSession, OutsideParticipants, Training,
+    TrainingAttendance, TrainingTopic,
+)
+from services.models import Commodity
+
+from ..tables import Table
+
+
+def _sessions(ctx, period=None):
+    period = period or ctx.period
+    return OutreachSession.objects.filter(branch__in=ctx.branch_ids).in_period(period.start, period.end)
+
+
+def _trainings(ctx, period=None):
+    """Trainings of the branches in scope, and national ones for a national or regional scope."""
+    period = period or ctx.period
+    scope = Q(branch__in=ctx.branch_ids)
+    if ctx.includes_national:
+        scope |= Q(branch__isnull=True)
+    return Training.objects.filter(scope).in_period(period.start, period.end)
+
+
+def sessions_total(ctx, period=None):
+    return _sessions(ctx, period).count()
+
+
+def outreach_summary(ctx):
+    sessions = _sessions(ctx)
+    contacts = sessions.contacts()
+    by_code = OutreachContact.objects.filter(session__in=sessions).aggregate(
+        people=Count("uic", distinct=True), contacts=Count("pk")
+    )
+    items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
+    rows = [
+        [_("Outreach sessions"), sessions.count()],
+        [_("New contacts (counted)"), contacts["new"]],
+        [_("Repeat contacts (counted)"), contacts["repeat"]],
+        [_("Contacts by code"), by_code["contacts"]],
+        [_("People reached by code"), by_code["people"]],
+    ]
+    rows += [[_("Handed out: %(item)s") % {"item": item}, items.get(item.pk, 0)] for item in Commodity.objects.all()]
+    return Table("outreach", _("Peer outreach"), [_("Indicator"), _("Number")], rows)
+
+
+def _participants_grid(ctx, audiences, key, title):
+    """Participants by audience and gender: members by record, others by count."""
+    trainings = _trainings(ctx).filter(audience__in=audiences)
+    members = (
+        TrainingAttendance.objects.filter(training__in=trainings)
+        .values("training__audience", "member__gender")
+        .annotate(n=Count("member", distinct=True))
+    )
+    outsiders = (
+        OutsideParticipants.objects.filter(training__in=trainings)
+        .values("training__audience", "gender")
+        .annotate(n=Sum("count"))
+    )
+    counts = {}
+    for row in members:
+        key_ = (row["training__audience"], row["member__gender"])
+        counts[key_] = counts.get(key_, 0) + row["n"]
+    for row in outsiders:
+        key_ = (row["training__audience"], row["gender"])
+        counts[key_] = counts.get(key_, 0) + row["n"]
+    trainings_by_audience = dict(trainings.values_list("audience").annotate(n=Count("pk")))
+    labels = dict(Audience.choices)
+    columns = [_("Audience"), _("Trainings")] + [label for _c, label in Gender.choices] + [_("Total")]
+    rows = []
+    for audience in audiences:
+        values = [counts.get((audience, g), 0) for g, _l in Gender.choices]
+        rows.append([labels[audience], trainings_by_audience.get(audience, 0)] + values + [sum(values)])
+    rows.append([_("Total")] + [sum(r[i] for r in rows) for i in range(1, len(columns))])
+    return Table(key, title, columns, rows, total_row=True, total_column=True)
+
+
+def outside_trainings(ctx):
+    return _participants_grid(
+        ctx, OUTSIDE_AUDIENCES, "outside_trainings",
+        _("Trainings for outside audiences and their participants by gender"),
+    )
+
+
+def member_trainings_by_topic(ctx):
+    trainings = _trainings(ctx).filter(audience=Audience.MEMBERS)
+    per_topic = dict(trainings.values_list("topic").annotate(n=Count("pk")))
+    people = dict(
+        TrainingAttendance.objects.filter(training__in=trainings)
+        .values_list("training__topic").annotate(n=Count("member", distinct=True))
+    )
+    rows = [[label, per_topic.get(code, 0), people.get(code, 0)] for code, label in TrainingTopic.choices]
+    return Table("member_trainings", _("Trainings for members by topic"),
+                 [_("Topic"), _("Trainings"), _("Members trained")], rows, chart=False)
+
+
+def members_trained_total(ctx, period=None):
+    """Members who attended at least one training in the period."""
+    trainings = _trainings(ctx, period)
+    return TrainingAttendance.objects.filter(training__in=trainings).values("member").distinct().count()
+
+
+def active_peer_educators_total(ctx, period=None):
+    """Peer educators who led at least one outreach session in the period."""
+    return (
+        _sessions(ctx, period).filter(peer_educators__isnull=False).values("peer_educators").distinct().count()
+    )
