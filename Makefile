@@ -18,7 +18,7 @@ test: setup
 setup: system-deps $(STAMP) messages
 
 system-deps:
-	@bash scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
+	@bash scripts/system-deps.sh $(if $(filter test bench,$(MAKECMDGOALS)),test,run)
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,9 @@ messages: $(STAMP)
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
 
+# Not part of `make test` (too slow): SCALE=ci|medium|national
 bench: setup
-	$(BIN)/python bench/run.py
+	bash scripts/bench.sh $(or $(SCALE),ci)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -20,6 +20,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("language/", views.set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("members.urls")),
     path("", include("services.urls")),
     path("", include("outreach.urls")),

@@ -57,6 +57,13 @@ def home(request):
     )
 
 
+def healthz(request):
+    """For load balancers and the throughput baseline: no session, no database."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @require_POST
 def set_language(request):
     """Switch the interface language: saved on the user, or in a cookie before login."""

@@ -5,7 +5,7 @@
 set -euo pipefail
 want=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if [ "${1:-run}" = test ]; then
-    want+=(chromium poppler-utils)
+    want+=(chromium poppler-utils wrk curl)
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
 fi
 missing=()

@@ -28,6 +28,7 @@ POLICY = {
     "password_change": (True, None, {}),
     "password_change_done": (True, None, {}),
     "set_language": (False, None, {}),
+    "healthz": (False, None, {}),
     "branch_list": (True, None, {}),
     "branch_detail": (True, "branch", {}),
     "drop_in_centre_create": (True, "branch", {}),

@@ -1,0 +1,267 @@
+"""Benchmark pages, the visit POST, the national report and load on gunicorn.
+
+    python bench/run.py --scale ci          # generate (if the database is empty) and measure
+    DATABASE_URL=postgres://... python bench/run.py --scale national
+
+Timings are medians and 95th percentiles of repeated runs (time.perf_counter),
+through Django's test client in this process; the load test runs gunicorn on
+127.0.0.1 and drives it with wrk (bounded: a few seconds per target). Results go
+to bench/RESULTS.md (or --out).
+"""
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values, p):
+    values = sorted(values)
+    index = max(0, min(len(values) - 1, round(p / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+def measure(fn, repeat):
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), percentile(times, 95)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="ci")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument("--load-seconds", type=int, default=5)
+    parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsi.settings")
+    os.environ.setdefault("AXES_ENABLED", "false")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from bench.generate import generate
+    from members.models import Branch, DropInCentre, Member
+    from opsi.models import User
+    from reports import periods
+    from reports.building import build_report
+    from reports.definitions import BRIDGING_THE_GAPS
+    from reports.exporters import PdfExport
+    from reports.scopes import Scope
+    from services.models import ServiceType
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    generation = None
+    if not Member.objects.exists():
+        print(f"Generating scale {args.scale!r}...")
+        generation = generate(args.scale)
+    vendor = connection.vendor
+    lines = []
+    branch = Branch.objects.order_by("pk").first()
+    coordinator, _ = User.objects.get_or_create(username="bench.coordinator", defaults={"role": "coordinator"})
+    coordinator.branches.set([branch])
+    secretariat, _ = User.objects.get_or_create(username="bench.secretariat", defaults={"role": "secretariat"})
+    member = Member.objects.filter(branch=branch).order_by("pk")[Member.objects.filter(branch=branch).count() // 2]
+    centre = DropInCentre.objects.filter(branch=branch).first()
+    client = Client()
+    client.force_login(coordinator)
+    counts = {
+        "branches": Branch.objects.count(), "members": Member.objects.count(),
+        "visits": __import__("services.models", fromlist=["Visit"]).Visit.objects.count(),
+    }
+
+    def page(url, data=None):
+        def get():
+            response = client.get(url, data or {})
+            assert response.status_code == 200, (url, response.status_code)
+        connection.queries_log.clear()  # a full log would hide new queries from the count
+        with CaptureQueriesContext(connection) as ctx:
+            get()
+        median, p95 = measure(get, args.repeat)
+        return median, p95, len(ctx.captured_queries)
+
+    results = []
+    code_prefix = member.uic[:6]
+    for name, url, data in [
+        ("member search by alias", "/members/", {"q": member.alias.split()[-1]}),
+        ("member search by code", "/members/", {"q": code_prefix}),
+        ("member list", "/members/", None),
+        ("member page with timeline", f"/members/{member.pk}/", None),
+        ("visit form", "/visits/new/", {"member": member.pk}),
+        ("drop-in centre visits", f"/drop-in-centres/{centre.pk}/visits/", None),
+    ]:
+        median, p95, queries = page(url, data)
+        results.append((name, median, p95, queries))
+        print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+
+    service = ServiceType.objects.filter(commodity__isnull=True).first()
+
+    def post_visit():
+        import uuid
+
+        response = client.post("/visits/new/", {
+            "member": member.pk, "submission_key": str(uuid.uuid4()), "services": [service.pk],
+            "drop_in_centre": centre.pk, "visited_on": branch.today().isoformat(),
+        })
+        assert response.status_code == 302, response.content[:500]
+        client.get(response.url)
+
+    median, p95 = measure(post_visit, args.repeat)
+    results.append(("log a visit (POST + redirect)", median, p95, None))
+    print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
+
+    year = periods.year(max(2000, __import__("datetime").date.today().year - 1))
+    report_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        report = build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
+    report_queries = len(ctx.captured_queries)
+    pdf_times = measure(lambda: PdfExport().write(report), 3)
+    print(f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries); "
+          f"PDF median {pdf_times[0]:.0f} ms")
+
+    load = None if args.no_load else load_test(args, coordinator, member)
+
+    write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load)
+    print(f"Results written to {args.out}")
+
+
+def load_test(args, user, member):
+    """Throughput and p95 on gunicorn (2 workers) of a trivial view, member search and the visit form."""
+    if not shutil.which("wrk"):
+        print("wrk not found (apt-get install wrk): load test skipped")
+        return None
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from django.test import override_settings
+
+    secret_key = "bench-" + "k" * 60
+    with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}"),
+        # The bench data holds no identity vault rows, so a fresh key is enough.
+        "FIELD_ENCRYPTION_KEYS": __import__("cryptography.fernet", fromlist=["Fernet"]).Fernet.generate_key().decode(),
+        "SECURE_SSL_REDIRECT": "false",
+        "AXES_ENABLED": "false",
+    }
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = f"sessionid={session.session_key}"
+        subprocess.run(["wrk", "-t1", "-c2", "-d1s", f"http://127.0.0.1:{port}/healthz"], capture_output=True)
+        targets = [
+            ("trivial view (/healthz)", "/healthz"),
+            ("member search", f"/members/?q={member.uic[:6]}"),
+            ("visit form", f"/visits/new/?member={member.pk}"),
+        ]
+        found = []
+        for name, path in targets:
+            out = subprocess.run(
+                ["wrk", "-t2", "-c8", f"-d{args.load_seconds}s", "--latency", "-H", f"Cookie: {cookie}",
+                 "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}{path}"],
+                capture_output=True, text=True, timeout=args.load_seconds + 30,
+            ).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
+            p90 = re.search(r"90%\s+([\d.]+)(\w+)", out)
+            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            check = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}",
+                                    "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}{path}"],
+                                   capture_output=True, text=True).stdout
+            assert check == "200", f"{path} answered {check}, not 200: the load test would measure the wrong page"
+            found.append((name, rps, _ms(p90), _ms(p99), int(non2xx.group(1)) if non2xx else 0))
+            print(f"load {name:<26} {rps:8.0f} req/s  p90 {_ms(p90):6.1f} ms  p99 {_ms(p99):6.1f} ms")
+        return found
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def _ms(match):
+    value, unit = float(match.group(1)), match.group(2)
+    return value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
+
+
+def write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load):
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}",
+        f"- Database: {vendor}",
+        f"- Scale: {args.scale} ({counts['branches']} branches, {counts['members']:,} members, {counts['visits']:,} visits)",
+        f"- Repeats per page: {args.repeat} (test client, in process)",
+        "",
+    ]
+    if generation:
+        lines += ["## Data generation (bulk inserts)", "", "| table | rows | seconds |", "| --- | ---: | ---: |"]
+        lines += [f"| {name} | {rows:,} | {secs:.1f} |" for name, (rows, secs) in generation.items()]
+        lines.append("")
+    lines += ["## Pages", "", "| page | median ms | p95 ms | queries |", "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {n} | {m:.1f} | {p:.1f} | {q if q is not None else '–'} |" for n, m, p, q in results]
+    lines += [
+        "",
+        "## National annual report",
+        "",
+        f"- Indicators: median {report_times[0]:.0f} ms, p95 {report_times[1]:.0f} ms, {report_queries} queries",
+        f"- PDF (WeasyPrint): median {pdf_times[0]:.0f} ms, p95 {pdf_times[1]:.0f} ms",
+        "",
+    ]
+    if load:
+        base = load[0][1]
+        lines += ["## Load on gunicorn (2 sync workers, wrk -t2 -c8)", "",
+                  "| target | req/s | p90 ms | p99 ms | ratio to trivial view | non-2xx |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {n} | {r:.0f} | {p90:.1f} | {p99:.1f} | {r / base:.2f} | {bad} |" for n, r, p90, p99, bad in load]
+        lines.append("")
+    Path(args.out).write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
