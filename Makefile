@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test setup system-deps messages lock bench clean
+.PHONY: run test setup system-deps messages lock bench audit clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -37,6 +37,10 @@ lock:
 # Not part of `make test` (too slow): SCALE=ci|medium|national
 bench: setup
 	bash scripts/bench.sh $(or $(SCALE),ci)
+
+# Known vulnerabilities in the pinned packages (needs the PyPI JSON API).
+audit: setup
+	$(BIN)/pip-audit -r requirements.lock --progress-spinner off
 
 clean:
 	rm -rf $(VENV) staticfiles

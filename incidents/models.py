@@ -198,7 +198,7 @@ class Alert(models.Model):
 
 
 # The account never reaches the trail in clear.
-auditlog.register(Incident, exclude_fields=["account", "submission_key"], m2m_fields={"referrals"})
+auditlog.register(Incident, exclude_fields=["account", "submission_key", "uic"], m2m_fields={"referrals"})
 auditlog.register(Violation)
 auditlog.register(Response)
 auditlog.register(Alert)

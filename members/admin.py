@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from opsi.admin_scoping import ScopedModelAdmin
 from opsi.audit import log_access
 
+from .erasure import forget_member
 from .exporters import MemberExportResource
 from .importing import MemberImportResource
 from .models import Branch, DropInCentre, Member, MemberKindPeriod
@@ -53,6 +55,13 @@ class MemberAdmin(ImportExportMixin, ScopedModelAdmin):
     exclude = []
     inlines = [KindPeriodInline]
     list_per_page = 50
+    actions = ["forget"]
+
+    @admin.action(description=_("Forget these members (erasure request)"), permissions=["delete"])
+    def forget(self, request, queryset):
+        for member in queryset:
+            forget_member(member, by=request.user, request=request)
+        self.message_user(request, _("%(n)s members forgotten.") % {"n": queryset.count()})
 
     def get_import_resource_classes(self, request):
         return [MemberImportResource]

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .sessions import end_sessions_of
 
 
 @admin.register(User)
@@ -16,3 +17,9 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Access"), {"fields": ["role", "branches"]}),
     )
+    actions = ["end_sessions"]
+
+    @admin.action(description=_("End these users' sessions (log them out everywhere)"))
+    def end_sessions(self, request, queryset):
+        ended = end_sessions_of(queryset)
+        self.message_user(request, _("%(n)s sessions ended.") % {"n": ended})

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "import_export",
     "auditlog",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,9 @@ MIDDLEWARE = [
     "opsi.middleware.BranchTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "opsi.middleware.PermissionsPolicyMiddleware",
+    "opsi.middleware.SessionLimitsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,8 +146,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
-# Sessions: idle timeout of 30 minutes, renewed on every request.
+# Sessions: idle timeout of 30 minutes, renewed on every request, and a login
+# lasts 8 hours at most (opsi.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -168,6 +174,22 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+}
+
+# Content Security Policy: no inline scripts anywhere, nothing from other sites.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
 }
 
 X_FRAME_OPTIONS = "DENY"
@@ -200,3 +222,9 @@ LOGGING = {
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Retention (manage.py apply_retention, to run daily from cron): members who
+# left this many years ago are forgotten; read and export entries of the audit
+# trail are kept this many days.
+RETENTION_LEFT_MEMBER_YEARS = env.int("RETENTION_LEFT_MEMBER_YEARS", default=5)
+RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=730)

@@ -11,6 +11,10 @@ PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider)
 summary() { grep -E '^(=+ )?[0-9]+ (passed|failed|error)' "$1" | tail -1 | sed -E 's/^=+ //; s/ =+$//; s/ in [0-9.]+s.*//'; }
 count() { grep -oE "[0-9]+ $2" <<<"$1" | grep -oE '^[0-9]+' || echo 0; }
 
+echo "== Hygiene: bandit (medium and high findings fail the run) =="
+.venv/bin/bandit -q -r opsi members services outreach reports incidents bench -x '*/migrations/*' -ll \
+    || { echo "bandit found problems"; exit 1; }
+
 echo "== Part 1: SQLite (embedded); the browser tests run in part 2 =="
 OPSI_BROWSER_TESTS=0 "${PYTEST[@]}" "$@" 2>&1 | tee "$LOGS/sqlite.log"
 sqlite_rc=${PIPESTATUS[0]}

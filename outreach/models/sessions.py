@@ -109,6 +109,6 @@ class OutreachCommodity(models.Model):
 
 
 auditlog.register(OutreachSession, exclude_fields=["submission_key"], m2m_fields={"workers", "peer_educators"})
-auditlog.register(OutreachContact)
+auditlog.register(OutreachContact, exclude_fields=["uic"])
 auditlog.register(OutreachCommodity)
 

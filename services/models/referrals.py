@@ -90,4 +90,4 @@ class Referral(models.Model):
         return f"{self.get_facility_kind_display()}: {self.service}"
 
 
-auditlog.register(Referral)
+auditlog.register(Referral, exclude_fields=["uic"])

@@ -102,7 +102,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.uic} {self.visited_on}"
+        return f"#{self.pk} {self.visited_on}"
 
 
 class VisitService(models.Model):
@@ -116,5 +116,5 @@ class VisitService(models.Model):
         constraints = [models.UniqueConstraint(fields=["visit", "service_type"], name="unique_visit_service")]
 
 
-auditlog.register(Visit, exclude_fields=["submission_key"])
+auditlog.register(Visit, exclude_fields=["submission_key", "uic"])
 auditlog.register(ServiceType)

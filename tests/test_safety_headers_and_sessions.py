@@ -1,0 +1,82 @@
+import datetime
+
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from opsi.models import User
+from opsi.sessions import end_sessions_of
+from tests.factories import MemberFactory
+
+
+def test_security_headers_on_every_page(client, db):
+    response = client.get(reverse("login"))
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_pages_with_member_data_are_never_cached(client_of, ayu, jakarta):
+    member = MemberFactory(branch=jakarta)
+    response = client_of(ayu).get(reverse("member_detail", args=[member.pk]))
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_pages_hold_no_inline_script(client_of, ayu, jakarta_dic):
+    for url in [reverse("home"), reverse("member_list"), reverse("visit_new")]:
+        content = client_of(ayu).get(url).content.decode()
+        assert "<script>" not in content and "onclick=" not in content and "style=" not in content
+
+
+def test_a_login_ends_after_8_hours_even_when_active(client_of, ayu, settings):
+    client = client_of(ayu)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session["login_started_at"] -= 8 * 3600 + 1
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_idle_timeout_is_30_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_deactivating_a_user_ends_their_access_at_once(client_of, ayu):
+    client = client_of(ayu)
+    assert client.get(reverse("home")).status_code == 200
+    User.objects.filter(pk=ayu.pk).update(is_active=False)
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_admin_ends_a_users_sessions(client_of, ayu, dewi, client):
+    from django.test import Client
+
+    phone = Client()
+    phone.force_login(ayu)
+    assert phone.get(reverse("home")).status_code == 200
+    admin = Client()
+    admin.force_login(dewi)
+    response = admin.post(reverse("admin:opsi_user_changelist"), {"action": "end_sessions", "_selected_action": [ayu.pk]})
+    assert response.status_code == 302
+    assert phone.get(reverse("home")).status_code == 302
+    assert admin.get(reverse("home")).status_code == 200  # the admin's own session lives on
+
+
+def test_end_sessions_counts_what_it_ended(ayu, bunga):
+    from django.test import Client
+
+    for user in (ayu, ayu, bunga):
+        Client().force_login(user)
+    assert end_sessions_of(User.objects.filter(pk=ayu.pk)) == 2
+    assert Session.objects.count() == 1
+
+
+def test_admin_pages_work_under_the_content_security_policy(client_of, dewi):
+    response = client_of(dewi).get(reverse("admin:members_member_changelist"))
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
