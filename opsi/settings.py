@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "opsi.middleware.UserLanguageMiddleware",
     "opsi.middleware.BranchTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "opsi.middleware.PermissionsPolicyMiddleware",
     "opsi.middleware.SessionLimitsMiddleware",
+    "opsi.two_factor.RequireSecondFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+OTP_TOTP_ISSUER = SITE_TITLE
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("login/code/", two_factor_views.verify, name="two_factor_verify"),
+    path("login/code/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("", include("members.urls")),
     path("", include("services.urls")),
     path("", include("outreach.urls")),

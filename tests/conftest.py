@@ -70,13 +70,29 @@ def people(ayu, bunga, putri, sari, dewi):
     return {"ayu": ayu, "bunga": bunga, "putri": putri, "sari": sari, "dewi": dewi}
 
 
+def login_with_second_factor(client, user):
+    """Log in; for roles that need two-step login, as if the code had been given."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from opsi.two_factor import required_for
+
+    client.force_login(user)
+    if required_for(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test", confirmed=True
+        )
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_of(client):
-    """A test client logged in as the given user."""
+    """A test client logged in as the given user (with the second factor where required)."""
 
     def login(user):
-        client.force_login(user)
-        return client
+        return login_with_second_factor(client, user)
 
     return login
 

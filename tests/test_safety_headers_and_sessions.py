@@ -59,8 +59,9 @@ def test_admin_ends_a_users_sessions(client_of, ayu, dewi, client):
     phone = Client()
     phone.force_login(ayu)
     assert phone.get(reverse("home")).status_code == 200
-    admin = Client()
-    admin.force_login(dewi)
+    from tests.conftest import login_with_second_factor
+
+    admin = login_with_second_factor(Client(), dewi)
     response = admin.post(reverse("admin:opsi_user_changelist"), {"action": "end_sessions", "_selected_action": [ayu.pk]})
     assert response.status_code == 302
     assert phone.get(reverse("home")).status_code == 302

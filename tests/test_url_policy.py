@@ -29,6 +29,8 @@ POLICY = {
     "password_change_done": (True, None, {}),
     "set_language": (False, None, {}),
     "healthz": (False, None, {}),
+    "two_factor_verify": (True, None, {}),
+    "two_factor_setup": (True, None, {}),
     "branch_list": (True, None, {}),
     "branch_detail": (True, "branch", {}),
     "drop_in_centre_create": (True, "branch", {}),
