@@ -81,3 +81,19 @@ def test_admin_pages_work_under_the_content_security_policy(client_of, dewi):
     response = client_of(dewi).get(reverse("admin:members_member_changelist"))
     assert response.status_code == 200
     assert "<script>" not in response.content.decode()
+
+
+def test_admin_reads_the_trail_of_one_member_and_of_one_user(client_of, dewi, ayu, jakarta):
+    from auditlog.models import LogEntry
+
+    mawar = MemberFactory(branch=jakarta, alias="Mawar")
+    other = MemberFactory(branch=jakarta, alias="Melati")
+    client_of(ayu).get(reverse("member_detail", args=[mawar.pk]))
+    client = client_of(dewi)
+    entries = client.get(reverse("admin:auditlog_logentry_changelist"), {"member": mawar.pk}).context["cl"].result_list
+    assert entries and all(e.object_pk == str(mawar.pk) or e.content_type.model != "member" for e in entries)
+    assert str(other.pk) not in {e.object_pk for e in entries if e.content_type.model == "member"}
+    by_ayu = client.get(reverse("admin:auditlog_logentry_changelist"), {"actor__id__exact": ayu.pk}).context["cl"].result_list
+    assert by_ayu and all(e.actor_id == ayu.pk for e in by_ayu)
+    entry = LogEntry.objects.first()
+    assert client.post(reverse("admin:auditlog_logentry_change", args=[entry.pk]), {}).status_code == 403

@@ -127,3 +127,37 @@ def test_query_count_does_not_grow_with_visits_or_branches(access_data, sari, ca
     with django_assert_num_queries(len(small.captured_queries)):
         build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
         build_report(UNAIDS_GAM, YEAR, Scope("national"), sari)
+
+
+def test_a_visit_at_half_past_midnight_in_papua_belongs_to_the_new_year(catalogue, ayu, sari):
+    from datetime import datetime, timezone as dt_timezone
+    from unittest import mock
+
+    from services.forms import VisitForm
+    from tests.factories import BranchFactory, DropInCentreFactory, UserFactory
+
+    papua = BranchFactory(province="94", name="Papua")
+    centre = DropInCentreFactory(branch=papua, name="DIC Jayapura")
+    coordinator = UserFactory(username="yuli", role="coordinator", branches=[papua])
+    member = MemberFactory(branch=papua, alias="Cendrawasih")
+    # 15:30 UTC on 31 December is 22:30 in Jakarta but already 00:30 on 1 January in Jayapura.
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2025, 12, 31, 15, 30, tzinfo=dt_timezone.utc)):
+        form = VisitForm(user=coordinator, member=member)
+        assert form.initial["visited_on"] == D(2026, 1, 1)
+    log_visit(centre=centre, member=member, uic="", on=D(2025, 12, 31), services={catalogue["rest"]: 1}, by=coordinator)
+    log_visit(centre=centre, member=member, uic="", on=D(2026, 1, 1), services={catalogue["rest"]: 1}, by=coordinator)
+    report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(papua.pk)), sari)
+    assert report.figure("visits").value == 1
+
+
+def test_a_member_who_moved_branch_counts_where_they_are_and_visits_stay_where_they_happened(
+    jakarta, bali, jakarta_dic, catalogue, ayu, sari
+):
+    mawar = MemberFactory(branch=jakarta, alias="Mawar", joined_on=D(2024, 1, 1))
+    log_visit(centre=jakarta_dic, member=mawar, uic="", on=D(2025, 3, 1), services={catalogue["rest"]: 1}, by=ayu)
+    mawar.branch = bali
+    mawar.save()
+    jakarta_report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari)
+    bali_report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(bali.pk)), sari)
+    assert jakarta_report.figure("visits").value == 1 and bali_report.figure("visits").value == 0
+    assert jakarta_report.figure("members").value == 0 and bali_report.figure("members").value == 1
