@@ -22,15 +22,11 @@ from .timeline import timeline
 PAGE_SIZE = 25
 
 
-def _members():
-    # Never select the identity vault here: lists show alias and code only.
-    return Member.objects.select_related("branch")
-
-
 @login_required
 def member_list(request):
     form = MemberFilterForm(request.GET or None, user=request.user)
-    members = _members().visible_to(request.user)
+    # Never select the identity vault here: lists show alias and code only.
+    members = Member.objects.visible_to(request.user).select_related("branch")
     if form.is_bound:
         members = form.filter(members)
     else:
@@ -77,9 +73,9 @@ def member_create(request):
 
 @login_required
 def member_detail(request, pk):
-    member = get_visible_or_404(_members(), request.user, pk=pk)
+    member = get_visible_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     log_access(member, request, "member page")
-    identity = MemberIdentity.objects.filter(member=member).first()
+    identity = MemberIdentity.objects.visible_to(request.user).filter(member=member).first()
     masked = {
         field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS
     } if identity else {}
@@ -105,7 +101,7 @@ def member_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
-    member = get_writable_or_404(_members(), request.user, pk=pk)
+    member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -117,14 +113,14 @@ def member_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_change_kind(request, pk):
-    member = get_writable_or_404(_members(), request.user, pk=pk)
+    member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     return _dated_action(request, member, ChangeKindForm, "change_kind")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_leave(request, pk):
-    member = get_writable_or_404(_members(), request.user, pk=pk)
+    member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not member.is_active:
         if request.method == "POST":
             member_returns(member, by=request.user)
@@ -155,7 +151,7 @@ def _dated_action(request, member, form_class, action):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_identity(request, pk):
-    member = get_writable_or_404(_members(), request.user, pk=pk)
+    member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not vault.may_reveal(request.user, member):
         raise PermissionDenied
     form = IdentityForm(request.POST or None, member=member)
@@ -169,7 +165,7 @@ def member_identity(request, pk):
 @login_required
 @require_POST
 def member_reveal(request, pk):
-    member = get_visible_or_404(_members(), request.user, pk=pk)
+    member = get_visible_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not vault.may_reveal(request.user, member):
         raise PermissionDenied
     form = RevealForm(request.POST)

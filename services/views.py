@@ -65,15 +65,15 @@ def visit_new(request):
     )
 
 
-def _visits():
-    return Visit.objects.select_related("drop_in_centre__branch", "member").prefetch_related(
+def _visits(user):
+    return Visit.objects.visible_to(user).select_related("drop_in_centre__branch", "member").prefetch_related(
         Prefetch("service_lines", queryset=VisitService.objects.select_related("service_type"))
     )
 
 
 @login_required
 def visit_detail(request, pk):
-    visit = get_visible_or_404(_visits(), request.user, pk=pk)
+    visit = get_visible_or_404(_visits(request.user), request.user, pk=pk)
     return render(
         request,
         "services/visit_detail.html",
@@ -86,7 +86,7 @@ def visit_detail(request, pk):
 def centre_visits(request, pk):
     centre = get_visible_or_404(DropInCentre.objects.select_related("branch"), request.user, pk=pk)
     form = VisitFilterForm(request.GET or None)
-    visits = _visits().filter(drop_in_centre=centre)
+    visits = _visits(request.user).filter(drop_in_centre=centre)
     if form.is_bound:
         visits = form.filter(visits).distinct()
     page = Paginator(visits.order_by("-visited_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -203,7 +203,7 @@ def centre_stock(request, pk):
                           form.cleaned_data["on"], request.user, source=form.cleaned_data["source"])
             messages.success(request, _("Stock received."))
             return redirect("centre_stock", pk=pk)
-    balances = StockMovement.objects.filter(drop_in_centre=centre).balances()
+    balances = StockMovement.objects.visible_to(request.user).filter(drop_in_centre=centre).balances()
     rows = [
         (item, balances.get((centre.pk, item.pk), 0), balances.get((centre.pk, item.pk), 0) < item.low_stock_threshold)
         for item in Commodity.objects.filter(active=True)
