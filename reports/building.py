@@ -12,14 +12,20 @@ from .tables import KeyFigure, Report, Section
 class Context:
     period: object
     branches: list  # Branch objects in scope, for row labels
-    branch_ids: object  # a queryset of their ids, used as a subquery
+    branch_ids: object  # a queryset of their ids, used as a subquery; None: every branch
     includes_national: bool = False  # national activities (trainings) count in this scope
+
+    def scope_kwargs(self, path):
+        """The filter that keeps rows of the branches in scope ({} when the scope is every branch)."""
+        return {} if self.branch_ids is None else {f"{path}__in": self.branch_ids}
 
 
 def build_report(definition, period, scope, user, suppress_small=False):
     branch_qs = scope.branches(user)
     branches = list(branch_qs.order_by("name"))
-    ctx = Context(period=period, branches=branches, branch_ids=branch_qs.values("pk"),
+    every_branch = scope.kind == "national" and user.sees_all_branches
+    # With every branch in scope, leaving the filter out spares the joins on large tables.
+    ctx = Context(period=period, branches=branches, branch_ids=None if every_branch else branch_qs.values("pk"),
                   includes_national=scope.kind == "national")
     previous = period.previous()
     figures = [

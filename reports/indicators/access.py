@@ -29,7 +29,7 @@ def unique_people_total(ctx, period=None):
 def _issued(ctx, document, period=None):
     period = period or ctx.period
     return PaperworkCase.objects.filter(
-        member__branch__in=ctx.branch_ids, document=document, step=Step.ISSUED,
+        **ctx.scope_kwargs("member__branch"), document=document, step=Step.ISSUED,
         issued_on__range=(period.start, period.end),
     ).count()
 
@@ -47,7 +47,7 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
     period = period or ctx.period
     return (
         PaperworkCase.objects.filter(
-            member__branch__in=ctx.branch_ids, step=Step.ISSUED, issued_on__lte=period.end,
+            **ctx.scope_kwargs("member__branch"), step=Step.ISSUED, issued_on__lte=period.end,
             document__in=[Document.KTP, Document.BPJS],
         )
         .values("member")
@@ -58,7 +58,15 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
 
 
 def services_by_type(ctx):
-    rows = {r["service_type"]: r for r in _visits(ctx).services_by_type()}
+    lines = VisitService.objects.filter(
+        **ctx.scope_kwargs("visit__drop_in_centre__branch"),
+        visit__visited_on__range=(ctx.period.start, ctx.period.end),
+    )
+    # A visit has at most one line per service (a unique constraint): no DISTINCT needed.
+    rows = {
+        r["service_type"]: r
+        for r in lines.values("service_type").annotate(visits=Count("pk"), quantity=Sum("quantity"))
+    }
     table_rows = []
     for service in ServiceType.objects.order_by("order", "name"):
         row = rows.get(service.pk, {})
@@ -72,7 +80,7 @@ def services_by_type(ctx):
 
 def referrals_by_outcome(ctx):
     rows = (
-        Referral.objects.filter(branch__in=ctx.branch_ids, made_on__range=(ctx.period.start, ctx.period.end))
+        Referral.objects.filter(**ctx.scope_kwargs("branch"), made_on__range=(ctx.period.start, ctx.period.end))
         .values("facility_kind", "outcome")
         .annotate(n=Count("pk"))
     )
@@ -92,7 +100,7 @@ def referrals_by_outcome(ctx):
 def documents_issued(ctx):
     """Documents issued in the period, with the median days from the case opened to issue."""
     issued = PaperworkCase.objects.filter(
-        member__branch__in=ctx.branch_ids, step=Step.ISSUED,
+        **ctx.scope_kwargs("member__branch"), step=Step.ISSUED,
         issued_on__range=(ctx.period.start, ctx.period.end),
     )
     counts = {r["document"]: r["n"] for r in issued.values("document").annotate(n=Count("pk"))}
@@ -116,7 +124,7 @@ def prevention_coverage_by_branch(ctx):
     end = ctx.period.end
     start = max(ctx.period.start, end - datetime.timedelta(days=91))
     lines = VisitService.objects.filter(
-        visit__drop_in_centre__branch__in=ctx.branch_ids,
+        **ctx.scope_kwargs("visit__drop_in_centre__branch"),
         visit__visited_on__range=(start, end),
         service_type__counts_for_prevention=True,
     )

@@ -17,7 +17,7 @@ from ..tables import Table
 def _incidents(ctx, period=None):
     period = period or ctx.period
     return Incident.objects.countable().filter(
-        branch__in=ctx.branch_ids, occurred_on__range=(period.start, period.end)
+        **ctx.scope_kwargs("branch"), occurred_on__range=(period.start, period.end)
     )
 
 

@@ -11,7 +11,7 @@ from ..tables import Table
 def _periods_on(ctx, date):
     """Kind periods open on ``date`` of members who belonged then, in scope."""
     return (
-        MemberKindPeriod.objects.filter(member__branch__in=ctx.branch_ids)
+        MemberKindPeriod.objects.filter(**ctx.scope_kwargs("member__branch"))
         .filter(member__joined_on__lte=date)
         .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=date))
         .filter(started_on__lte=date)
@@ -58,7 +58,7 @@ def members_by_branch_and_kind(ctx):
 
 def new_members_by_kind(ctx):
     rows = (
-        Member.objects.filter(branch__in=ctx.branch_ids, joined_on__range=(ctx.period.start, ctx.period.end))
+        Member.objects.filter(**ctx.scope_kwargs("branch"), joined_on__range=(ctx.period.start, ctx.period.end))
         .values("kind", "gender")
         .annotate(n=Count("pk"))
     )
@@ -76,14 +76,14 @@ def members_total(ctx, period=None):
 def new_members_total(ctx, period=None):
     period = period or ctx.period
     return Member.objects.filter(
-        branch__in=ctx.branch_ids, joined_on__range=(period.start, period.end)
+        **ctx.scope_kwargs("branch"), joined_on__range=(period.start, period.end)
     ).count()
 
 
 def peer_educators_total(ctx, period=None):
     period = period or ctx.period
     return (
-        Member.objects.filter(branch__in=ctx.branch_ids, peer_educator=True)
+        Member.objects.filter(**ctx.scope_kwargs("branch"), peer_educator=True)
         .members_on(period.end)
         .count()
     )
@@ -93,7 +93,7 @@ def branches_active_total(ctx, period=None):
     """Branches in scope with at least one member on the last day of the period."""
     period = period or ctx.period
     return (
-        Member.objects.filter(branch__in=ctx.branch_ids)
+        Member.objects.filter(**ctx.scope_kwargs("branch"))
         .members_on(period.end)
         .values("branch")
         .distinct()

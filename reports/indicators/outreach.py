@@ -15,16 +15,19 @@ from ..tables import Table
 
 def _sessions(ctx, period=None):
     period = period or ctx.period
-    return OutreachSession.objects.filter(branch__in=ctx.branch_ids).in_period(period.start, period.end)
+    return OutreachSession.objects.filter(**ctx.scope_kwargs("branch")).in_period(period.start, period.end)
 
 
 def _trainings(ctx, period=None):
     """Trainings of the branches in scope, and national ones for a national or regional scope."""
     period = period or ctx.period
+    trainings = Training.objects.in_period(period.start, period.end)
+    if ctx.branch_ids is None:
+        return trainings  # every branch, and the national trainings
     scope = Q(branch__in=ctx.branch_ids)
     if ctx.includes_national:
         scope |= Q(branch__isnull=True)
-    return Training.objects.filter(scope).in_period(period.start, period.end)
+    return trainings.filter(scope)
 
 
 def sessions_total(ctx, period=None):

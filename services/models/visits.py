@@ -49,7 +49,8 @@ class VisitQuerySet(ScopedQuerySet):
         return self.filter(visited_on__range=(start, end))
 
     def in_branches(self, branch_ids):
-        return self.filter(drop_in_centre__branch__in=branch_ids)
+        """Visits at the centres of these branches (``None``: every branch)."""
+        return self if branch_ids is None else self.filter(drop_in_centre__branch__in=branch_ids)
 
     def unique_people(self):
         """People counted by their code: a member and a walk-in share it when they are the same person."""
