@@ -52,7 +52,7 @@ class BranchTimeZoneMiddleware:
 
 
 class SessionLimitsMiddleware:
-    """An absolute limit on a login (8 hours by default), on top of the idle timeout.
+    """Idle timeout (30 minutes) and an absolute limit on a login (8 hours).
 
     Also marks every page seen by a logged-in user ``Cache-Control: no-store``,
     so a seized or shared phone keeps nothing of member data in its cache.
@@ -70,9 +70,12 @@ class SessionLimitsMiddleware:
         if user is not None and user.is_authenticated:
             now = int(timezone.now().timestamp())
             started = request.session.setdefault("login_started_at", now)
-            if now - started > settings.SESSION_ABSOLUTE_SECONDS:
+            last_seen = request.session.get("last_seen", now)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS or now - last_seen > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
+            if now - last_seen >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now  # saved at most once a minute
         response = self.get_response(request)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)

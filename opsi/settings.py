@@ -152,11 +152,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
-# Sessions: idle timeout of 30 minutes, renewed on every request, and a login
-# lasts 8 hours at most (opsi.middleware.SessionLimitsMiddleware).
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# Sessions: logged out after 30 idle minutes, and a login lasts 8 hours at most
+# (opsi.middleware.SessionLimitsMiddleware, which saves the last activity at most
+# once a minute rather than writing the session on every request).
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

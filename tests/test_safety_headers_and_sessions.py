@@ -42,8 +42,18 @@ def test_a_login_ends_after_8_hours_even_when_active(client_of, ayu, settings):
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_idle_timeout_is_30_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_a_login_ends_after_30_idle_minutes(client_of, ayu):
+    client = client_of(ayu)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session["last_seen"] -= 29 * 60
+    session.save()
+    assert client.get(reverse("home")).status_code == 200  # 29 minutes: still in
+    session = client.session
+    session["last_seen"] -= 31 * 60
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_deactivating_a_user_ends_their_access_at_once(client_of, ayu):
