@@ -1,6 +1,6 @@
 """Build a report: run a definition's indicators for a period and a scope."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ class Context:
     branches: list  # Branch objects in scope, for row labels
     branch_ids: object  # a queryset of their ids, used as a subquery; None: every branch
     includes_national: bool = False  # national activities (trainings) count in this scope
+    memo: dict = field(default_factory=dict)  # results shared by several indicators
 
     def scope_kwargs(self, path):
         """The filter that keeps rows of the branches in scope ({} when the scope is every branch)."""
