@@ -74,6 +74,7 @@ def incident_detail(request, pk):
             "incident": incident,
             "violations": incident.violations.all(),
             "responses": incident.responses.all(),
+            "referrals": incident.referrals.all(),
             "response_form": ResponseForm(),
         },
     )
@@ -112,3 +113,24 @@ def alert_create(request):
             messages.success(request, _("Warning sent to the branch's users."))
             return redirect("home")
     return render(request, "incidents/alert_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_refer(request, pk):
+    """Refer the person harmed to a health facility (medical care after violence, for example)."""
+    from services.forms import ReferralForm
+    from services.referrals import refer
+
+    _require_role(request.user)
+    incident = get_visible_or_404(Incident.objects.select_related("branch", "member"), request.user, pk=pk)
+    form = ReferralForm(request.POST or None, branch=incident.branch)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        referral = refer(branch=incident.branch, member=incident.member, uic=incident.uic, on=data["made_on"],
+                         facility_kind=data["facility_kind"], facility_name=data["facility_name"],
+                         service=data["service"], by=request.user)
+        incident.referrals.add(referral)
+        messages.success(request, _("Referral saved."))
+        return redirect("incident_detail", pk=pk)
+    return render(request, "incidents/incident_refer.html", {"form": form, "incident": incident})

@@ -84,3 +84,18 @@ def test_a_warning_naming_a_member_is_refused(client_of, ayu, jakarta):
 def test_a_warning_for_another_branch_is_refused(client_of, ayu, bali):
     client_of(ayu).post(reverse("alert_create"), {"branch": bali.pk, "text": "x", "days": 3})
     assert Alert.objects.count() == 0
+
+
+def test_coordinator_refers_the_person_harmed_from_the_incident(client_of, ayu, jakarta):
+    from services.models import Referral
+    from tests.incidents.conftest import make_incident
+
+    mawar = MemberFactory(branch=jakarta, alias="Mawar")
+    incident = make_incident(jakarta, member=mawar)
+    response = client_of(ayu).post(reverse("incident_refer", args=[incident.pk]), {
+        "facility_kind": "hospital", "service": "Visum", "made_on": jakarta.today().isoformat(),
+    })
+    assert response.url == reverse("incident_detail", args=[incident.pk])
+    referral = Referral.objects.get()
+    assert referral.member == mawar and list(incident.referrals.all()) == [referral]
+    assert "Visum" in client_of(ayu).get(reverse("incident_detail", args=[incident.pk])).content.decode()
