@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Sum
+from django.db.models import Avg, Count, F, OuterRef, Subquery, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from opsi.scoping import get_visible_or_404
 
 from .forms import AttendanceCodesForm, OutsidersForm, ScoreForm, SessionForm, TrainingForm
-from .models import OutreachSession, Training, TrainingAttendance
+from .models import OutreachSession, OutsideParticipants, Training, TrainingAttendance
 from .recording import allowed_attendees, parse_people, record_session, set_attendance
 
 PAGE_SIZE = 25
@@ -88,8 +88,16 @@ def session_detail(request, pk):
 
 @login_required
 def training_list(request):
+    # Outside participants are summed in a subquery: joined beside the attendance rows,
+    # every count would be repeated once per attendance row.
+    outsiders = (
+        OutsideParticipants.objects.filter(training=OuterRef("pk"))
+        .values("training")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
     trainings = Training.objects.visible_to(request.user).select_related("branch").annotate(
-        members=Count("attendance__member", distinct=True), outsiders=Sum("outside_participants__count")
+        members=Count("attendance__member", distinct=True), outsiders=Subquery(outsiders)
     )
     trainings, start, end = _dated(trainings, request, "starts_on")
     page = Paginator(trainings.order_by("-starts_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -85,3 +85,16 @@ def test_outside_participants_by_count_and_average_gain(client_of, ayu, jakarta)
 
 def test_secretariat_cannot_change_a_branch_training(client_of, sari, training):
     assert client_of(sari).post(reverse("training_detail", args=[training.pk]), {"action": "attendance"}).status_code == 403
+
+
+def test_training_list_counts_members_and_others_once(client_of, ayu, training, jakarta):
+    from outreach.models import OutsideParticipants
+
+    for alias in ("Mawar", "Melati"):
+        member = MemberFactory(branch=jakarta, alias=alias)
+        for day in training.days:
+            TrainingAttendance.objects.create(training=training, member=member, day=day)
+    OutsideParticipants.objects.create(training=training, gender="man", count=5)
+    OutsideParticipants.objects.create(training=training, gender="woman", count=2)
+    listed = client_of(ayu).get(reverse("training_list")).context["page"][0]
+    assert (listed.members, listed.outsiders) == (2, 7)
