@@ -57,9 +57,8 @@ class MemberQuerySet(ScopedQuerySet):
     def count_by_kind_on(self, date):
         """{kind: number of members} as of ``date``, from the kind history."""
         rows = (
-            MemberKindPeriod.objects.filter(member__in=self.members_on(date))
-            .filter(started_on__lte=date)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=date))
+            MemberKindPeriod.objects.open_on(date)
+            .filter(member__in=self)
             .values("kind")
             .annotate(n=Count("member", distinct=True))
         )
@@ -146,6 +145,17 @@ class Member(models.Model):
         return self.left_on is None
 
 
+class KindPeriodQuerySet(ScopedQuerySet):
+    def open_on(self, date):
+        """The kind each member had on ``date``, for members who belonged then."""
+        return (
+            self.filter(member__joined_on__lte=date)
+            .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=date))
+            .filter(started_on__lte=date)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=date))
+        )
+
+
 class MemberKindPeriod(models.Model):
     """One stretch of time during which a member was of one kind."""
 
@@ -161,7 +171,7 @@ class MemberKindPeriod(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = KindPeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kind period")

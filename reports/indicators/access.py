@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
 from services.models import (
@@ -23,7 +23,7 @@ def _visit_totals(ctx, period=None):
     period = period or ctx.period
     key = ("visit_totals", period)
     if key not in ctx.memo:
-        ctx.memo[key] = _visits(ctx, period).aggregate(visits=Count("pk"), people=Count("uic", distinct=True))
+        ctx.memo[key] = _visits(ctx, period).totals()
     return ctx.memo[key]
 
 
@@ -67,15 +67,7 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
 
 
 def services_by_type(ctx):
-    lines = VisitService.objects.filter(
-        **ctx.scope_kwargs("visit__drop_in_centre__branch"),
-        visit__visited_on__range=(ctx.period.start, ctx.period.end),
-    )
-    # A visit has at most one line per service (a unique constraint): no DISTINCT needed.
-    rows = {
-        r["service_type"]: r
-        for r in lines.values("service_type").annotate(visits=Count("pk"), quantity=Sum("quantity"))
-    }
+    rows = {r["service_type"]: r for r in _visits(ctx).services_by_type()}
     table_rows = []
     for service in ServiceType.objects.order_by("order", "name"):
         row = rows.get(service.pk, {})

@@ -1,6 +1,6 @@
 """Outcome 3, a strong sex-worker movement: members by kind, branch and gender."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from members.models import Gender, Member, MemberKind, MemberKindPeriod
@@ -10,13 +10,7 @@ from ..tables import Table
 
 def _periods_on(ctx, date):
     """Kind periods open on ``date`` of members who belonged then, in scope."""
-    return (
-        MemberKindPeriod.objects.filter(**ctx.scope_kwargs("member__branch"))
-        .filter(member__joined_on__lte=date)
-        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=date))
-        .filter(started_on__lte=date)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=date))
-    )
+    return MemberKindPeriod.objects.open_on(date).filter(**ctx.scope_kwargs("member__branch"))
 
 
 def _grid(title, key, row_choices, col_choices, counts, row_label):

@@ -52,16 +52,21 @@ class VisitQuerySet(ScopedQuerySet):
         """Visits at the centres of these branches (``None``: every branch)."""
         return self if branch_ids is None else self.filter(drop_in_centre__branch__in=branch_ids)
 
-    def unique_people(self):
-        """People counted by their code: a member and a walk-in share it when they are the same person."""
-        return self.values("uic").distinct().count()
+    def totals(self):
+        """{"visits": n, "people": n} in one pass; people are counted by their code, so a
+        member and a walk-in share it when they are the same person."""
+        return self.aggregate(visits=Count("pk"), people=Count("uic", distinct=True))
 
     def services_by_type(self):
-        """[{"service_type", "visits", "quantity"}] in one query."""
+        """[{"service_type", "visits", "quantity"}] in one query.
+
+        A visit has at most one line per service (a unique constraint), so counting
+        lines counts visits without a DISTINCT.
+        """
         return (
             VisitService.objects.filter(visit__in=self)
             .values("service_type")
-            .annotate(visits=Count("visit", distinct=True), quantity=Sum("quantity"))
+            .annotate(visits=Count("pk"), quantity=Sum("quantity"))
         )
 
 
