@@ -10,6 +10,7 @@ to bench/RESULTS.md (or --out).
 """
 
 import argparse
+import datetime
 import os
 import platform
 import re
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,7 +73,7 @@ def main():
     from reports.definitions import BRIDGING_THE_GAPS
     from reports.exporters import PdfExport
     from reports.scopes import Scope
-    from services.models import ServiceType
+    from services.models import ServiceType, Visit
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
@@ -80,7 +83,6 @@ def main():
         print(f"Generating scale {args.scale!r}...")
         generation = generate(args.scale)
     vendor = connection.vendor
-    lines = []
     branch = Branch.objects.order_by("pk").first()
     coordinator, _ = User.objects.get_or_create(username="bench.coordinator", defaults={"role": "coordinator"})
     coordinator.branches.set([branch])
@@ -89,10 +91,7 @@ def main():
     centre = DropInCentre.objects.filter(branch=branch).first()
     client = Client()
     client.force_login(coordinator)
-    counts = {
-        "branches": Branch.objects.count(), "members": Member.objects.count(),
-        "visits": __import__("services.models", fromlist=["Visit"]).Visit.objects.count(),
-    }
+    counts = {"branches": Branch.objects.count(), "members": Member.objects.count(), "visits": Visit.objects.count()}
 
     def page(url, data=None):
         def get():
@@ -134,7 +133,7 @@ def main():
     results.append(("log a visit (POST + redirect)", median, p95, None))
     print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
 
-    year = periods.year(max(2000, __import__("datetime").date.today().year - 1))
+    year = periods.year(datetime.date.today().year - 1)
     report_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as ctx:
@@ -177,7 +176,7 @@ def load_test(args, user, member):
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}"),
         # The bench data holds no identity vault rows, so a fresh key is enough.
-        "FIELD_ENCRYPTION_KEYS": __import__("cryptography.fernet", fromlist=["Fernet"]).Fernet.generate_key().decode(),
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "SECURE_SSL_REDIRECT": "false",
         "AXES_ENABLED": "false",
     }

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from members.forms import IdentityForm
 from members.models import Member
 from services.models import Visit
-from tests.factories import MemberFactory
+
 
 def _user(branch):
     """Examples share one database transaction: make the user once."""

@@ -1,4 +1,3 @@
-import datetime
 
 from django.contrib.sessions.models import Session
 from django.urls import reverse

@@ -1,7 +1,6 @@
 import datetime
 import uuid
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 

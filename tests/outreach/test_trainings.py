@@ -60,7 +60,8 @@ def test_national_training_is_recorded_by_the_secretariat_and_seen_by_all(client
                                           "starts_on": "2025-06-01", "ends_on": "2025-06-01"})
     training = Training.objects.get()
     assert training.branch is None
-    mawar, kamboja = MemberFactory(branch=jakarta, uic="MAWA2010190"), MemberFactory(branch=bali, uic="KAMB2010190")
+    MemberFactory(branch=jakarta, uic="MAWA2010190")
+    MemberFactory(branch=bali, uic="KAMB2010190")
     client.post(reverse("training_detail", args=[training.pk]),
                 {"action": "codes", "codes-day": "2025-06-01", "codes-people": "MAWA2010190, KAMB2010190"})
     assert TrainingAttendance.objects.count() == 2

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from members.registration import change_kind, member_leaves
-from tests.factories import BranchFactory, MemberFactory
+from tests.factories import MemberFactory
 
 D = datetime.date
 
