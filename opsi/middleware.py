@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
 
@@ -62,10 +65,6 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.contrib.auth import logout
-        from django.contrib.auth.views import redirect_to_login
-        from django.utils.cache import add_never_cache_headers
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(timezone.now().timestamp())

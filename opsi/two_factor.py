@@ -22,11 +22,17 @@ def required_for(user):
     return user.is_admin or user.role == user.Role.SECRETARIAT
 
 
-def needs_second_factor(user):
+def needs_second_factor(request):
     """A logged-in user who must, or chose to, give a second factor and has not yet."""
+    user = request.user
     if not user.is_authenticated or user.is_verified():
         return False
-    return required_for(user) or user_has_device(user)
+    if required_for(user):
+        return True
+    # Whether the user turned it on is read once per login, not on every request.
+    if "otp_enrolled" not in request.session:
+        request.session["otp_enrolled"] = user_has_device(user)
+    return request.session["otp_enrolled"]
 
 
 class RequireSecondFactorMiddleware:
@@ -38,7 +44,7 @@ class RequireSecondFactorMiddleware:
         if self.open_prefixes is None:
             self.open_prefixes = tuple(reverse(name) for name in OPEN_PATHS) + (settings.STATIC_URL,)
         user = getattr(request, "user", None)
-        if user is not None and needs_second_factor(user) and not request.path.startswith(self.open_prefixes):
+        if user is not None and not request.path.startswith(self.open_prefixes) and needs_second_factor(request):
             target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
