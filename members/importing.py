@@ -70,6 +70,24 @@ class ChoiceWidget(widgets.Widget):
         return value
 
 
+class DateWidget(widgets.DateWidget):
+    """A date as YYYY-MM-DD (or what the spreadsheet stores as a date), with a message in the user's language."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except ValueError:
+            raise ValueError(_("Not a date: write it as YYYY-MM-DD, like 2025-01-31.")) from None
+
+
+class YearWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except (ValueError, ArithmeticError):
+            raise ValueError(_("Not a year: write it with four digits, like 1990.")) from None
+
+
 KIND_ALIASES = {"biasa": "regular", "istimewa": "former", "kehormatan": "honorary"}
 GENDER_ALIASES = {"perempuan": "woman", "wanita": "woman", "laki-laki": "man", "pria": "man", "transpuan": "waria"}
 
@@ -96,6 +114,9 @@ class MemberImportResource(resources.ModelResource):
         self.fields["gender"].widget = ChoiceWidget(Member._meta.get_field("gender").choices, GENDER_ALIASES)
         self.fields["work_setting"].widget = ChoiceWidget(Member._meta.get_field("work_setting").choices)
         self.fields["peer_educator"].widget = widgets.BooleanWidget()
+        self.fields["birth_year"].widget = YearWidget()
+        for name in ("joined_on", "consent_on"):
+            self.fields[name].widget = DateWidget()
         self.seen_codes = {}
         self.seen_niks = {}
         self.pending_identities = {}

@@ -137,3 +137,11 @@ def test_admin_lists_members_and_exports_without_identity(client_of, dewi, two_b
     page = client.get(reverse("admin:members_member_change", args=[Member.objects.get(alias="Mawar").pk]))
     assert page.status_code == 200
     assert "3171014502900004" not in page.content.decode() and "Siti" not in page.content.decode()
+
+
+def test_a_bad_date_or_year_is_explained_in_indonesian(client_of, ayu, jakarta):
+    bad = "31,SIBU2150390,Mawar,regular,woman,sembilan,street,15/13/2024,2024-01-15,yes,,,\n"
+    problems = dict(upload(client_of(ayu), HEADER + bad).context["problems"])
+    text = " ".join(problems[1])
+    assert "Bukan tanggal" in text and "Bukan tahun" in text
+    assert Member.objects.count() == 0
