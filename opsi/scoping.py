@@ -7,6 +7,7 @@ so another branch's record is simply not there: a 404, never a 403 that
 confirms it exists.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -49,8 +50,6 @@ def get_writable_or_404(queryset, user, **lookup):
     branch) raises ``PermissionDenied`` instead, since its existence is no secret
     to them.
     """
-    from django.core.exceptions import PermissionDenied
-
     obj = get_visible_or_404(queryset, user, **lookup)
     if not queryset.writable_by(user).filter(pk=obj.pk).exists():
         raise PermissionDenied

@@ -41,9 +41,10 @@ CAPABILITIES = {
 def home(request):
     user = request.user
     role = "admin" if user.is_admin else user.role
+    # Users who see every branch get a link to the list rather than all of them here.
     branches = Branch.objects.visible_to(user).filter(active=True)
     if user.sees_all_branches:
-        branches = branches.none()
+        branches = Branch.objects.none()
     alerts = Alert.objects.visible_to(user).current(timezone.localdate()).select_related("branch")
     return render(
         request,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.forms import DateInput
 from members.models import Branch, Region
 
 from . import periods
@@ -32,8 +33,8 @@ class ReportForm(forms.Form):
         required=False,
         initial=1,
     )
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     scope = forms.ChoiceField(label=_("Scope"), choices=[])
     suppress = forms.BooleanField(
         label=_("Hide counts from 1 to 4 as \"<5\" (for reports that leave the organisation)"),

@@ -29,7 +29,7 @@ class OutreachSessionQuerySet(ScopedQuerySet):
         return self.filter(held_on__range=(start, end))
 
     def contacts(self):
-        """{"new": n, "repeat": n}: counted contacts plus people reached by code."""
+        """{"new": n, "repeat": n}: the contacts counted without a code."""
         counted = self.aggregate(new=Sum("new_contacts"), repeat=Sum("repeat_contacts"))
         return {"new": counted["new"] or 0, "repeat": counted["repeat"] or 0}
 
