@@ -1,7 +1,6 @@
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
@@ -43,11 +42,8 @@ class IncidentForm(forms.ModelForm):
         return self.cleaned_data.get("branch") or self.only_branch
 
     def clean_occurred_on(self):
-        value = self.cleaned_data["occurred_on"]
         branch = self.cleaned_data.get("branch")
-        if branch and value > branch.today():
-            raise ValidationError(_("This date is in the future."))
-        return value
+        return branch.refuse_future(self.cleaned_data["occurred_on"]) if branch else self.cleaned_data["occurred_on"]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identity import IDENTITY_FIELDS, nik_owner, validate_nik
@@ -117,10 +116,6 @@ class MemberForm(forms.ModelForm):
     def clean_branch(self):
         return self.cleaned_data.get("branch") or self.only_branch or self.instance.branch
 
-    def _today(self):
-        branch = self.cleaned_data.get("branch") or self.only_branch
-        return branch.today() if branch else timezone.localdate()
-
     def clean_joined_on(self):
         return self._not_in_future("joined_on")
 
@@ -128,10 +123,9 @@ class MemberForm(forms.ModelForm):
         return self._not_in_future("consent_on")
 
     def _not_in_future(self, name):
+        branch = self.cleaned_data.get("branch") or self.only_branch
         value = self.cleaned_data.get(name)
-        if value and value > self._today():
-            raise ValidationError(_("This date is in the future."), code="future")
-        return value
+        return branch.refuse_future(value) if branch else value
 
     def clean_typed_uic(self):
         code = normalise_uic(self.cleaned_data.get("typed_uic"))
@@ -155,8 +149,12 @@ class MemberForm(forms.ModelForm):
 
     def _clean_code(self, cleaned):
         birth_date = cleaned.get("birth_date")
-        if birth_date and birth_date > self._today():
-            self.add_error("birth_date", _("This date is in the future."))
+        branch = cleaned.get("branch")
+        try:
+            if branch:
+                branch.refuse_future(birth_date)
+        except ValidationError as error:
+            self.add_error("birth_date", error)
             return
         code = cleaned.get("typed_uic")
         if not code:
@@ -199,10 +197,7 @@ class ChangeKindForm(forms.Form):
         self.member = member
 
     def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on > self.member.branch.today():
-            raise ValidationError(_("This date is in the future."), code="future")
-        return on
+        return self.member.branch.refuse_future(self.cleaned_data["on"])
 
 
 class LeaveForm(forms.Form):
@@ -213,10 +208,7 @@ class LeaveForm(forms.Form):
         self.member = member
 
     def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on > self.member.branch.today():
-            raise ValidationError(_("This date is in the future."), code="future")
-        return on
+        return self.member.branch.refuse_future(self.cleaned_data["on"])
 
 
 class IdentityForm(forms.Form):

@@ -66,8 +66,11 @@ class SessionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         branch, held_on = cleaned.get("branch"), cleaned.get("held_on")
-        if branch and held_on and held_on > branch.today():
-            self.add_error("held_on", _("This date is in the future."))
+        if branch:
+            try:
+                branch.refuse_future(held_on)
+            except ValidationError as error:
+                self.add_error("held_on", error)
         centre = cleaned.get("stock_centre")
         if branch and centre and centre.branch_id != branch.pk:
             self.add_error("stock_centre", _("Choose a drop-in centre of the same branch."))

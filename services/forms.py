@@ -64,8 +64,11 @@ class VisitForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         centre, on = cleaned.get("drop_in_centre"), cleaned.get("visited_on")
-        if centre and on and on > centre.branch.today():
-            self.add_error("visited_on", _("This date is in the future."))
+        if centre:
+            try:
+                centre.branch.refuse_future(on)
+            except ValidationError as error:
+                self.add_error("visited_on", error)
         chosen = {}
         for service in cleaned.get("services") or []:
             quantity = 1
@@ -109,10 +112,7 @@ class ReferralForm(forms.Form):
         self.initial.setdefault("made_on", branch.today())
 
     def clean_made_on(self):
-        on = self.cleaned_data["made_on"]
-        if on > self.branch.today():
-            raise ValidationError(_("This date is in the future."))
-        return on
+        return self.branch.refuse_future(self.cleaned_data["made_on"])
 
 
 class OutcomeForm(forms.Form):
@@ -133,10 +133,7 @@ class CaseForm(forms.Form):
         self.initial.setdefault("opened_on", member.branch.today())
 
     def clean_opened_on(self):
-        on = self.cleaned_data["opened_on"]
-        if on > self.member.branch.today():
-            raise ValidationError(_("This date is in the future."))
-        return on
+        return self.member.branch.refuse_future(self.cleaned_data["opened_on"])
 
 
 class StepForm(forms.Form):
@@ -158,7 +155,4 @@ class ReceiveStockForm(forms.Form):
         self.initial.setdefault("on", centre.branch.today())
 
     def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on > self.centre.branch.today():
-            raise ValidationError(_("This date is in the future."))
-        return on
+        return self.centre.branch.refuse_future(self.cleaned_data["on"])

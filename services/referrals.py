@@ -28,8 +28,7 @@ def record_outcome(referral, outcome, on):
         raise ValidationError(_("Choose what happened."))
     if on < referral.made_on:
         raise ValidationError(_("The outcome cannot be dated before the referral."))
-    if on > referral.branch.today():
-        raise ValidationError(_("This date is in the future."))
+    referral.branch.refuse_future(on)
     referral.outcome, referral.outcome_on = outcome, on
     referral.save(update_fields=["outcome", "outcome_on"])
     return referral

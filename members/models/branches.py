@@ -1,6 +1,7 @@
 import zoneinfo
 
 from auditlog.registry import auditlog
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,12 @@ class Branch(models.Model):
     def today(self):
         """Today's date where the branch is, not where the server is."""
         return timezone.localdate(timezone=self.time_zone)
+
+    def refuse_future(self, date):
+        """Records say what happened: a date after today where the branch is, is refused."""
+        if date is not None and date > self.today():
+            raise ValidationError(_("This date is in the future."), code="future")
+        return date
 
 
 class DropInCentre(models.Model):
