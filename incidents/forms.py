@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Member
 from members.uic import is_valid_uic, normalise_uic
+from opsi.forms import BranchChoiceMixin
 
 from .models import HelpKind, Incident, ViolationKind
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(BranchChoiceMixin, forms.ModelForm):
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of violation"), choices=ViolationKind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -29,17 +30,8 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args, user, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["branch"].queryset = branches
-        self.fields["branch"].empty_label = None
+        self.limit_branches(branches)
         self.initial.setdefault("submission_key", uuid.uuid4())
-        self.only_branch = branches[0] if len(branches) == 1 else None
-        if self.only_branch is not None:
-            self.fields["branch"].widget = forms.HiddenInput()
-            self.fields["branch"].required = False
-            self.initial.setdefault("branch", self.only_branch.pk)
-
-    def clean_branch(self):
-        return self.cleaned_data.get("branch") or self.only_branch
 
     def clean_occurred_on(self):
         branch = self.cleaned_data.get("branch")

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from opsi.forms import BranchChoiceMixin
+
 from .identity import IDENTITY_FIELDS, nik_owner, validate_nik
 from .models import Branch, DropInCentre, Gender, Member, MemberKind, WorkSetting
 from .registration import same_code_elsewhere
@@ -37,7 +39,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(BranchChoiceMixin, forms.ModelForm):
     """Register or edit a member. On registration the UIC is built from the answers."""
 
     mother_first_name = forms.CharField(
@@ -97,9 +99,7 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.uic_matches = []
-        branches = Branch.objects.writable_by(user).filter(active=True)
-        self.fields["branch"].queryset = branches
-        self.fields["branch"].empty_label = None
+        self.limit_branches(Branch.objects.writable_by(user).filter(active=True))
         self.fields["work_setting"].required = False
         if self.instance.pk:
             self.fields["branch"].required = False  # not given: stays where it is
@@ -107,14 +107,9 @@ class MemberForm(forms.ModelForm):
                 del self.fields[name]
         else:
             self.fields["gender"].help_text = _("Also part of the code.")
-        self.only_branch = branches[0] if len(branches) == 1 else None
-        if self.only_branch is not None:
-            self.fields["branch"].widget = forms.HiddenInput()
-            self.fields["branch"].required = False
-            self.initial.setdefault("branch", self.only_branch.pk)
 
     def clean_branch(self):
-        return self.cleaned_data.get("branch") or self.only_branch or self.instance.branch
+        return super().clean_branch() or self.instance.branch
 
     def clean_joined_on(self):
         return self._not_in_future("joined_on")

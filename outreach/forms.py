@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Branch, DropInCentre, Member
+from opsi.forms import BranchChoiceMixin
 from opsi.models import User
 from services.models import Commodity
 
@@ -13,7 +14,7 @@ from .models import OutreachSession, OutsideParticipants, Topic, Training, Train
 from .recording import parse_people
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(BranchChoiceMixin, forms.ModelForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics discussed"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -36,13 +37,8 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         branches = Branch.objects.writable_by(user).filter(active=True)
-        self.fields["branch"].queryset = branches
-        self.fields["branch"].empty_label = None
-        self.only_branch = branches[0] if len(branches) == 1 else None
+        self.limit_branches(branches)
         if self.only_branch is not None:
-            self.fields["branch"].widget = forms.HiddenInput()
-            self.fields["branch"].required = False
-            self.initial.setdefault("branch", self.only_branch.pk)
             self.initial.setdefault("held_on", self.only_branch.today())
         self.fields["peer_educators"].queryset = Member.objects.writable_by(user).active().filter(peer_educator=True)
         self.fields["workers"].queryset = User.objects.filter(branches__in=branches, is_active=True).distinct()
@@ -59,9 +55,6 @@ class SessionForm(forms.ModelForm):
 
     def quantity_fields(self):
         return [self[name] for name in self.fields if name.startswith("qty_")]
-
-    def clean_branch(self):
-        return self.cleaned_data.get("branch") or self.only_branch
 
     def clean(self):
         cleaned = super().clean()
