@@ -18,3 +18,22 @@ class BranchChoiceMixin:
 
     def clean_branch(self):
         return self.cleaned_data.get("branch") or self.only_branch
+
+
+class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices from the queryset's own cache: a field whose options the form has already
+    read (to pick a default, say) renders them without asking the database again."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ReadOnceChoiceField(forms.ModelChoiceField):
+    iterator = ReadOnceChoiceIterator
+
+
+class ReadOnceMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ReadOnceChoiceIterator

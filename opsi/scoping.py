@@ -50,7 +50,9 @@ def get_writable_or_404(queryset, user, **lookup):
     branch) raises ``PermissionDenied`` instead, since its existence is no secret
     to them.
     """
-    obj = get_visible_or_404(queryset, user, **lookup)
-    if not queryset.writable_by(user).filter(pk=obj.pk).exists():
-        raise PermissionDenied
-    return obj
+    try:
+        return queryset.writable_by(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        if queryset.visible_to(user).filter(**lookup).exists():
+            raise PermissionDenied from None
+        raise Http404 from None

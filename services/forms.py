@@ -7,17 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import DropInCentre
 from members.uic import is_valid_uic, normalise_uic
+from opsi.forms import ReadOnceChoiceField, ReadOnceMultipleChoiceField
 
 from .models import Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
 
 
-class ServiceChoiceField(forms.ModelMultipleChoiceField):
+class ServiceChoiceField(ReadOnceMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 
 
 class VisitForm(forms.Form):
-    drop_in_centre = forms.ModelChoiceField(label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), empty_label=None)
+    drop_in_centre = ReadOnceChoiceField(label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), empty_label=None)
     visited_on = forms.DateField(label=_("Date"), widget=DateInput())
     services = ServiceChoiceField(
         label=_("Services received"), queryset=ServiceType.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -33,6 +34,7 @@ class VisitForm(forms.Form):
             centres = centres.filter(branch=member.branch)
             del self.fields["walk_in_uic"]
         self.fields["drop_in_centre"].queryset = centres
+        centres = self.fields["drop_in_centre"].queryset  # read once, here and when rendered
         usual = user.usual_drop_in_centre_id
         centre_ids = [c.pk for c in centres]
         default = usual if usual in centre_ids else (centre_ids[0] if centre_ids else None)
@@ -40,8 +42,8 @@ class VisitForm(forms.Form):
         if default is not None:
             self.initial.setdefault("visited_on", next(c for c in centres if c.pk == default).branch.today())
         self.initial.setdefault("submission_key", uuid.uuid4())
-        self.service_types = list(ServiceType.objects.filter(active=True).select_related("commodity"))
-        self.fields["services"].queryset = ServiceType.objects.filter(active=True)
+        self.fields["services"].queryset = ServiceType.objects.filter(active=True).select_related("commodity")
+        self.service_types = list(self.fields["services"].queryset)
         for service in self.service_types:
             if service.commodity_id:
                 self.fields[f"qty_{service.pk}"] = forms.IntegerField(

@@ -146,3 +146,17 @@ def test_member_page_costs_the_same_queries_for_few_or_many_visits(
                   services={catalogue["rest"]: 1}, by=ayu)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_visit_form_reads_the_catalogue_and_the_centres_once(
+    client_of, ayu, mawar, jakarta_dic, catalogue, django_assert_max_num_queries
+):
+    client = client_of(ayu)
+    with django_assert_max_num_queries(15) as captured:
+        response = client.get(reverse("visit_new"), {"member": mawar.pk})
+    assert response.status_code == 200
+    sqls = [q["sql"] for q in captured.captured_queries]
+    assert sum('FROM "services_servicetype"' in sql for sql in sqls) == 1
+    assert sum('FROM "members_dropincentre"' in sql for sql in sqls) == 1
+    content = response.content.decode()
+    assert str(catalogue["rest"]) in content and jakarta_dic.name in content
