@@ -40,7 +40,7 @@ bench: setup
 
 # Known vulnerabilities in the pinned packages (needs the PyPI JSON API).
 audit: setup
-	$(BIN)/pip-audit -r requirements.lock --progress-spinner off
+	OPSI_AUDIT_REQUIRED=1 bash scripts/audit.sh
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -14,6 +14,8 @@ count() { grep -oE "[0-9]+ $2" <<<"$1" | grep -oE '^[0-9]+' || echo 0; }
 echo "== Hygiene: bandit (medium and high findings fail the run) =="
 .venv/bin/bandit -q -r opsi members services outreach reports incidents bench -x '*/migrations/*' -ll \
     || { echo "bandit found problems"; exit 1; }
+echo "== Hygiene: pip-audit of requirements.lock (known vulnerabilities fail the run) =="
+bash scripts/audit.sh || { echo "pip-audit found problems"; exit 1; }
 
 echo "== Part 1: SQLite (embedded); the browser tests run in part 2 =="
 OPSI_BROWSER_TESTS=0 "${PYTEST[@]}" "$@" 2>&1 | tee "$LOGS/sqlite.log"
