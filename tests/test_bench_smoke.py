@@ -21,3 +21,4 @@ def test_benchmark_runs_at_ci_scale_and_writes_its_results(tmp_path):
     assert "| member search by code |" in text
     assert "National annual report" in text and "queries" in text
     assert "| visits (+2 services) | 20,000 |" in text
+    assert "| national annual indicators median < 2 s |" in text
