@@ -113,7 +113,7 @@ def generate(scale, seed=1, out=print):
                     ))
                 Visit.objects.bulk_create(batch)
                 VisitService.objects.bulk_create(
-                    VisitService(visit=v, service_type=s, quantity=10 if s.commodity_id else 1)
+                    VisitService.line(v, s, 10 if s.commodity_id else 1)
                     for v in batch for s in rng.sample(services, 2)
                 )
                 total += len(batch)

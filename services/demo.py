@@ -43,7 +43,7 @@ def seed(context, visits_per_centre=150):
             for visit in visits:
                 for service in rng.sample(services, rng.randint(1, 3)):
                     quantity = rng.choice([5, 10, 20]) if service.commodity_id else 1
-                    lines.append(VisitService(visit=visit, service_type=service, quantity=quantity))
+                    lines.append(VisitService.line(visit, service, quantity))
                     if service.commodity_id:
                         out[service.commodity_id] = out.get(service.commodity_id, 0) + quantity
             VisitService.objects.bulk_create(lines)

@@ -27,7 +27,7 @@ def log_visit(*, centre, member, uic, on, services, by, submission_key=None):
                 submission_key=submission_key,
             )
             VisitService.objects.bulk_create(
-                VisitService(visit=visit, service_type=service, quantity=quantity)
+                VisitService.line(visit, service, quantity)
                 for service, quantity in services.items()
             )
             handed_out = {s.commodity: q for s, q in services.items() if s.commodity_id and q}

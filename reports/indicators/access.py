@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
+from opsi.db import bytewise
 from services.models import (
     Document, PaperworkCase, Referral, ReferralOutcome, ServiceType, Step, Visit, VisitService,
 )
@@ -67,7 +68,8 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
 
 
 def services_by_type(ctx):
-    rows = {r["service_type"]: r for r in _visits(ctx).services_by_type()}
+    lines = VisitService.objects.in_period(ctx.period.start, ctx.period.end).in_branches(ctx.branch_ids)
+    rows = {r["service_type"]: r for r in lines.by_type()}
     table_rows = []
     for service in ServiceType.objects.order_by("order", "name"):
         row = rows.get(service.pk, {})
@@ -126,7 +128,7 @@ def prevention_coverage_by_branch(ctx):
     start = max(ctx.period.start, end - datetime.timedelta(days=91))
     lines = VisitService.objects.filter(
         **ctx.scope_kwargs("visit__drop_in_centre__branch"),
-        visit__visited_on__range=(start, end),
+        visited_on__range=(start, end),
         service_type__counts_for_prevention=True,
     )
     inner = (
@@ -137,7 +139,7 @@ def prevention_coverage_by_branch(ctx):
     covered = _count_per_group(inner, "visit__drop_in_centre__branch")
     reached_rows = (
         Visit.objects.in_branches(ctx.branch_ids).in_period(start, end)
-        .values("drop_in_centre__branch").annotate(n=Count("uic", distinct=True))
+        .values("drop_in_centre__branch").annotate(n=Count(bytewise("uic"), distinct=True))
     )
     reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
     rows = []

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from members.models import Gender
+from opsi.db import bytewise
 from outreach.models import (
     OUTSIDE_AUDIENCES, Audience, OutreachContact, OutreachSession, OutsideParticipants, Training,
     TrainingAttendance, TrainingTopic,
@@ -38,7 +39,7 @@ def outreach_summary(ctx):
     sessions = _sessions(ctx)
     contacts = sessions.contacts()
     by_code = OutreachContact.objects.filter(session__in=sessions).aggregate(
-        people=Count("uic", distinct=True), contacts=Count("pk")
+        people=Count(bytewise("uic"), distinct=True), contacts=Count("pk")
     )
     items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
     rows = [

@@ -161,3 +161,15 @@ def test_a_member_who_moved_branch_counts_where_they_are_and_visits_stay_where_t
     bali_report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(bali.pk)), sari)
     assert jakarta_report.figure("visits").value == 1 and bali_report.figure("visits").value == 0
     assert jakarta_report.figure("members").value == 0 and bali_report.figure("members").value == 1
+
+
+def test_services_by_type_of_each_branch_add_up_to_the_national_table(access_data, sari):
+    def visits_per_service(scope):
+        table = build_report(BRIDGING_THE_GAPS, YEAR, scope, sari).table("services_by_type")
+        return {row[0]: row[1] for row in table.rows}
+
+    national = visits_per_service(Scope("national"))
+    jakarta = visits_per_service(Scope("branch", str(access_data["jakarta"].pk)))
+    bali = visits_per_service(Scope("branch", str(access_data["bali"].pk)))
+    assert sum(national.values()) > sum(jakarta.values()) > 0
+    assert {name: jakarta[name] + bali[name] for name in national} == national
