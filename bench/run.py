@@ -35,6 +35,15 @@ def percentile(values, p):
     return values[index]
 
 
+def cpu_probe():
+    """Milliseconds for a fixed Python loop: shared machines vary, so runs compare only beside this."""
+    began = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return (time.perf_counter() - began) * 1000
+
+
 def measure(fn, repeat):
     fn()  # warm up
     times = []
@@ -238,6 +247,7 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
         "# Benchmark results",
         "",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}",
+        f"- CPU probe (a 3-million-step Python loop, lower is faster): {cpu_probe():.0f} ms",
         f"- Database: {vendor}",
         f"- Scale: {args.scale} ({counts['branches']} branches, {counts['members']:,} members, {counts['visits']:,} visits)",
         f"- Repeats per page: {args.repeat} (test client, in process)",
