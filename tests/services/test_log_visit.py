@@ -160,3 +160,13 @@ def test_visit_form_reads_the_catalogue_and_the_centres_once(
     assert sum('FROM "members_dropincentre"' in sql for sql in sqls) == 1
     content = response.content.decode()
     assert str(catalogue["rest"]) in content and jakarta_dic.name in content
+
+
+def test_services_are_a_group_with_a_legend_and_one_label_per_box(client_of, ayu, mawar, catalogue):
+    content = client_of(ayu).get(reverse("visit_new"), {"member": mawar.pk}).content.decode()
+    group = re.search(r"<fieldset[^>]*>\s*<legend>([^<]+)", content)
+    assert group and "Layanan" in group.group(1)
+    box = re.search(r'<label class="check" for="(id_services_\d+)"><input type="checkbox" name="services" '
+                    r'value="\d+" id="\1"> ([^<]+)</label>', content)
+    assert box and box.group(2).strip() in {str(s) for s in catalogue.values()}
+    assert not re.search(r"<label[^>]*>(?:(?!</label>).)*<label", content, re.S)  # no label inside a label
