@@ -268,8 +268,8 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
         "",
     ]
     if load:
-        base = load[0][1]
-        logged_in = load[1][1]
+        rps = {name: r for name, r, *_rest in load}
+        base, logged_in = rps["trivial view, anonymous"], rps["trivial view, logged in"]
         lines += ["## Load on gunicorn (2 sync workers, wrk -t2 -c8)", "",
                   "| target | req/s | p90 ms | p99 ms | ratio to trivial, anonymous | ratio to trivial, logged in "
                   "| non-2xx |",

@@ -126,10 +126,9 @@ def prevention_coverage_by_branch(ctx):
     """UNAIDS GAM: people reached with at least two prevention services in the last three months."""
     end = ctx.period.end
     start = max(ctx.period.start, end - datetime.timedelta(days=91))
-    lines = VisitService.objects.filter(
-        **ctx.scope_kwargs("visit__drop_in_centre__branch"),
-        visited_on__range=(start, end),
-        service_type__counts_for_prevention=True,
+    lines = (
+        VisitService.objects.in_period(start, end).in_branches(ctx.branch_ids)
+        .filter(service_type__counts_for_prevention=True)
     )
     inner = (
         lines.values("visit__drop_in_centre__branch", "visit__uic")

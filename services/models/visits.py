@@ -58,6 +58,7 @@ class VisitQuerySet(ScopedQuerySet):
         member and a walk-in share it when they are the same person."""
         return self.aggregate(visits=Count("pk"), people=Count(bytewise("uic", self.db), distinct=True))
 
+
 class Visit(models.Model):
     """A person at a drop-in centre on a date, with the services received."""
 
