@@ -145,15 +145,24 @@ class Member(models.Model):
         return self.left_on is None
 
 
+def kind_period_open_on(date):
+    """The condition on a kind period: open on ``date``, of a member who belonged then.
+
+    A member has at most one such period on a date: a change of kind ends the
+    current period on the day the next one starts.
+    """
+    return (
+        Q(member__joined_on__lte=date)
+        & (Q(member__left_on__isnull=True) | Q(member__left_on__gt=date))
+        & Q(started_on__lte=date)
+        & (Q(ended_on__isnull=True) | Q(ended_on__gt=date))
+    )
+
+
 class KindPeriodQuerySet(ScopedQuerySet):
     def open_on(self, date):
         """The kind each member had on ``date``, for members who belonged then."""
-        return (
-            self.filter(member__joined_on__lte=date)
-            .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=date))
-            .filter(started_on__lte=date)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=date))
-        )
+        return self.filter(kind_period_open_on(date))
 
 
 class MemberKindPeriod(models.Model):

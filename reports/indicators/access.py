@@ -6,7 +6,6 @@ from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F
 from django.utils.translation import gettext as _
 
-from opsi.db import bytewise
 from services.models import (
     Document, PaperworkCase, Referral, ReferralOutcome, ServiceType, Step, Visit, VisitService,
 )
@@ -131,14 +130,14 @@ def prevention_coverage_by_branch(ctx):
         .filter(service_type__counts_for_prevention=True)
     )
     inner = (
-        lines.values("visit__drop_in_centre__branch", "visit__uic")
+        lines.values("visit__drop_in_centre__branch", "visit__person_key")
         .annotate(kinds=Count("service_type", distinct=True))
         .filter(kinds__gte=2)
     )
     covered = _count_per_group(inner, "visit__drop_in_centre__branch")
     reached_rows = (
         Visit.objects.in_branches(ctx.branch_ids).in_period(start, end)
-        .values("drop_in_centre__branch").annotate(n=Count(bytewise("uic"), distinct=True))
+        .values("drop_in_centre__branch").annotate(n=Count("person_key", distinct=True))
     )
     reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
     rows = []

@@ -7,10 +7,12 @@ from django.urls import reverse
 from members.erasure import forget_member
 from members.identity import save_identity
 from members.models import Member, MemberIdentity
+from opsi.db import person_key
 from reports import periods
 from reports.building import build_report
 from reports.definitions import BRIDGING_THE_GAPS
 from reports.scopes import Scope
+from services.models import Visit
 from services.visits import log_visit
 from tests.factories import MemberFactory
 
@@ -29,6 +31,9 @@ def test_forgetting_removes_identifying_fields_but_keeps_the_counts(jakarta, jak
     mawar.refresh_from_db()
     assert mawar.alias == "—" and mawar.uic.startswith("ERASED") and mawar.notes == ""
     assert not MemberIdentity.objects.exists()
+    # The visits' number for the old code goes with it: it could be matched to the code.
+    assert Visit.objects.filter(member=mawar).count() == 2
+    assert not Visit.objects.filter(person_key=person_key("SIBU2150390")).exists()
     after = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari)
     for key in ("visits", "unique_people", "members"):
         assert after.figure(key).value == before.figure(key).value

@@ -1,3 +1,4 @@
+import datetime
 
 from django.utils.translation import gettext as _
 
@@ -9,6 +10,7 @@ from reports.scopes import Scope
 from tests.factories import BranchFactory, MemberFactory
 
 YEAR = periods.year(2025)
+D = datetime.date
 
 
 def build(user, scope=Scope("national"), period=YEAR, **kw):
@@ -62,3 +64,16 @@ def test_query_count_does_not_grow_with_members_or_branches(report_data, sari, d
         MemberFactory.create_batch(8, branch=BranchFactory(province=code))
     with django_assert_num_queries(len(small.captured_queries)):
         build(sari)
+
+
+def test_the_previous_column_is_what_the_previous_report_shows(report_data, sari):
+    """Both periods are counted in one pass: each figure must land in its own period."""
+    MemberFactory(branch=report_data["bali"], alias="Anggrek", joined_on=D(2024, 3, 1), peer_educator=True)
+    this_year, last_year = build(sari), build(sari, period=periods.year(2024))
+    for figure in last_year.key_figures:
+        assert this_year.figure(figure.key).previous == figure.value, figure.key
+    assert this_year.figure("peer_educators").previous == 1  # Anggrek; Dahlia joined in 2025
+    assert this_year.figure("branches_active").previous == 2
+    regular_waria = (dict(MemberKind.choices)["regular"], dict(Gender.choices)["waria"])
+    assert last_year.table("members_by_kind_gender").value(*regular_waria) == 1  # Melati, before her change
+    assert this_year.table("members_by_kind_gender").value(*regular_waria) == 0
