@@ -69,7 +69,7 @@ class IncidentQuerySet(ScopedQuerySet):
         if user.role == user.Role.CRISIS_RESPONSE:
             return self.all()
         if user.role == user.Role.COORDINATOR:
-            return self._branch_filter(user.branches.values("pk"))
+            return self._branch_filter(user.branch_ids)
         return self.none()
 
     def writable_by(self, user):

@@ -2,6 +2,8 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +78,14 @@ class User(AbstractUser):
 
     @cached_property
     def branch_list(self):
+        """The user's branches, read once per request (the user is loaded afresh for each)."""
         return list(self.branches.all())
+
+    @property
+    def branch_ids(self):
+        """Ids of the user's branches: the scoping filters use them as a plain IN list,
+        cheaper to build and to plan than a subquery on every page."""
+        return [branch.pk for branch in self.branch_list]
 
     def save(self, *args, **kwargs):
         # Administrators manage everything in the Django admin; nobody else
@@ -86,3 +95,10 @@ class User(AbstractUser):
 
 
 auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"branches"})
+
+
+@receiver(m2m_changed, sender=User.branches.through)
+def forget_cached_branches(sender, instance, **kwargs):
+    """A change of the user's branches takes effect at once on the same object too."""
+    if isinstance(instance, User):
+        instance.__dict__.pop("branch_list", None)

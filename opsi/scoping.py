@@ -23,7 +23,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.sees_all_branches:
             return self.all()
-        return self._branch_filter(user.branches.values("pk"))
+        return self._branch_filter(user.branch_ids)
 
     def writable_by(self, user):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -32,7 +32,7 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if not user.writes_in_branches:
             return self.none()
-        return self._branch_filter(user.branches.values("pk"))
+        return self._branch_filter(user.branch_ids)
 
 
 def get_visible_or_404(queryset, user, **lookup):

@@ -125,3 +125,13 @@ def test_branch_list_query_count_does_not_grow_with_branches(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("branch_list"))
     assert response.content.decode().count('class="card"') == 10
+
+
+def test_a_change_of_branches_takes_effect_on_the_same_user_object(ayu, jakarta, bali):
+    """The scoping filters read the user's branches once; moving the user clears that."""
+    from members.models import Branch
+
+    assert list(Branch.objects.visible_to(ayu)) == [jakarta]
+    ayu.branches.set([bali])
+    assert list(Branch.objects.visible_to(ayu)) == [bali]
+    assert list(DropInCentre.objects.writable_by(ayu).filter(branch=jakarta)) == []

@@ -38,7 +38,7 @@ class TrainingQuerySet(ScopedQuerySet):
             return self.none()
         if user.sees_all_branches:
             return self.all()
-        return self.filter(Q(branch__isnull=True) | Q(branch__in=user.branches.values("pk")))
+        return self.filter(Q(branch__isnull=True) | Q(branch__in=user.branch_ids))
 
     def writable_by(self, user):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -48,7 +48,7 @@ class TrainingQuerySet(ScopedQuerySet):
         if user.role == user.Role.SECRETARIAT:
             return self.filter(branch__isnull=True)
         if user.writes_in_branches:
-            return self.filter(branch__in=user.branches.values("pk"))
+            return self.filter(branch__in=user.branch_ids)
         return self.none()
 
     def in_period(self, start, end):
