@@ -20,20 +20,30 @@ class BranchChoiceMixin:
         return self.cleaned_data.get("branch") or self.only_branch
 
 
-class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
-    """Choices from the queryset's own cache: a field whose options the form has already
-    read (to pick a default, say) renders them without asking the database again."""
+class ObjectChoiceMixin:
+    """Choices among objects the form already holds (a list), cleaned to the objects.
 
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
+    Unlike ``ModelChoiceField`` it asks the database nothing, neither to render the
+    options nor to check the answer: the form chose the objects (through the access
+    rule), and an answer outside them is refused like any invalid choice.
+    """
+
+    objects = {}
+
+    def set_objects(self, objects):
+        self.objects = {str(obj.pk): obj for obj in objects}
+        self.choices = [(key, self.label_from_instance(obj)) for key, obj in self.objects.items()]
+
+    def label_from_instance(self, obj):
+        return str(obj)
 
 
-class ReadOnceChoiceField(forms.ModelChoiceField):
-    iterator = ReadOnceChoiceIterator
+class ObjectChoiceField(ObjectChoiceMixin, forms.ChoiceField):
+    def clean(self, value):
+        key = super().clean(value)
+        return self.objects[key] if key else None
 
 
-class ReadOnceMultipleChoiceField(forms.ModelMultipleChoiceField):
-    iterator = ReadOnceChoiceIterator
+class ObjectMultipleChoiceField(ObjectChoiceMixin, forms.MultipleChoiceField):
+    def clean(self, value):
+        return [self.objects[key] for key in dict.fromkeys(super().clean(value))]

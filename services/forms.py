@@ -2,48 +2,42 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
-from members.models import DropInCentre
 from members.uic import is_valid_uic, normalise_uic
-from opsi.forms import ReadOnceChoiceField, ReadOnceMultipleChoiceField
+from opsi.forms import ObjectChoiceField, ObjectMultipleChoiceField
 
+from . import reference
 from .models import Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
 
 
-class ServiceChoiceField(ReadOnceMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
-
-
 class VisitForm(forms.Form):
-    drop_in_centre = ReadOnceChoiceField(label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), empty_label=None)
+    drop_in_centre = ObjectChoiceField(label=_("Drop-in centre"))
     visited_on = forms.DateField(label=_("Date"), widget=DateInput())
-    services = ServiceChoiceField(
-        label=_("Services received"), queryset=ServiceType.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    services = ObjectMultipleChoiceField(label=_("Services received"), widget=forms.CheckboxSelectMultiple)
     walk_in_uic = forms.CharField(label=_("Code of a person who is not a member"), required=False, max_length=20)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, user, member=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
-        centres = DropInCentre.objects.writable_by(user).filter(active=True).select_related("branch")
+        # The catalogue and the centres come from the reference copy (services/reference.py),
+        # the centres through the access rule: the user may log visits there.
+        centres = reference.active_centres(user)
         if member is not None:
-            centres = centres.filter(branch=member.branch)
+            centres = [c for c in centres if c.branch_id == member.branch_id]
             del self.fields["walk_in_uic"]
-        self.fields["drop_in_centre"].queryset = centres
-        centres = self.fields["drop_in_centre"].queryset  # read once, here and when rendered
+        self.fields["drop_in_centre"].set_objects(centres)
         usual = user.usual_drop_in_centre_id
-        centre_ids = [c.pk for c in centres]
-        default = usual if usual in centre_ids else (centre_ids[0] if centre_ids else None)
-        self.initial.setdefault("drop_in_centre", default)
+        default = next((c for c in centres if c.pk == usual), centres[0] if centres else None)
         if default is not None:
-            self.initial.setdefault("visited_on", next(c for c in centres if c.pk == default).branch.today())
+            self.initial.setdefault("drop_in_centre", default.pk)
+            self.initial.setdefault("visited_on", default.branch.today())
         self.initial.setdefault("submission_key", uuid.uuid4())
-        self.fields["services"].queryset = ServiceType.objects.filter(active=True).select_related("commodity")
-        self.service_types = list(self.fields["services"].queryset)
+        self.service_types = reference.active_services()
+        self.fields["services"].set_objects(self.service_types)
         for service in self.service_types:
             if service.commodity_id:
                 self.fields[f"qty_{service.pk}"] = forms.IntegerField(
@@ -53,6 +47,20 @@ class VisitForm(forms.Form):
                     required=False,
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
+
+    @property
+    def fields_cache_key(self):
+        """What the rendered fields of an unfilled form depend on (None once filled in:
+        then the answers and errors are part of the page)."""
+        if self.is_bound:
+            return None
+        return repr((
+            get_language(),
+            [(s.pk, str(s), s.commodity_id) for s in self.service_types],
+            self.fields["drop_in_centre"].choices,
+            self.initial.get("drop_in_centre"), self.initial.get("visited_on"),
+            self.member is None,
+        ))
 
     def quantity_fields(self):
         return [self[name] for name in self.fields if name.startswith("qty_")]

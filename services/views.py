@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,15 +25,24 @@ def _require_writer(user):
         raise PermissionDenied
 
 
+@transaction.non_atomic_requests  # the most opened page: no BEGIN and COMMIT to show the form
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request):
     """Find the person, tick the services, save: made for a phone at the centre."""
+    if request.method == "POST":
+        with transaction.atomic():  # what ATOMIC_REQUESTS gives every other view
+            return _visit_new(request)
+    return _visit_new(request)
+
+
+def _visit_new(request):
     _require_writer(request.user)
     member = None
     if request.GET.get("member") or request.POST.get("member"):
         member = get_writable_or_404(
-            Member.objects.select_related("branch"), request.user, pk=request.GET.get("member") or request.POST.get("member")
+            Member.objects.all(), request.user,
+            pk=request.GET.get("member") or request.POST.get("member"),
         )
     query = request.GET.get("q", "").strip()
     found = []

@@ -20,6 +20,15 @@ from .factories import BranchFactory, DropInCentreFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a server does after a deploy: the
+    database is rolled back between tests, what a cache kept from it must go too."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def jakarta(db):
     return BranchFactory(province="31", name="Jakarta")

@@ -19,7 +19,8 @@ from opsi.scoping import ScopedQuerySet
 ROOT = Path(__file__).resolve().parent.parent
 REQUEST_MODULES = [
     "members/views.py", "members/member_views.py", "members/import_views.py", "members/exporters.py",
-    "services/views.py", "outreach/views.py", "incidents/views.py", "reports/views.py", "reports/scopes.py",
+    "services/views.py", "services/reference.py", "outreach/views.py", "incidents/views.py", "reports/views.py",
+    "reports/scopes.py",
     "opsi/views.py", "members/timeline.py", "services/timeline.py", "outreach/timeline.py",
     "members/forms.py", "services/forms.py", "outreach/forms.py", "incidents/forms.py", "reports/forms.py",
 ]

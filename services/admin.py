@@ -1,0 +1,19 @@
+"""The service catalogue and the commodities, kept by administrators."""
+
+from django.contrib import admin
+
+from .models import Commodity, ServiceType
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "commodity", "counts_for_prevention", "order", "active"]
+    list_editable = ["order", "active"]
+    list_filter = ["active", "counts_for_prevention"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(Commodity)
+class CommodityAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "low_stock_threshold"]
+    search_fields = ["name", "name_en"]

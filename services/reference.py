@@ -1,0 +1,75 @@
+"""The service catalogue and the drop-in centres as the visit form offers them.
+
+The form is opened at every visit a coordinator logs; these tables change a few
+times a year, in the admin. So each server process keeps what it read in Django's
+cache for ``SECONDS``. Saving or deleting a service, a commodity, a centre or a
+branch forgets this process's copy at once (with a shared cache, every process's);
+other processes see the change within ``SECONDS``.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from members.models import Branch, DropInCentre
+
+from .models import Commodity, ServiceType
+
+SECONDS = 60
+VERSION_KEY = "reference:version"
+
+
+def _key(*parts):
+    version = cache.get(VERSION_KEY)
+    if version is None:  # first use, or evicted: a number never used before
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        version = cache.get(VERSION_KEY)
+    return ":".join(["reference", str(version), *map(str, parts)])
+
+
+def _read(key, load):
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, SECONDS)
+    return found
+
+
+def active_services():
+    """The active services of the catalogue, in their order, with their commodity."""
+    return _read(
+        _key("services"),
+        lambda: list(ServiceType.objects.filter(active=True).select_related("commodity")),
+    )
+
+
+def active_centres(user):
+    """The active drop-in centres where ``user`` may log a visit, with their branch.
+
+    Read through ``writable_by``; the copy is shared only by users for whom that
+    rule gives the same centres (same kind of access, same branches).
+    """
+    if user.is_admin:
+        scope = "all"
+    elif user.writes_in_branches:
+        scope = ",".join(map(str, sorted(user.branch_ids)))
+    else:
+        return []
+    return _read(
+        _key("centres", scope),
+        lambda: list(DropInCentre.objects.writable_by(user).filter(active=True).select_related("branch")),
+    )
+
+
+def forget(**kwargs):
+    """A change to the reference tables: every copy read before it is dropped."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache: a number never used before forgets all the same
+        cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+for model in (ServiceType, Commodity, DropInCentre, Branch):
+    post_save.connect(forget, sender=model, dispatch_uid=f"reference-{model.__name__}-save")
+    post_delete.connect(forget, sender=model, dispatch_uid=f"reference-{model.__name__}-delete")
