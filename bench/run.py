@@ -168,6 +168,7 @@ def load_test(args, user, member):
     from django.contrib.sessions.backends.db import SessionStore
 
     from django.test import override_settings
+    from django.utils.crypto import get_random_string
 
     secret_key = "bench-" + "k" * 60
     with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
@@ -203,7 +204,8 @@ def load_test(args, user, member):
             if ready == "200":
                 break
             time.sleep(0.2)
-        cookie = f"sessionid={session.session_key}"
+        # A browser sends back its CSRF cookie too; without it every page would make a new one.
+        cookie = f"sessionid={session.session_key}; csrftoken={get_random_string(32)}"
         subprocess.run(["wrk", "-t1", "-c2", "-d1s", f"http://127.0.0.1:{port}/healthz"], capture_output=True)
         # Two baselines: the bare stack (no session cookie: no session, user or branch read),
         # and the same trivial view for a logged-in user, who pays the session, the user, the

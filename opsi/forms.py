@@ -32,7 +32,8 @@ class ObjectChoiceMixin:
 
     def set_objects(self, objects):
         self.objects = {str(obj.pk): obj for obj in objects}
-        self.choices = [(key, self.label_from_instance(obj)) for key, obj in self.objects.items()]
+        # Given as a callable, the options are labelled only when they are rendered or checked.
+        self.choices = lambda: [(key, self.label_from_instance(obj)) for key, obj in self.objects.items()]
 
     def label_from_instance(self, obj):
         return str(obj)

@@ -1,4 +1,5 @@
 import uuid
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -48,7 +49,7 @@ class VisitForm(forms.Form):
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
 
-    @property
+    @cached_property
     def fields_cache_key(self):
         """What the rendered fields of an unfilled form depend on (None once filled in:
         then the answers and errors are part of the page)."""
@@ -56,8 +57,8 @@ class VisitForm(forms.Form):
             return None
         return repr((
             get_language(),
-            [(s.pk, str(s), s.commodity_id) for s in self.service_types],
-            self.fields["drop_in_centre"].choices,
+            [(s.pk, s.name, s.name_en, s.commodity_id) for s in self.service_types],
+            [(c.pk, c.name) for c in self.fields["drop_in_centre"].objects.values()],
             self.initial.get("drop_in_centre"), self.initial.get("visited_on"),
             self.member is None,
         ))

@@ -40,8 +40,8 @@ def _visit_new(request):
     _require_writer(request.user)
     member = None
     if request.GET.get("member") or request.POST.get("member"):
-        member = get_writable_or_404(
-            Member.objects.all(), request.user,
+        member = get_writable_or_404(  # what the form and the visit need of the member, no more
+            Member.objects.only("alias", "uic", "branch_id"), request.user,
             pk=request.GET.get("member") or request.POST.get("member"),
         )
     query = request.GET.get("q", "").strip()

@@ -29,6 +29,7 @@ def test_the_second_form_reads_neither_catalogue_nor_centres(
         response = client.get(reverse("visit_new"), {"member": mawar.pk})
     sqls = " ".join(q["sql"] for q in captured.captured_queries)
     assert 'FROM "services_servicetype"' not in sqls and 'FROM "members_dropincentre"' not in sqls
+    assert sqls.count('FROM "members_member"') == 1  # the member, once: nothing read later field by field
     assert str(catalogue["rest"]) in response.content.decode()
 
 
