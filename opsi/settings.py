@@ -121,6 +121,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the service catalogue, the drop-in centres and rendered parts of pages,
+# never member data (SECURITY.md). By default each process keeps its own, in memory; a
+# shared cache (CACHE_URL, e.g. memcached) would let every process forget a change at once.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+
 AUTH_USER_MODEL = "opsi.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
