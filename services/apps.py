@@ -6,3 +6,8 @@ class ServicesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "services"
     verbose_name = _("Drop-in centre services")
+
+    def ready(self):
+        from . import reference
+
+        reference.connect_signals()

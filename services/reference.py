@@ -70,6 +70,8 @@ def forget(**kwargs):
         cache.set(VERSION_KEY, time.time_ns(), None)
 
 
-for model in (ServiceType, Commodity, DropInCentre, Branch):
-    post_save.connect(forget, sender=model, dispatch_uid=f"reference-{model.__name__}-save")
-    post_delete.connect(forget, sender=model, dispatch_uid=f"reference-{model.__name__}-delete")
+def connect_signals():
+    """Called from the app's ``ready()``: every process forgets on a change, whatever it imported."""
+    for model in (ServiceType, Commodity, DropInCentre, Branch):
+        post_save.connect(forget, sender=model, dispatch_uid=f"reference-{model.__name__}-save")
+        post_delete.connect(forget, sender=model, dispatch_uid=f"reference-{model.__name__}-delete")

@@ -51,7 +51,8 @@ BRANCH, KIND, GENDER, PEER_EDUCATOR = range(4)
 
 
 def _new_members(ctx, period):
-    """Counter {(kind, gender): members who joined in ``period``}, with the previous period in the same query."""
+    """Counter {(kind, gender): members who joined in ``period``}; the report's period and the
+    previous one are counted in the same query."""
     key = ("new_members", period)
     if key not in ctx.memo:
         periods = list(dict.fromkeys([period, ctx.period, ctx.period.previous()]))

@@ -6,7 +6,7 @@ from opsi.db import PERSON_KEY_SQL, person_key
 def fill_person_keys(apps, schema_editor):
     connection = schema_editor.connection
     if connection.vendor == "postgresql":
-        # One statement in the database: 2,500,000 visits in about a minute.
+        # One statement in the database: 2,500,000 visits in 3.5 minutes here.
         schema_editor.execute(
             f"UPDATE services_visit SET person_key = {PERSON_KEY_SQL.format(column='uic')}"  # nosec B608
         )

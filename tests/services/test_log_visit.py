@@ -10,11 +10,6 @@ from services.stock import receive
 from tests.factories import MemberFactory
 
 
-@pytest.fixture
-def mawar(jakarta):
-    return MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
-
-
 def form_data(catalogue, centre, member=None, **extra):
     data = {
         "submission_key": str(uuid.uuid4()),

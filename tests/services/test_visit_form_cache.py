@@ -8,7 +8,7 @@ from django.urls import reverse
 from services.models import Visit
 from tests.factories import DropInCentreFactory, MemberFactory
 
-from .test_log_visit import form_data, mawar  # noqa: F401 (fixture)
+from .test_log_visit import form_data
 
 
 def selected_centre(content):
@@ -21,7 +21,7 @@ def offered_services(content):
 
 
 def test_the_second_form_reads_neither_catalogue_nor_centres(
-    client_of, ayu, mawar, jakarta_dic, catalogue, django_assert_max_num_queries  # noqa: F811
+    client_of, ayu, mawar, jakarta_dic, catalogue, django_assert_max_num_queries
 ):
     client = client_of(ayu)
     client.get(reverse("visit_new"), {"member": mawar.pk})
@@ -34,7 +34,7 @@ def test_the_second_form_reads_neither_catalogue_nor_centres(
 
 
 def test_a_service_switched_off_in_the_admin_is_gone_from_the_next_form(
-    client_of, ayu, dewi, mawar, jakarta_dic, catalogue  # noqa: F811
+    client_of, ayu, dewi, mawar, jakarta_dic, catalogue
 ):
     client = client_of(ayu)
     assert "Istirahat" in offered_services(client.get(reverse("visit_new"), {"member": mawar.pk}).content.decode())
@@ -53,7 +53,7 @@ def test_a_service_switched_off_in_the_admin_is_gone_from_the_next_form(
 
 
 def test_centres_kept_for_one_branch_are_never_offered_in_another(
-    client_of, ayu, bunga, mawar, jakarta_dic, bali_dic, catalogue  # noqa: F811
+    client_of, ayu, bunga, mawar, jakarta_dic, bali_dic, catalogue
 ):
     kamboja = MemberFactory(branch=bali_dic.branch, alias="Kamboja")
     assert bali_dic.name in client_of(bunga).get(reverse("visit_new"), {"member": kamboja.pk}).content.decode()
@@ -65,7 +65,7 @@ def test_centres_kept_for_one_branch_are_never_offered_in_another(
     assert response.status_code == 200 and not Visit.objects.exists()
 
 
-def test_a_new_centre_is_offered_at_once(client_of, ayu, mawar, jakarta, jakarta_dic, catalogue):  # noqa: F811
+def test_a_new_centre_is_offered_at_once(client_of, ayu, mawar, jakarta, jakarta_dic, catalogue):
     client = client_of(ayu)
     client.get(reverse("visit_new"), {"member": mawar.pk})
     DropInCentreFactory(branch=jakarta, name="DIC Tanjung Priok")
@@ -73,7 +73,7 @@ def test_a_new_centre_is_offered_at_once(client_of, ayu, mawar, jakarta, jakarta
 
 
 def test_each_user_finds_their_own_usual_centre_chosen(
-    client_of, ayu, putri, mawar, jakarta, jakarta_dic, catalogue  # noqa: F811
+    client_of, ayu, putri, mawar, jakarta, jakarta_dic, catalogue
 ):
     second = DropInCentreFactory(branch=jakarta, name="DIC Kedua")
     ayu.usual_drop_in_centre = second
@@ -89,7 +89,7 @@ def test_each_user_finds_their_own_usual_centre_chosen(
 
 
 def test_a_form_sent_back_with_errors_is_never_kept_nor_served_to_the_next(
-    client_of, ayu, mawar, jakarta_dic, catalogue  # noqa: F811
+    client_of, ayu, mawar, jakarta_dic, catalogue
 ):
     client = client_of(ayu)
     data = form_data(catalogue, jakarta_dic, mawar, visited_on="2999-01-01")
