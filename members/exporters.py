@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
 from opsi.audit import log_access
+from opsi.exports import write_dataset
 
 from .models import Member
 
@@ -38,12 +39,15 @@ class MemberExport:
         return user.is_admin or user.role in (user.Role.SECRETARIAT, user.Role.COORDINATOR)
 
     def write(self, queryset, file_format):
-        """Return (bytes, row count) of the queryset in ``csv`` or ``xlsx``."""
-        dataset = MemberExportResource().export(queryset.select_related("branch").order_by("branch__name", "alias"))
-        content = dataset.export(file_format)
-        if isinstance(content, str):
-            content = content.encode("utf-8-sig")
-        return content, len(dataset)
+        """Return (bytes, row count) of the queryset in ``csv`` or ``xlsx``.
+
+        Excel keeps dates, years and yes/no as such; text is escaped by ``write_dataset``.
+        """
+        dataset = MemberExportResource().export(
+            queryset.select_related("branch").order_by("branch__name", "alias"),
+            force_native_type=file_format == "xlsx",
+        )
+        return write_dataset(dataset, file_format, title=str(self.verbose_name)), len(dataset)
 
     def filename(self, file_format):
         return f"members-{timezone.localdate().isoformat()}.{file_format}"

@@ -4,26 +4,54 @@ Who may run them: anyone who may build the report for its scope (the form checks
 the scope against the access rule); every file leaves an audit entry.
 """
 
-import csv
-import io
+import numbers
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from opsi.exports import Percent, Sheet, write_csv, write_xlsx
 
 from .charts import bars_for
 
 STATIC_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report-pdf.css"
 
 
-def _safe(value):
-    """Neutralise text a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+EMPTY = ("–", "-", "")
+PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
+
+
+def _cell(value):
+    """A report value as a spreadsheet value: shares as percentages, "–" as an empty cell.
+
+    Text stays text ("<5", labels): ``opsi.exports`` makes sure it never runs as a formula.
+    """
+    if isinstance(value, str):
+        if value.strip() in EMPTY:
+            return None
+        match = PERCENT.fullmatch(value.strip())
+        if match:
+            return Percent(float(match.group(1).replace(",", ".")) / 100)
+        return value
+    if _is_share(value):
+        return Percent(value.numerator / value.denominator) if value.denominator else None
     return value
+
+
+def _is_share(value):
+    """A share kept with its two counts (an object with a numerator and a denominator, not a number)."""
+    return (
+        not isinstance(value, numbers.Number)
+        and hasattr(value, "numerator") and hasattr(value, "denominator")
+    )
+
+
+def _figure_rows(report):
+    yield [_("Indicator"), report.period.label, report.previous_period.label, _("Difference")]
+    for figure in report.key_figures:
+        yield [figure.label, _cell(figure.value), _cell(figure.previous), figure.change]
 
 
 class PdfExport:
@@ -50,29 +78,29 @@ class XlsxExport:
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     def write(self, report):
-        book = Workbook()
-        summary = book.active
-        summary.title = _("Summary")[:31]
-        summary.append([str(report.definition.title)])
+        summary = Sheet(_("Summary"))
+        summary.append([report.definition.title], bold=True)
         summary.append([_("Period"), report.period.label])
         summary.append([_("Scope"), report.scope_label])
         summary.append([])
-        summary.append([_("Indicator"), report.period.label, report.previous_period.label])
-        for figure in report.key_figures:
-            summary.append([_safe(figure.label), figure.value, figure.previous])
+        figures = list(_figure_rows(report))
+        summary.append(figures[0], bold=True)
+        for row in figures[1:]:
+            summary.append(row)
+        sheets = [summary]
         for section in report.sections:
-            sheet = book.create_sheet(title=section.title[:31].replace(":", ""))
-            sheet.append([section.title])
-            sheet["A1"].font = Font(bold=True)
+            sheet = Sheet(section.title)
+            sheet.append([section.title], bold=True)
             for table in section.tables:
                 sheet.append([])
-                sheet.append([_safe(table.title)])
-                sheet.append([_safe(str(c)) for c in table.columns])
+                sheet.append([table.title], bold=True)
+                sheet.append(table.columns, bold=True)
                 for row in table.rows:
-                    sheet.append([_safe(str(row[0]))] + list(row[1:]))
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
+                    sheet.append([row[0]] + [_cell(v) for v in row[1:]])
+                if table.note:
+                    sheet.append([table.note])
+            sheets.append(sheet)
+        return write_xlsx(sheets)
 
 
 class CsvExport:
@@ -80,17 +108,17 @@ class CsvExport:
     content_type = "text/csv"
 
     def write(self, report):
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["section", "table", "row", "column", "value"])
-        for figure in report.key_figures:
-            writer.writerow(["summary", "key figures", _safe(figure.label), report.period.label, figure.value])
+        rows = [["section", "table", "row", "column", "value"]]
+        header, *figures = _figure_rows(report)
+        for row in figures:
+            for column, value in zip(header[1:], row[1:]):
+                rows.append(["summary", "key figures", row[0], column, value])
         for section in report.sections:
             for table in section.tables:
                 for row in table.rows:
                     for column, value in zip(table.columns[1:], row[1:]):
-                        writer.writerow([section.key, table.key, _safe(str(row[0])), _safe(str(column)), value])
-        return out.getvalue().encode("utf-8-sig")
+                        rows.append([section.key, table.key, row[0], column, _cell(value)])
+        return write_csv(rows)
 
 
 EXPORTS = {e.identifier: e for e in (PdfExport, XlsxExport, CsvExport)}

@@ -1,0 +1,178 @@
+"""Spreadsheet files (CSV and Excel) written so that a spreadsheet opens them as data, never as code.
+
+Every CSV or Excel file the app hands out is written here: the member exports, the
+report files and the admin's exports.
+
+- Text that a spreadsheet would run as a formula (it starts with ``= + - @``, a tab
+  or a carriage return) stays text: in CSV it gets a leading apostrophe (the OWASP
+  rule), in Excel it is a string cell, which is never a formula.
+- Characters a file cannot hold (the control characters XML refuses, U+FFFE and
+  U+FFFF, lone surrogates) become U+FFFD, so text stored before the forms refused
+  them never makes an export fail or a file that will not open.
+- Numbers, dates and booleans stay what they are: ``-3`` is a number, not text.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from import_export.formats import base_formats
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+NUMBERS = (int, float, Decimal)
+WIDTH_MIN, WIDTH_MAX = 6, 60
+BOLD = Font(bold=True)
+
+
+class Percent(float):
+    """A share (0.25) that a spreadsheet shows as a percentage (25%)."""
+
+    def __str__(self):
+        return f"{round(self * 100)}%"
+
+
+def writable_text(value):
+    """The text of ``value`` with the characters a file cannot hold replaced by U+FFFD."""
+    return UNWRITABLE.sub("\N{REPLACEMENT CHARACTER}", str(value))
+
+
+def csv_value(value):
+    """A value as a CSV cell: text that would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Percent):
+        return str(value)
+    if isinstance(value, NUMBERS):
+        return value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    text = writable_text(value)
+    # A negative number that arrives as text ("-3") is not a formula.
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_csv(rows):
+    """UTF-8 bytes (with the mark Excel needs to read it as UTF-8) of rows of values."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+@dataclass
+class Sheet:
+    """One worksheet: rows of values; rows whose index is in ``bold`` are headings."""
+
+    title: str
+    rows: list = field(default_factory=list)
+    bold: set = field(default_factory=set)
+
+    def append(self, row, bold=False):
+        if bold:
+            self.bold.add(len(self.rows))
+        self.rows.append(list(row))
+
+
+def _shown(value):
+    """The text a spreadsheet shows for a value, to size the columns."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return "0000-00-00 00:00:00"
+    if isinstance(value, datetime.date):
+        return "0000-00-00"
+    return str(value)
+
+
+def _widths(rows):
+    widths = {}
+    for row in rows:
+        for index, value in enumerate(row):
+            longest = max((len(line) for line in _shown(value).splitlines()), default=0)
+            widths[index] = max(widths.get(index, 0), longest)
+    return {index: min(max(w + 2, WIDTH_MIN), WIDTH_MAX) for index, w in widths.items()}
+
+
+def _cell(sheet, value, bold):
+    if isinstance(value, Percent):
+        cell = WriteOnlyCell(sheet, value=float(value))
+        cell.number_format = "0%"
+    elif value is None or isinstance(value, (bool, *NUMBERS, datetime.date, datetime.time)):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        cell = WriteOnlyCell(sheet, value=writable_text(value))
+        # A string cell is never a formula (nor an error code such as "#N/A").
+        cell.data_type = "s"
+    if bold:
+        cell.font = BOLD
+    return cell
+
+
+def _sheet_title(title, taken):
+    title = re.sub(r"[\\/*?:\[\]]", "", writable_text(title)).strip("' ")[:31] or "Sheet"
+    base, n = title, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def write_xlsx(sheets):
+    """Bytes of an Excel workbook of the given sheets, columns sized to their contents."""
+    book = Workbook(write_only=True)
+    taken = set()
+    for sheet in sheets:
+        out = book.create_sheet(_sheet_title(sheet.title, taken))
+        # Column widths must be set before the first row of a write-only sheet.
+        for index, width in _widths(sheet.rows).items():
+            out.column_dimensions[get_column_letter(index + 1)].width = width
+        for number, row in enumerate(sheet.rows):
+            bold = number in sheet.bold
+            out.append([_cell(out, value, bold) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_dataset(dataset, file_format, title=""):
+    """Bytes of a tablib Dataset (headers and rows) as ``csv`` or ``xlsx``."""
+    rows = [list(dataset.headers or [])] + [list(row) for row in dataset]
+    if file_format == "csv":
+        return write_csv(rows)
+    if file_format == "xlsx":
+        return write_xlsx([Sheet(title or dataset.title or "Sheet", rows, bold={0})])
+    raise ValueError(f"unknown spreadsheet format: {file_format}")
+
+
+class CSV(base_formats.CSV):
+    """django-import-export's CSV, written through ``write_csv`` (for the admin's exports)."""
+
+    def export_data(self, dataset, **kwargs):
+        # The admin encodes text formats itself; the mark keeps Excel reading UTF-8.
+        return write_dataset(dataset, "csv").decode("utf-8")
+
+
+class XLSX(base_formats.XLSX):
+    """django-import-export's XLSX, written through ``write_xlsx`` (for the admin's exports)."""
+
+    def export_data(self, dataset, **kwargs):
+        return write_dataset(dataset, "xlsx")
+
+
+#: The only formats the admin offers for exports: each writes through this module.
+EXPORT_FORMATS = [CSV, XLSX]

@@ -1,0 +1,286 @@
+"""A hostile alias, branch or service name in every file the app writes for a spreadsheet.
+
+Every CSV must hand text starting with = + - @, a tab or a carriage return over with a
+leading apostrophe; every Excel cell holding such text must be a string cell, never a
+formula. Numbers stay numbers (a difference of -3 is -3). Text holding a control
+character must never break an export, and the forms and the import refuse it.
+"""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from opsi.exports import EXPORT_FORMATS
+from services.models import ServiceType
+from services.visits import log_visit
+from tests.factories import BranchFactory, DropInCentreFactory, MemberFactory
+
+D = datetime.date
+HOSTILE = ['=HYPERLINK("http://x/?a","klik")', "+1+2", "-3+4", "@SUM(5)", "\t=1+1", "\r=2+2"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BROKEN = ["Mawar\x0bMelati", "Dahlia\x00\x1f", "Lili\uffff"]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YEAR_2025 = {"period_kind": "year", "year": "2025", "number": "1"}
+
+
+def csv_rows(response):
+    assert response.status_code == 200, response.status_code
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_cells(response):
+    assert response.status_code == 200, response.status_code
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def is_plain_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def assert_no_live_csv_cell(rows):
+    for row in rows:
+        for cell in row:
+            assert not (cell.startswith(FORMULA_STARTS) and not is_plain_number(cell)), cell
+
+
+def assert_no_formula_cell(cells):
+    formulas = [cell.value for cell in cells if cell.data_type == "f"]
+    assert formulas == []
+
+
+def same_text(written, read):
+    # XML turns a carriage return into a line feed when the file is read back.
+    return written.replace("\r", "\n") == (read or "").replace("\r", "\n")
+
+
+# Member exports -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_members(jakarta, bali):
+    for alias in HOSTILE:
+        MemberFactory(branch=jakarta, alias=alias)
+    MemberFactory(branch=bali, alias="@Bali-1")
+    MemberFactory(branch=jakarta, alias="Mawar")
+
+
+@pytest.fixture
+def broken_members(jakarta, bali):
+    for alias in BROKEN:
+        MemberFactory(branch=jakarta, alias=alias)
+    MemberFactory(branch=bali, alias="Kamboja\x0b")
+
+
+@pytest.mark.parametrize("who", ["ayu", "sari"])
+def test_member_csv_hands_every_formula_like_alias_over_as_text(client_of, people, hostile_members, who):
+    rows = csv_rows(client_of(people[who]).get(reverse("member_export", args=["csv"])))
+    assert_no_live_csv_cell(rows)
+    aliases = [row[rows[0].index("alias")] for row in rows[1:]]
+    for alias in HOSTILE:
+        assert "'" + alias in aliases
+    assert "Mawar" in aliases  # ordinary text is left alone
+    assert ("'@Bali-1" in aliases) == (who == "sari")
+
+
+@pytest.mark.parametrize("who", ["ayu", "sari"])
+def test_member_xlsx_holds_every_formula_like_alias_as_a_string_cell(client_of, people, hostile_members, who):
+    response = client_of(people[who]).get(reverse("member_export", args=["xlsx"]))
+    assert response["Content-Type"] == XLSX_TYPE
+    cells = xlsx_cells(response)
+    assert_no_formula_cell(cells)
+    for alias in HOSTILE:
+        matches = [c for c in cells if isinstance(c.value, str) and same_text(alias, c.value)]
+        assert matches and all(c.data_type == "s" for c in matches), alias
+
+
+def test_member_xlsx_keeps_years_and_dates_as_numbers_and_dates(client_of, ayu, hostile_members):
+    book = openpyxl.load_workbook(io.BytesIO(client_of(ayu).get(reverse("member_export", args=["xlsx"])).content))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    first = sheet[2]
+    assert first[header.index("birth_year")].value == 1990
+    assert first[header.index("birth_year")].data_type == "n"
+    assert first[header.index("joined_on")].value.date() == D(2024, 1, 15)
+    assert first[header.index("left_on")].value is None
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+@pytest.mark.parametrize("who", ["ayu", "sari"])
+def test_member_export_never_fails_on_control_characters(client_of, people, broken_members, who, file_format):
+    response = client_of(people[who]).get(reverse("member_export", args=[file_format]))
+    assert response.status_code == 200
+    if file_format == "csv":
+        text = [cell for row in csv_rows(response) for cell in row]
+    else:
+        text = [c.value for c in xlsx_cells(response) if isinstance(c.value, str)]
+    assert "Mawar\N{REPLACEMENT CHARACTER}Melati" in text
+    assert "Lili\N{REPLACEMENT CHARACTER}" in text
+    assert ("Kamboja\N{REPLACEMENT CHARACTER}" in text) == (who == "sari")
+
+
+# Report files ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_report(jakarta, catalogue, ayu):
+    """Branches and services named like formulas; new members: 4 in 2024, 1 in 2025 (a difference of -3)."""
+    provinces = ["11", "12", "13", "14", "15", "16", "17"]
+    for index, (province, name) in enumerate(zip(provinces, HOSTILE + ["Bali\x0b"])):
+        branch = BranchFactory(province=province, name=name)
+        MemberFactory(branch=branch, alias="Anggota", joined_on=D(2024, 3, 1) if index < 4 else D(2023, 3, 1))
+    for order, name in enumerate(HOSTILE, start=20):
+        ServiceType.objects.create(name=name, counts_for_prevention=False, order=order)
+    MemberFactory(branch=jakarta, alias="Baru", joined_on=D(2025, 5, 1))
+    # Jakarta's prevention coverage in Oct-Dec 2025: 1 of 2 people (50%).
+    centre = DropInCentreFactory(branch=jakarta)
+    mawar = MemberFactory(branch=jakarta, alias="Mawar", joined_on=D(2023, 1, 1))
+    c = catalogue
+    log_visit(centre=centre, member=mawar, uic="", on=D(2025, 11, 10),
+              services={c["counselling"]: 1, c["hiv_test"]: 1}, by=ayu)
+    log_visit(centre=centre, member=None, uic="DEAG3010195", on=D(2025, 12, 1),
+              services={c["counselling"]: 1}, by=ayu)
+
+
+def report(client, file_format, definition="btg", scope="national:", lang="en"):
+    return client.get(
+        reverse("report_download", args=[file_format]),
+        {**YEAR_2025, "definition": definition, "scope": scope, "lang": lang},
+    )
+
+
+@pytest.mark.parametrize("definition", ["btg", "gam"])
+def test_report_csv_hands_every_formula_like_label_over_as_text(client_of, sari, hostile_report, definition):
+    rows = csv_rows(report(client_of(sari), "csv", definition))
+    assert_no_live_csv_cell(rows)
+    labels = {row[2] for row in rows}
+    for name in HOSTILE:
+        assert "'" + name in labels, name
+    assert "Bali\N{REPLACEMENT CHARACTER}" in labels
+
+
+@pytest.mark.parametrize("definition", ["btg", "gam"])
+def test_report_xlsx_holds_every_formula_like_label_as_a_string_cell(client_of, sari, hostile_report, definition):
+    cells = xlsx_cells(report(client_of(sari), "xlsx", definition))
+    assert_no_formula_cell(cells)
+    for name in HOSTILE:
+        matches = [c for c in cells if isinstance(c.value, str) and same_text(name, c.value)]
+        assert matches and all(c.data_type == "s" for c in matches), name
+    assert any(c.value == "Bali\N{REPLACEMENT CHARACTER}" for c in cells)
+
+
+def test_a_branch_named_like_a_formula_is_text_in_its_own_branch_report(client_of, dewi, hostile_report):
+    from members.models import Branch
+
+    for name in HOSTILE:
+        branch = Branch.objects.get(name=name)
+        client = client_of(dewi)
+        rows = csv_rows(report(client, "csv", scope=f"branch:{branch.pk}"))
+        assert_no_live_csv_cell(rows)
+        assert "'" + name in {c for row in rows for c in row}
+        cells = xlsx_cells(report(client, "xlsx", scope=f"branch:{branch.pk}"))
+        assert_no_formula_cell(cells)
+        scope = [c for c in cells if isinstance(c.value, str) and same_text(name, c.value)]
+        assert scope and all(c.data_type == "s" for c in scope)
+
+
+def test_report_csv_keeps_a_negative_difference_a_number(client_of, sari, hostile_report):
+    rows = csv_rows(report(client_of(sari), "csv"))
+    new_members = {row[3]: row[4] for row in rows if row[:3] == ["summary", "key figures", "New members"]}
+    assert new_members == {"2025": "1", "2024": "4", "Difference": "-3"}
+
+
+def test_report_xlsx_keeps_a_negative_difference_a_number(client_of, sari, hostile_report):
+    book = openpyxl.load_workbook(io.BytesIO(report(client_of(sari), "xlsx").content))
+    summary = book.worksheets[0]
+    header = next(row for row in summary.iter_rows() if row[0].value == "Indicator")
+    assert [c.value for c in header] == ["Indicator", "2025", "2024", "Difference"]
+    row = next(row for row in summary.iter_rows() if row[0].value == "New members")
+    assert [(c.value, c.data_type) for c in row[1:]] == [(1, "n"), (4, "n"), (-3, "n")]
+
+
+def test_report_xlsx_writes_percentages_as_numbers_and_no_data_as_empty(client_of, sari, hostile_report):
+    book = openpyxl.load_workbook(io.BytesIO(report(client_of(sari), "xlsx", "gam").content))
+    sheet = book.worksheets[1]
+    rows = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
+    jakarta = rows["Jakarta"]
+    assert (jakarta[1].value, jakarta[2].value) == (2, 1)
+    assert jakarta[3].value == 0.5 and jakarta[3].data_type == "n" and jakarta[3].number_format == "0%"
+    nobody = rows["@SUM(5)"]  # nobody visited: no share, an empty cell rather than "–"
+    assert nobody[1].value == 0 and nobody[3].value is None
+    assert all(c.value != "–" for row in sheet.iter_rows() for c in row)
+
+
+def test_report_xlsx_columns_are_wide_enough_for_their_text(client_of, sari, hostile_report):
+    book = openpyxl.load_workbook(io.BytesIO(report(client_of(sari), "xlsx").content))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(min_row=3):  # below the sheet's title
+            for cell in row:
+                if isinstance(cell.value, str) and len(cell.value) < 50:
+                    width = sheet.column_dimensions[cell.column_letter].width
+                    assert width >= len(cell.value), (sheet.title, cell.coordinate, cell.value, width)
+
+
+def test_report_csv_leaves_no_data_empty_and_keeps_percentages(client_of, sari, hostile_report):
+    rows = csv_rows(report(client_of(sari), "csv", "gam"))
+    coverage = {row[2]: row[4] for row in rows if row[3] == "Coverage"}
+    assert coverage["Jakarta"] == "50%"
+    assert coverage["'@SUM(5)"] == ""
+
+
+# The admin's export --------------------------------------------------------------------------
+
+
+def admin_export(client, file_format):
+    url = reverse("admin:members_member_export")
+    form = client.get(url).context["form"]
+    choices = dict((label.lower(), value) for value, label in form.fields["format"].choices)
+    data = {"format": choices[file_format], "resource": "0"}
+    data.update({name: "on" for name, f in form.fields.items() if getattr(f, "is_selectable_field", False)})
+    return client.post(url, data)
+
+
+def test_admin_export_offers_csv_and_excel_only(client_of, dewi, hostile_members):
+    form = client_of(dewi).get(reverse("admin:members_member_export")).context["form"]
+    assert sorted(label.lower() for _v, label in form.fields["format"].choices if _v != "") == ["csv", "xlsx"]
+
+
+def test_admin_csv_export_hands_every_formula_like_alias_over_as_text(client_of, dewi, hostile_members, broken_members):
+    rows = csv_rows(admin_export(client_of(dewi), "csv"))
+    assert_no_live_csv_cell(rows)
+    aliases = [row[rows[0].index("alias")] for row in rows[1:]]
+    for alias in HOSTILE + ["@Bali-1"]:
+        assert "'" + alias in aliases
+    assert "Mawar\N{REPLACEMENT CHARACTER}Melati" in aliases
+
+
+def test_admin_xlsx_export_holds_formula_like_aliases_as_strings_and_numbers_as_numbers(
+    client_of, dewi, hostile_members, broken_members
+):
+    response = admin_export(client_of(dewi), "xlsx")
+    cells = xlsx_cells(response)
+    assert_no_formula_cell(cells)
+    for alias in HOSTILE + ["@Bali-1"]:
+        matches = [c for c in cells if isinstance(c.value, str) and same_text(alias, c.value)]
+        assert matches and all(c.data_type == "s" for c in matches), alias
+    assert any(c.value == "Mawar\N{REPLACEMENT CHARACTER}Melati" for c in cells)
+    assert any(c.value == 1990 and c.data_type == "n" for c in cells)
+    assert not any(c.value == "None" for c in cells)
+
+
+def test_every_admin_export_writes_through_the_escaping_formats(rf, dewi):
+    request = rf.get("/")
+    request.user = dewi
+    exporting = [model_admin for model_admin in admin.site._registry.values() if hasattr(model_admin, "get_export_formats")]
+    assert exporting, "the member admin exports"
+    for model_admin in exporting:
+        assert set(model_admin.get_export_formats()) <= set(EXPORT_FORMATS), type(model_admin).__name__
