@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .suppression import suppress
+from .suppression import render_shares, suppress
 from .tables import KeyFigure, Report, Section
 
 
@@ -30,7 +30,7 @@ def build_report(definition, period, scope, user, suppress_small=False):
                   includes_national=scope.kind == "national")
     previous = period.previous()
     figures = [
-        KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous))
+        KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous), sensitive=f.sensitive)
         for f in definition.key_figures
     ]
     sections = [
@@ -45,4 +45,5 @@ def build_report(definition, period, scope, user, suppress_small=False):
         key_figures=figures,
         sections=sections,
     )
-    return suppress(report) if suppress_small else report
+    # Counts about people harmed are hidden below 5 in every report, whoever reads it.
+    return render_shares(suppress(report, everything=suppress_small))

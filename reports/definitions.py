@@ -14,7 +14,8 @@ from .indicators import access, incidents, membership, outreach
 class KeyFigureDef:
     key: str
     label: str
-    compute: object  # fn(ctx, period) -> int
+    compute: object  # fn(ctx, period) -> int or Share
+    sensitive: bool = False  # about people harmed: hidden below 5 in every report
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,10 @@ BRIDGING_THE_GAPS = ReportDefinition(
         KeyFigureDef("active_peer_educators", _("Peer educators who did outreach"), outreach.active_peer_educators_total),
         KeyFigureDef("members_trained", _("Members trained at least once"), outreach.members_trained_total),
         KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
-        KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total),
+        KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total, sensitive=True),
         KeyFigureDef(
-            "incidents_responded", _("Incidents helped within 72 hours"), incidents.responded_within_72_hours
+            "incidents_responded", _("Incidents helped within 72 hours"), incidents.responded_within_72_hours,
+            sensitive=True,
         ),
     ],
     sections=[
@@ -88,6 +90,8 @@ BRIDGING_THE_GAPS = ReportDefinition(
         _("Members are counted by their kind on the last day of the period, from the kind history."),
         _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
         _("Rights violations are counted only where the person consented to anonymous statistics."),
+        _("Rights violations: counts from 1 to 4 are hidden in every report, whoever reads it, with a further "
+          "count where a total would give them away; a report on one branch or region covers at least a month."),
     ],
 )
 

@@ -24,6 +24,11 @@ class Period:
         return Period(self.start - datetime.timedelta(days=self.days), self.start - datetime.timedelta(days=1))
 
     @property
+    def shorter_than_a_month(self):
+        """True when the period ends before the day before the same date a month later."""
+        return self.end < _same_day_next_month(self.start) - datetime.timedelta(days=1)
+
+    @property
     def label(self):
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
         calendar = self.start.day == 1 and (self.end + datetime.timedelta(days=1)).day == 1
@@ -39,6 +44,12 @@ class Period:
 def _add_months(date, months):
     index = date.year * 12 + date.month - 1 + months
     return date.replace(year=index // 12, month=index % 12 + 1, day=1)
+
+
+def _same_day_next_month(date):
+    first = _add_months(date, 1)
+    following = _add_months(date, 2)
+    return first.replace(day=min(date.day, (following - datetime.timedelta(days=1)).day))
 
 
 def quarter(year, n):

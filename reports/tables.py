@@ -3,6 +3,20 @@
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class Share:
+    """A percentage kept with the two counts it comes from, so that suppression can hide it
+    with them; rendered as "43%" (rounded to the nearest whole percent, halves up)."""
+
+    numerator: int
+    denominator: int
+
+    def __str__(self):
+        if not self.denominator:
+            return "–"
+        return f"{(200 * self.numerator + self.denominator) // (2 * self.denominator)}%"
+
+
 @dataclass
 class Table:
     key: str
@@ -13,6 +27,15 @@ class Table:
     total_row: bool = False  # the last row sums the others
     chart: bool = False
     note: str = ""
+    # Rows about people harmed (incidents): counts from 1 to 4 are hidden in every report.
+    sensitive: bool = False
+    # Positions of the columns the total column adds up (None: every column between the
+    # row label and the total).
+    summed_columns: tuple = None
+    # {position of a percentage column: (position of its numerator, of its denominator)}.
+    shares: dict = field(default_factory=dict)
+    # False where the total row is not the sum of the rows (people counted once nationally).
+    total_row_adds: bool = True
 
     def value(self, row_label, column_label):
         index = self.columns.index(column_label)
@@ -35,6 +58,7 @@ class KeyFigure:
     label: str
     value: object
     previous: object = None
+    sensitive: bool = False
 
     @property
     def change(self):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from incidents.models import Incident, PerpetratorKind, ViolationKind, Violation
 
-from ..tables import Table
+from ..tables import Share, Table
 
 
 def _incidents(ctx, period=None):
@@ -24,7 +24,7 @@ def _incidents(ctx, period=None):
 def _single_column(key, title, label, choices, counts):
     rows = [[text, counts.get(code, 0)] for code, text in choices]
     rows.append([_("Total"), sum(r[1] for r in rows)])
-    return Table(key, title, [label, _("Incidents")], rows, total_row=True, chart=True)
+    return Table(key, title, [label, _("Incidents")], rows, total_row=True, chart=True, sensitive=True)
 
 
 def incidents_by_violation(ctx):
@@ -75,12 +75,9 @@ def incidents_total(ctx, period=None):
 def responded_within_72_hours(ctx, period=None):
     """Share (percent) of incidents with help given within 72 hours of the report."""
     incidents = _incidents(ctx, period)
-    total = incidents.count()
-    if not total:
-        return "–"
-    quick = (
+    quick = Q(first_help__lte=F("reported_at") + datetime.timedelta(hours=72))
+    counts = (
         incidents.annotate(first_help=Min("responses__at", filter=Q(responses__given=True)))
-        .filter(first_help__lte=F("reported_at") + datetime.timedelta(hours=72))
-        .count()
+        .aggregate(total=Count("pk"), quick=Count("pk", filter=quick))
     )
-    return f"{round(100 * quick / total)}%"
+    return Share(counts["quick"], counts["total"])

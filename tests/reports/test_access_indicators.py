@@ -10,11 +10,19 @@ from reports.definitions import BRIDGING_THE_GAPS, UNAIDS_GAM
 from reports.scopes import Scope
 from services.models import Referral
 from services.paperwork import advance, open_case
+from services.stock import receive
 from services.visits import log_visit
 from tests.factories import MemberFactory
 
 D = datetime.date
 YEAR = periods.year(2025)
+
+
+def stock_up(catalogue, by, *centres):
+    """Condoms and lubricant received at the start of 2024, so that visits can hand them out."""
+    for centre in centres:
+        for item in ("condom_item", "lube_item"):
+            receive(centre, catalogue[item], 1000, D(2024, 1, 1), by)
 
 
 @pytest.fixture
@@ -29,6 +37,7 @@ def access_data(jakarta, bali, jakarta_dic, bali_dic, catalogue, ayu):
     - Referrals 2025: Jakarta puskesmas reached, Jakarta hospital pending; Bali VCT not reached.
     """
     c = catalogue
+    stock_up(c, ayu, jakarta_dic, bali_dic)
     mawar = MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
     kamboja = MemberFactory(branch=bali, alias="Kamboja", uic="KAMB2010190")
 
@@ -120,6 +129,7 @@ def test_query_count_does_not_grow_with_visits_or_branches(access_data, sari, ca
         build_report(UNAIDS_GAM, YEAR, Scope("national"), sari)
     for code in ["32", "33"]:
         centre = DropInCentreFactory(branch=BranchFactory(province=code))
+        stock_up(catalogue, ayu, centre)
         for day in range(10):
             member = MemberFactory(branch=centre.branch)
             log_visit(centre=centre, member=member, uic="", on=D(2025, 12, 1 + day),
