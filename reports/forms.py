@@ -75,6 +75,9 @@ class ReportForm(forms.Form):
         scope = Scope(*kind_value)
         if not scope.allowed(self.user):
             self.add_error("scope", _("You cannot report on this scope."))
+        elif scope.kind != "national" and cleaned.get("period") and cleaned["period"].shorter_than_a_month:
+            # A day or a week of one branch is few enough people to be told apart.
+            self.add_error("period_kind", _("A branch or region report covers at least a month."))
         cleaned["scope_obj"] = scope
         cleaned["definition_obj"] = DEFINITIONS.get(cleaned.get("definition"))
         return cleaned
