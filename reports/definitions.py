@@ -110,6 +110,12 @@ UNAIDS_GAM = ReportDefinition(
           "STI and HIV test referrals."),
         _("A person is covered when they received at least two different prevention services in the last three "
           "months of the period, counted by unique identifier code."),
+        _("The last three months are the last three calendar months of the period: April to June for the first "
+          "half of a year. For a date range: the month of its last day and the two months before, starting no "
+          "earlier than the range."),
+        _("The total row counts each person once nationally: someone reached in two branches is one person, and "
+          "services received in different branches are put together, so the total is not the sum of the branch "
+          "rows."),
     ],
 )
 

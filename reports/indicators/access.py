@@ -10,7 +10,7 @@ from services.models import (
     Document, PaperworkCase, Referral, ReferralOutcome, ServiceType, Step, Visit, VisitService,
 )
 
-from ..tables import Table
+from ..tables import Share, Table
 
 
 def _visits(ctx, period=None):
@@ -121,10 +121,21 @@ def documents_issued(ctx):
                  rows, chart=False)
 
 
+def coverage_window(period):
+    """GAM's "last three months": the last three calendar months of the period (the month of
+    its last day and the two before), from the period's first day at the earliest."""
+    end = period.end
+    index = end.year * 12 + end.month - 1 - 2
+    return max(period.start, datetime.date(index // 12, index % 12 + 1, 1)), end
+
+
 def prevention_coverage_by_branch(ctx):
-    """UNAIDS GAM: people reached with at least two prevention services in the last three months."""
-    end = ctx.period.end
-    start = max(ctx.period.start, end - datetime.timedelta(days=91))
+    """UNAIDS GAM: people reached with at least two prevention services in the last three months.
+
+    A branch row counts what that branch gave; the total row counts each person once
+    nationally, with the services they received in every branch put together.
+    """
+    start, end = coverage_window(ctx.period)
     lines = (
         VisitService.objects.in_period(start, end).in_branches(ctx.branch_ids)
         .filter(service_type__counts_for_prevention=True)
@@ -135,21 +146,23 @@ def prevention_coverage_by_branch(ctx):
         .filter(kinds__gte=2)
     )
     covered = _count_per_group(inner, "visit__drop_in_centre__branch")
-    reached_rows = (
-        Visit.objects.in_branches(ctx.branch_ids).in_period(start, end)
-        .values("drop_in_centre__branch").annotate(n=Count("person_key", distinct=True))
-    )
+    visits = Visit.objects.in_branches(ctx.branch_ids).in_period(start, end)
+    reached_rows = visits.values("drop_in_centre__branch").annotate(n=Count("person_key", distinct=True))
     reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
+    total_reached = visits.aggregate(n=Count("person_key", distinct=True))["n"]
+    total_covered = (
+        lines.values("visit__person_key").annotate(kinds=Count("service_type", distinct=True))
+        .filter(kinds__gte=2).count()
+    )
     rows = []
     for branch in ctx.branches:
         c, r = covered.get(branch.pk, 0), reached.get(branch.pk, 0)
-        rows.append([branch.name, r, c, f"{round(100 * c / r)}%" if r else "–"])
-    total_c, total_r = sum(covered.values()), sum(reached.values())
-    rows.append([_("Total"), total_r, total_c, f"{round(100 * total_c / total_r)}%" if total_r else "–"])
+        rows.append([branch.name, r, c, Share(c, r)])
+    rows.append([_("Total (each person once)"), total_reached, total_covered, Share(total_covered, total_reached)])
     return Table(
         "prevention_coverage", _("Coverage of HIV prevention programmes among sex workers"),
         [_("Branch"), _("People reached"), _("With at least two prevention services"), _("Coverage")],
-        rows, total_row=True,
+        rows, total_row=True, total_row_adds=False, shares={3: (2, 1)},
         note=_("Last three months of the period: %(start)s to %(end)s.") % {"start": start, "end": end},
     )
 

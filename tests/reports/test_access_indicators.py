@@ -118,6 +118,54 @@ def test_unaids_coverage_by_branch(access_data, sari):
     assert rows["Bali"] == [1, 1, "100%"]
 
 
+@pytest.fixture
+def gam_data(access_data, jakarta_dic, bali_dic, catalogue, ayu):
+    """access_data, and:
+
+    - the Jakarta walk-in DEAG3010195 also at Bali on 1 Dec 2025 for condoms: counselling in
+      Jakarta and condoms in Bali make two prevention services nationally, one in each branch;
+    - Anyelir (Bali) on 5 Oct 2025 for rest only: reached, not covered;
+    - walk-in SERU1020288 at Jakarta on 31 Mar 2025 (counselling) and 1 Apr 2025 (condoms).
+
+    Q4 2025: Jakarta reached 2 (Mawar, walk-in), covered 1 (Mawar); Bali reached 3 (Kamboja,
+    walk-in, Anyelir), covered 1 (Kamboja); nationally 4 people reached (the walk-in once),
+    3 covered (Mawar, Kamboja, the walk-in): 75 %. Adding the rows gave 5, 2, 40 %.
+    H1 2025 (window April-June): Seruni reached (1 Apr), not covered (31 Mar is outside).
+    """
+    c = catalogue
+    log_visit(centre=bali_dic, member=None, uic="DEAG3010195", on=D(2025, 12, 1), services={c["condoms"]: 2}, by=ayu)
+    anyelir = MemberFactory(branch=access_data["bali"], alias="Anyelir", uic="ANYE2030391")
+    log_visit(centre=bali_dic, member=anyelir, uic="", on=D(2025, 10, 5), services={c["rest"]: 1}, by=ayu)
+    log_visit(centre=jakarta_dic, member=None, uic="SERU1020288", on=D(2025, 3, 31), services={c["counselling"]: 1},
+              by=ayu)
+    log_visit(centre=jakarta_dic, member=None, uic="SERU1020288", on=D(2025, 4, 1), services={c["condoms"]: 3},
+              by=ayu)
+    return access_data
+
+
+def test_unaids_total_counts_each_person_once_with_services_from_every_branch(gam_data, sari):
+    table = build_report(UNAIDS_GAM, YEAR, Scope("national"), sari).table("prevention_coverage")
+    rows = [row[1:] for row in table.rows]
+    assert {row[0]: row[1:] for row in table.rows}["Bali"] == [3, 1, "33%"]
+    assert rows[-1] == [4, 3, "75%"]
+
+
+def test_unaids_last_three_months_are_the_last_three_calendar_months(gam_data, sari):
+    table = build_report(UNAIDS_GAM, periods.half_year(2025, 1), Scope("national"), sari).table("prevention_coverage")
+    assert {row[0]: row[1:] for row in table.rows}["Jakarta"] == [1, 0, "0%"]
+    assert "2025-04-01" in table.note
+
+
+def test_unaids_window_of_a_date_range_starts_with_the_month_two_before_its_last(gam_data, sari):
+    from reports.indicators.access import coverage_window
+
+    assert coverage_window(periods.Period(D(2025, 1, 15), D(2025, 5, 20))) == (D(2025, 3, 1), D(2025, 5, 20))
+    assert coverage_window(periods.Period(D(2025, 4, 10), D(2025, 5, 20))) == (D(2025, 4, 10), D(2025, 5, 20))
+    table = build_report(UNAIDS_GAM, periods.Period(D(2025, 1, 15), D(2025, 5, 20)), Scope("national"),
+                         sari).table("prevention_coverage")
+    assert {row[0]: row[1:] for row in table.rows}["Jakarta"] == [1, 1, "100%"]  # Seruni: 31 Mar and 1 Apr
+
+
 def test_query_count_does_not_grow_with_visits_or_branches(access_data, sari, catalogue, ayu, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
