@@ -89,6 +89,9 @@ BRIDGING_THE_GAPS = ReportDefinition(
         _("People are counted by their unique identifier code, never by name."),
         _("Members are counted by their kind on the last day of the period, from the kind history."),
         _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
+        _("Median days to issue: the days from the case opened to the document issued, middle value of the "
+          "period's documents; with an even number of documents, half-way between the two middle values, rounded "
+          "to whole days (halves up)."),
         _("Rights violations are counted only where the person consented to anonymous statistics."),
         _("Rights violations: counts from 1 to 4 are hidden in every report, whoever reads it, with a further "
           "count where a total would give them away; a report on one branch or region covers at least a month."),

@@ -112,10 +112,14 @@ def documents_issued(ctx):
         n = counts.get(code, 0)
         median = "–"
         if n:
-            middle = (
-                issued.filter(document=code).annotate(days=duration).order_by("days").values_list("days", flat=True)
-            )[(n - 1) // 2]
-            median = middle.days if isinstance(middle, datetime.timedelta) else int(middle)
+            # The middle value, or the mean of the two middle values, read by the database
+            # (a sorted slice of one or two rows); halves are rounded up.
+            middle = [
+                days.days if isinstance(days, datetime.timedelta) else int(days)
+                for days in issued.filter(document=code).annotate(days=duration)
+                .order_by("days").values_list("days", flat=True)[(n - 1) // 2: n // 2 + 1]
+            ]
+            median = (sum(middle) * 2 // len(middle) + 1) // 2
         rows.append([label, n, median])
     return Table("documents_issued", _("Documents issued"), [_("Document"), _("Issued"), _("Median days to issue")],
                  rows, chart=False)

@@ -89,9 +89,21 @@ def test_documents_issued_and_median_days(access_data, sari):
     table = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari).table("documents_issued")
     rows = {row[0]: row[1:] for row in table.rows}
     labels = dict(Document.choices)
-    assert rows[labels["ktp"]] == [2, 30]  # 30 and 92 days: the lower middle of two
+    assert rows[labels["ktp"]] == [2, 61]  # 30 and 92 days: half-way between the two
     assert rows[labels["bpjs"]] == [1, 60]
     assert rows[labels["kk"]] == [0, "–"]
+
+
+@pytest.mark.parametrize("days,median", [([17, 28, 40, 65], 34), ([17, 28], 23), ([17, 28, 40], 28), ([9], 9)])
+def test_median_days_to_issue_is_the_median_rounded_to_whole_days_halves_up(jakarta, ayu, sari, days, median):
+    from services.models import Document
+
+    for n in days:
+        member = MemberFactory(branch=jakarta)
+        case = open_case(member, "bpjs", D(2025, 1, 1), ayu)
+        advance(case, "issued", D(2025, 1, 1) + datetime.timedelta(days=n), ayu, today=D(2026, 1, 1))
+    table = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari).table("documents_issued")
+    assert {row[0]: row[1:] for row in table.rows}[dict(Document.choices)["bpjs"]] == [len(days), median]
 
 
 def test_referrals_by_outcome(access_data, sari):
