@@ -80,6 +80,11 @@ class SessionForm(BranchChoiceMixin, forms.ModelForm):
             self.add_error("stock_centre", _("Say which drop-in centre's stock the items came from."))
         return cleaned
 
+    def refuse_stock(self, error):
+        """Show a ``NotInStock`` refusal beside the quantity of each item short."""
+        for index, item in enumerate(error.short):
+            self.add_error(f"qty_{item.pk}", error.messages[index])
+
 
 class TrainingForm(forms.ModelForm):
     class Meta:

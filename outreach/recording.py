@@ -72,17 +72,54 @@ def allowed_attendees(training, user):
     return members
 
 
+GRID_LIMIT = 300
+
+
+def attendance_grid(training, user):
+    """The rows of the attendance grid: (member, [(day, present)]), by alias, and whether
+    every active member of the branch is listed.
+
+    Everyone already recorded for the training is listed (even after leaving), so
+    saving the grid can never drop them; the branch's other active members are
+    listed too when there are at most ``GRID_LIMIT``; past that, people are added
+    by code or alias and then appear.
+    """
+    present = set(training.attendance.values_list("member_id", "day"))
+    candidates = list(allowed_attendees(training, user).active().order_by("alias")[:GRID_LIMIT + 1])
+    complete = len(candidates) <= GRID_LIMIT
+    members = {m.pk: m for m in candidates} if complete else {}
+    recorded = {member for member, _day in present} - set(members)
+    members.update((m.pk, m) for m in Member.objects.filter(pk__in=recorded))
+    rows = sorted(members.values(), key=lambda m: (m.alias.lower(), m.pk))
+    return [(m, [(day, (m.pk, day) in present) for day in training.days]) for m in rows], complete
+
+
 @transaction.atomic
-def set_attendance(training, user, present):
-    """Replace the attendance with ``present``: a set of (member id, day)."""
+def set_attendance(training, user, present, shown=()):
+    """Save the attendance of the members ``shown`` on the grid: ``present`` is a set of
+    (member id, day). Rows of members not shown are kept as they are; ticks for
+    members not shown are added."""
     days = set(training.days)
     if any(day not in days for _member, day in present):
         raise ValidationError(_("A day outside the training was given."))
-    member_ids = {member for member, _day in present}
-    allowed = set(allowed_attendees(training, user).filter(pk__in=member_ids).values_list("pk", flat=True))
-    if member_ids - allowed:
-        raise ValidationError(_("Only members of the training's branch can be listed."))
-    TrainingAttendance.objects.filter(training=training).delete()
-    TrainingAttendance.objects.bulk_create(
-        TrainingAttendance(training=training, member_id=member, day=day) for member, day in sorted(present)
+    shown = set(shown)
+    existing = set(
+        TrainingAttendance.objects.filter(training=training, member__in=shown | {m for m, _d in present})
+        .values_list("member_id", "day")
     )
+    added = present - existing
+    new_members = {member for member, _day in added}
+    allowed = set(allowed_attendees(training, user).filter(pk__in=new_members).values_list("pk", flat=True))
+    if new_members - allowed:
+        raise ValidationError(_("Only members of the training's branch can be listed."))
+    removed = [(member, day) for member, day in existing if member in shown and (member, day) not in present]
+    for member, day in removed:
+        TrainingAttendance.objects.filter(training=training, member_id=member, day=day).delete()
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(training=training, member_id=member, day=day) for member, day in sorted(added)
+    )
+
+
+def add_attendance(training, user, members, day):
+    """Record ``members`` present on ``day``, keeping everyone already recorded."""
+    set_attendance(training, user, {(m.pk, day) for m in members})

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from opsi.scoping import get_visible_or_404
+from services.stock import NotInStock
 
 from .forms import AttendanceCodesForm, OutsidersForm, ScoreForm, SessionForm, TrainingForm
 from .models import OutreachSession, OutsideParticipants, Training, TrainingAttendance
-from .recording import allowed_attendees, parse_people, record_session, set_attendance
+from .recording import add_attendance, allowed_attendees, attendance_grid, parse_people, record_session, set_attendance
 
 PAGE_SIZE = 25
 
@@ -59,13 +60,17 @@ def session_new(request):
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        session, created = record_session(
-            form.save(commit=False), topics=data["topics"], members=data["members_reached"],
-            codes=data["codes_reached"], commodities=data["commodities"], workers=data["workers"],
-            peer_educators=data["peer_educators"], by=request.user, submission_key=data["submission_key"],
-        )
-        messages.success(request, _("Outreach session saved.") if created else _("This session was already saved."))
-        return redirect("session_detail", pk=session.pk)
+        try:
+            session, created = record_session(
+                form.save(commit=False), topics=data["topics"], members=data["members_reached"],
+                codes=data["codes_reached"], commodities=data["commodities"], workers=data["workers"],
+                peer_educators=data["peer_educators"], by=request.user, submission_key=data["submission_key"],
+            )
+        except NotInStock as error:
+            form.refuse_stock(error)
+        else:
+            messages.success(request, _("Outreach session saved.") if created else _("This session was already saved."))
+            return redirect("session_detail", pk=session.pk)
     return render(request, "outreach/session_form.html", {"form": form})
 
 
@@ -140,8 +145,9 @@ def training_detail(request, pk):
                 member, _sep, day = key.partition("|")
                 if member.isdigit() and _date(day):
                     present.add((int(member), _date(day)))
+            shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
             try:
-                set_attendance(training, request.user, present)
+                set_attendance(training, request.user, present, shown)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -156,9 +162,8 @@ def training_detail(request, pk):
                     codes_form.add_error("people", _("Not members of the training's branch: %(entries)s")
                                          % {"entries": ", ".join(bad + _codes)})
                 else:
-                    present = set(training.attendance.values_list("member_id", "day")) | {(m.pk, day) for m in found}
                     try:
-                        set_attendance(training, request.user, present)
+                        add_attendance(training, request.user, found, day)
                     except ValidationError as error:
                         codes_form.add_error("day", error)
                     else:
@@ -180,11 +185,9 @@ def training_detail(request, pk):
                 score.save()
                 messages.success(request, _("Scores saved."))
                 return redirect("training_detail", pk=pk)
-    grid = None
+    grid, grid_complete = None, True
     if training.branch_id and can_write:
-        present = set(training.attendance.values_list("member_id", "day"))
-        members = allowed_attendees(training, request.user).active().order_by("alias")[:300]
-        grid = [(m, [(day, (m.pk, day) in present) for day in training.days]) for m in members]
+        grid, grid_complete = attendance_grid(training, request.user)
     scores = training.scores.aggregate(
         pre_avg=Avg("pre"), post_avg=Avg("post"), gain=Avg(F("post") - F("pre")), n=Count("pk")
     )
@@ -192,7 +195,7 @@ def training_detail(request, pk):
         request,
         "outreach/training_detail.html",
         {
-            "training": training, "can_write": can_write, "grid": grid,
+            "training": training, "can_write": can_write, "grid": grid, "grid_complete": grid_complete,
             "attendance": TrainingAttendance.objects.filter(training=training).select_related("member").order_by("day", "member__alias"),
             "outsiders": training.outside_participants.all(), "scores": scores,
             "outsiders_form": outsiders_form, "score_form": score_form, "codes_form": codes_form,

@@ -11,7 +11,7 @@ from members.uic import is_valid_uic, normalise_uic
 from opsi.forms import ObjectChoiceField, ObjectMultipleChoiceField
 
 from . import reference
-from .models import Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
+from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
 
 
 class VisitForm(forms.Form):
@@ -80,8 +80,14 @@ class VisitForm(forms.Form):
                 centre.branch.refuse_future(on)
             except ValidationError as error:
                 self.add_error("visited_on", error)
+        # A quantity typed for an unticked service means it was received: the number
+        # is what the user meant, the tick is easy to miss on a phone.
+        ticked = set(cleaned.get("services") or [])
+        ticked |= {s for s in self.service_types if s.commodity_id and cleaned.get(f"qty_{s.pk}")}
         chosen = {}
-        for service in cleaned.get("services") or []:
+        for service in self.service_types:
+            if service not in ticked:
+                continue
             quantity = 1
             if service.commodity_id:
                 quantity = cleaned.get(f"qty_{service.pk}")
@@ -89,8 +95,16 @@ class VisitForm(forms.Form):
                     self.add_error(f"qty_{service.pk}", _("How many were handed out?"))
                     continue
             chosen[service] = quantity
+        if "services" in self.errors and chosen:
+            del self.errors["services"]  # a typed quantity is a service received
         cleaned["chosen"] = chosen
         return cleaned
+
+    def refuse_stock(self, error):
+        """Show a ``NotInStock`` refusal beside the quantity of each item short."""
+        for service in self.cleaned_data["chosen"]:
+            if service.commodity in error.short:
+                self.add_error(f"qty_{service.pk}", error.messages[list(error.short).index(service.commodity)])
 
 
 class VisitFilterForm(forms.Form):
@@ -147,11 +161,36 @@ class CaseForm(forms.Form):
         return self.member.branch.refuse_future(self.cleaned_data["opened_on"])
 
 
+NEXT_STEP = {Step.IDENTIFIED: Step.GATHERED, Step.GATHERED: Step.SUBMITTED, Step.SUBMITTED: Step.ISSUED}
+
+
 class StepForm(forms.Form):
-    step = forms.ChoiceField(label=_("Next step"), choices=[c for c in Step.choices if c[0] != Step.IDENTIFIED])
+    step = forms.ChoiceField(label=_("Next step"))
     on = forms.DateField(label=_("Date"), widget=DateInput())
     barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False, help_text=_("No names or ID numbers."))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        # A hurried Save must move the case on: the next step comes first and is chosen;
+        # earlier steps sit apart, each to be picked on purpose (and explained in the note).
+        current = STEP_ORDER[case.step]
+        forward = [(v, label) for v, label in Step.choices if STEP_ORDER[v] > current]
+        back = [(v, label) for v, label in Step.choices if STEP_ORDER[v] < current and v != Step.IDENTIFIED]
+        choices = [(_("Next steps"), forward)]
+        if back:
+            choices.append((_("Back to an earlier step (say why in the note)"), back))
+        self.fields["step"].choices = choices
+        if NEXT_STEP.get(case.step):
+            self.initial.setdefault("step", NEXT_STEP[case.step])
+
+    def clean(self):
+        cleaned = super().clean()
+        step = cleaned.get("step")
+        if step and STEP_ORDER[step] < STEP_ORDER[self.case.step] and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Going back to an earlier step needs a note saying why."))
+        return cleaned
 
 
 class ReceiveStockForm(forms.Form):

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from members.models import DropInCentre
+
 from .models import StockMovement
 
 
@@ -17,22 +19,53 @@ def receive(centre, commodity, quantity, on, by, source=""):
     )
 
 
+class NotInStock(ValidationError):
+    """Handing out more than the centre holds; ``short`` maps commodity -> balance."""
+
+    def __init__(self, centre, short):
+        self.short = short
+        super().__init__([
+            _("Only %(balance)s %(unit)s of %(item)s left at %(centre)s. Give a smaller number, or record "
+              "the stock received first.") % {"balance": max(left, 0), "unit": item.localised_unit(),
+                                                "item": item, "centre": centre.name}
+            for item, left in short.items()
+        ])
+
+
 @transaction.atomic
 def hand_out(centre, quantities, on, by, use=""):
     """Take handed-out items from a centre's stock: ``quantities`` maps commodity -> number.
 
-    The balance may go below zero (stock counts lag behind in the field); the
-    low-stock warning then shows it.
+    More than the balance is refused (``NotInStock``): a balance below zero says
+    nothing true, and the team would order too late. The centre's row is locked
+    first, so two hand-outs from one centre are checked one after the other
+    (PostgreSQL; SQLite has one writer at a time anyway).
     """
-    movements = []
-    for commodity, quantity in quantities.items():
-        if quantity < 0:
-            raise ValidationError(_("A quantity cannot be negative."))
-        if quantity:
-            movements.append(
-                StockMovement(
-                    drop_in_centre=centre, commodity=commodity, on=on, quantity=-quantity,
-                    kind=StockMovement.Kind.HANDED_OUT, source=use, recorded_by=by,
-                )
-            )
-    return StockMovement.objects.bulk_create(movements)
+    if any(quantity < 0 for quantity in quantities.values()):
+        raise ValidationError(_("A quantity cannot be negative."))
+    wanted = {commodity: quantity for commodity, quantity in quantities.items() if quantity}
+    if not wanted:
+        return []
+    list(DropInCentre.objects.select_for_update().filter(pk=centre.pk).values_list("pk", flat=True))
+    balances = StockMovement.objects.filter(drop_in_centre=centre, commodity__in=list(wanted)).balances()
+    short = {
+        commodity: balances.get((centre.pk, commodity.pk), 0)
+        for commodity, quantity in wanted.items()
+        if quantity > balances.get((centre.pk, commodity.pk), 0)
+    }
+    if short:
+        raise NotInStock(centre, short)
+    return StockMovement.objects.bulk_create(
+        StockMovement(
+            drop_in_centre=centre, commodity=commodity, on=on, quantity=-quantity,
+            kind=StockMovement.Kind.HANDED_OUT, source=use, recorded_by=by,
+        )
+        for commodity, quantity in wanted.items()
+    )
+
+
+def level(balance, commodity):
+    """"out" at zero or below, "low" under the commodity's threshold, else ""."""
+    if balance <= 0:
+        return "out"
+    return "low" if balance < commodity.low_stock_threshold else ""

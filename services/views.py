@@ -58,16 +58,20 @@ def _visit_new(request):
         form = VisitForm(request.POST or None, user=request.user, member=member)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            visit, created = log_visit(
-                centre=data["drop_in_centre"], member=member, uic=data.get("walk_in_uic", ""),
-                on=data["visited_on"], services=data["chosen"], by=request.user,
-                submission_key=data["submission_key"],
-            )
-            if created:
-                messages.success(request, _("Visit saved."))
+            try:
+                visit, created = log_visit(
+                    centre=data["drop_in_centre"], member=member, uic=data.get("walk_in_uic", ""),
+                    on=data["visited_on"], services=data["chosen"], by=request.user,
+                    submission_key=data["submission_key"],
+                )
+            except stock.NotInStock as error:
+                form.refuse_stock(error)
             else:
-                messages.info(request, _("This visit was already saved."))
-            return redirect("visit_detail", pk=visit.pk)
+                if created:
+                    messages.success(request, _("Visit saved."))
+                else:
+                    messages.info(request, _("This visit was already saved."))
+                return redirect("visit_detail", pk=visit.pk)
     return render(
         request,
         "services/visit_new.html",
@@ -169,7 +173,7 @@ def case_create(request, pk):
 def case_detail(request, pk):
     case = get_visible_or_404(PaperworkCase.objects.select_related("member__branch"), request.user, pk=pk)
     can_write = PaperworkCase.objects.writable_by(request.user).filter(pk=pk).exists()
-    form = StepForm(request.POST or None, initial={"on": case.member.branch.today()})
+    form = StepForm(request.POST or None, case=case, initial={"on": case.member.branch.today()})
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
@@ -214,9 +218,9 @@ def centre_stock(request, pk):
             messages.success(request, _("Stock received."))
             return redirect("centre_stock", pk=pk)
     balances = StockMovement.objects.visible_to(request.user).filter(drop_in_centre=centre).balances()
-    rows = [
-        (item, balances.get((centre.pk, item.pk), 0), balances.get((centre.pk, item.pk), 0) < item.low_stock_threshold)
-        for item in Commodity.objects.filter(active=True)
-    ]
+    rows = []
+    for item in Commodity.objects.filter(active=True):
+        balance = balances.get((centre.pk, item.pk), 0)
+        rows.append((item, balance, stock.level(balance, item)))
     return render(request, "services/centre_stock.html", {"centre": centre, "rows": rows, "form": form,
                                                           "can_write": can_write})

@@ -172,3 +172,14 @@ def catalogue(db):
         "condom_item": condoms,
         "lube_item": lube,
     }
+
+
+@pytest.fixture
+def stocked(jakarta_dic, catalogue):
+    """Jakarta's centre holds 1,000 condoms and 1,000 sachets of lubricant (handing out more is refused)."""
+    import datetime
+
+    from services.stock import receive
+
+    for item in (catalogue["condom_item"], catalogue["lube_item"]):
+        receive(jakarta_dic, item, 1000, datetime.date(2024, 1, 1), None)

@@ -2,6 +2,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.db.models import Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from opsi.scoping import ScopedQuerySet
@@ -12,7 +13,8 @@ class Commodity(models.Model):
 
     name = models.CharField(_("name"), max_length=60, unique=True, help_text=_("In Indonesian."))
     name_en = models.CharField(_("name in English"), max_length=60, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, default="pcs", help_text=_("pcs, sachet, box..."))
+    unit = models.CharField(_("unit"), max_length=20, default="buah", help_text=_("In Indonesian: buah, sachet, lembar..."))
+    unit_en = models.CharField(_("unit in English"), max_length=20, blank=True, help_text=_("pcs, sachets, sheets..."))
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock warning below"),
         default=0,
@@ -29,6 +31,9 @@ class Commodity(models.Model):
         from .visits import localised_name
 
         return localised_name(self)
+
+    def localised_unit(self):
+        return self.unit_en if get_language() == "en" and self.unit_en else self.unit
 
 
 class StockMovementQuerySet(ScopedQuerySet):

@@ -8,7 +8,7 @@ from tests.factories import MemberFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_log_a_visit_for_a_known_member_in_three_steps(live_server, phone, ayu, jakarta_dic, catalogue):
+def test_log_a_visit_for_a_known_member_in_three_steps(live_server, phone, ayu, jakarta_dic, catalogue, stocked):
     ayu.usual_drop_in_centre = jakarta_dic
     ayu.save()
     mawar = MemberFactory(branch=jakarta_dic.branch, alias="Mawar", uic="SIBU2150390")

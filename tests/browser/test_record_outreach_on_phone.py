@@ -8,7 +8,7 @@ from tests.factories import MemberFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_outreach_worker_records_a_session_on_a_phone(live_server, phone, putri, jakarta_dic, catalogue):
+def test_outreach_worker_records_a_session_on_a_phone(live_server, phone, putri, jakarta_dic, catalogue, stocked):
     MemberFactory(branch=jakarta_dic.branch, alias="Mawar", uic="SIBU2150390")
     phone.goto(live_server.url + "/login/?next=/outreach/new/")
     phone.get_by_label("Nama pengguna").fill("putri")
