@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "opsi.two_factor.RequireSecondFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "opsi.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "opsi.urls"
@@ -119,6 +120,13 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Parallel writers wait their turn (up to 20 s) instead of failing at once with "database is
+    # locked", and readers never block the writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the service catalogue, the drop-in centres and rendered parts of pages,
@@ -241,3 +249,12 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # trail are kept this many days.
 RETENTION_LEFT_MEMBER_YEARS = env.int("RETENTION_LEFT_MEMBER_YEARS", default=5)
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=730)
+
+# Backups (manage.py backup, daily from cron; opsi/backups.py): compressed, encrypted to the
+# GnuPG public key BACKUP_GPG_RECIPIENT (its private half never on this server), with a
+# manifest; the newest copy of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_MONTHLY
+# months is kept. Copy BACKUP_DIR off the machine; FIELD_ENCRYPTION_KEYS never go with it.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
+BACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)

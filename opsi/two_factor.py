@@ -15,7 +15,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 BACKUP_CODES = 10
-OPEN_PATHS = ("two_factor_verify", "two_factor_setup", "logout", "quick_exit", "set_language", "login", "healthz")
+OPEN_PATHS = ("two_factor_verify", "two_factor_setup", "logout", "quick_exit", "set_language", "login", "healthz",
+              "healthz_ready")
 
 
 def required_for(user):

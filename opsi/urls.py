@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import two_factor_views, views
+from . import health, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("login/code/", two_factor_views.verify, name="two_factor_verify"),
     path("login/code/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("", include("members.urls")),
@@ -30,3 +31,6 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that fails or refuses writes gets a "try again" page, not an error (opsi/unavailable.py).
+handler500 = "opsi.unavailable.server_error"

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import InternalError, OperationalError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,12 +31,19 @@ def _require_writer(user):
 def visit_new(request):
     """Find the person, tick the services, save: made for a phone at the centre."""
     if request.method == "POST":
-        with transaction.atomic():  # what ATOMIC_REQUESTS gives every other view
-            return _visit_new(request)
+        try:
+            with transaction.atomic():  # what ATOMIC_REQUESTS gives every other view
+                return _visit_new(request)
+        except (InternalError, OperationalError):
+            # The database refuses writes (read-only, disk full) and rolled the visit back: the
+            # form comes back filled with a message. Were it unreadable too, the "try again"
+            # page (opsi/unavailable.py) keeps the entries instead.
+            request.session.modified = False  # a session write would fail the same way
+            return _visit_new(request, writes_refused=True)
     return _visit_new(request)
 
 
-def _visit_new(request):
+def _visit_new(request, writes_refused=False):
     _require_writer(request.user)
     member = None
     if request.GET.get("member") or request.POST.get("member"):
@@ -56,7 +63,12 @@ def _visit_new(request):
     form = None
     if member is not None or walk_in:
         form = VisitForm(request.POST or None, user=request.user, member=member)
-        if request.method == "POST" and form.is_valid():
+        if writes_refused and form.is_valid():
+            form.add_error(None, _(
+                "Nothing was saved: the database is not accepting changes right now. What you entered "
+                "is below; press Save again in a moment."
+            ))
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 visit, created = log_visit(

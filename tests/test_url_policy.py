@@ -29,6 +29,7 @@ POLICY = {
     "password_change_done": (True, None, {}),
     "set_language": (False, None, {}),
     "healthz": (False, None, {}),
+    "healthz_ready": (False, None, {}),
     "two_factor_verify": (True, None, {}),
     "two_factor_setup": (True, None, {}),
     "branch_list": (True, None, {}),
