@@ -1,0 +1,21 @@
+// A table wider than the screen scrolls inside its wrapper: make the wrapper reachable
+// by keyboard and named, so it can be scrolled without a pointer (WCAG 2.1.1).
+(function () {
+  function label(wrap) {
+    var el = wrap.previousElementSibling;
+    while (el && !/^H[1-6]$/.test(el.tagName)) { el = el.previousElementSibling; }
+    var caption = wrap.querySelector("caption");
+    return (caption && caption.textContent) || (el && el.textContent) || document.title;
+  }
+  function mark() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", label(wrap).trim());
+      }
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", mark); } else { mark(); }
+  window.addEventListener("resize", mark);
+})();

@@ -1,0 +1,44 @@
+"""The donor report read on the phone it is made on (360 px)."""
+
+import pytest
+
+from .pages import branch_records, log_in, screenshot, url_of, words_broken_inside_table_cells
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def report_url(ayu, jakarta_dic, catalogue):
+    records = branch_records(jakarta_dic.branch, jakarta_dic, ayu)
+    return url_of("report_page", None, records)
+
+
+def test_no_word_or_number_is_broken_inside_a_report_table(live_server, phone, ayu, report_url):
+    log_in(phone, live_server, ayu)
+    phone.goto(live_server.url + report_url)
+    assert phone.locator("main table").count() > 3
+    screenshot(phone, "report-coordinator")
+    assert words_broken_inside_table_cells(phone) == []
+    # Wide tables scroll inside themselves; the page itself never scrolls sideways.
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_key_figures_come_first_and_the_row_labels_stay_in_view_while_a_table_scrolls(
+    live_server, phone, ayu, report_url
+):
+    log_in(phone, live_server, ayu)
+    phone.goto(live_server.url + report_url)
+    figures = phone.locator("table.figures")
+    assert figures.bounding_box()["y"] < 740, "the key figures are on the first screen"
+
+    wide = phone.evaluate("""() => {
+      const wrap = [...document.querySelectorAll('.table-wrap')].find(w => w.scrollWidth > w.clientWidth);
+      if (!wrap) return null;
+      const label = wrap.querySelector('tbody th');
+      const before = label.getBoundingClientRect().left;
+      wrap.scrollLeft = wrap.scrollWidth;
+      return [before, label.getBoundingClientRect().left];
+    }""")
+    assert wide is not None, "at 360 px some table is wider than the screen"
+    before, after = wide
+    assert after == pytest.approx(before, abs=1)
