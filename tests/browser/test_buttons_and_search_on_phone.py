@@ -1,0 +1,65 @@
+"""The double-tap guard keeps the pressed button; live search never shows an older answer."""
+
+import pytest
+
+from incidents.models import Incident
+from tests.factories import MemberFactory
+from tests.incidents.conftest import make_incident
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(phone, live_server, username, next_url):
+    phone.goto(f"{live_server.url}/login/?next={next_url}")
+    phone.get_by_label("Nama pengguna").fill(username)
+    phone.get_by_label("Sandi").fill("a-long-test-password-42")
+    phone.get_by_role("button", name="Masuk").click()
+    phone.wait_for_url(live_server.url + next_url)
+
+
+def test_coordinator_closes_an_incident_with_its_button(live_server, phone, ayu, jakarta):
+    incident = make_incident(jakarta)
+    log_in(phone, live_server, "ayu", f"/incidents/{incident.pk}/")
+    phone.locator("button[name=close]").click()
+    phone.wait_for_selector(".msg-success")
+    incident.refresh_from_db()
+    assert incident.status == "closed"
+    assert phone.locator("button[name=close]").count() == 0
+
+
+def test_a_double_tap_on_close_sends_one_request_with_the_button(live_server, phone, ayu, jakarta):
+    incident = make_incident(jakarta)
+    log_in(phone, live_server, "ayu", f"/incidents/{incident.pk}/")
+    posts = []
+    phone.on("request", lambda request: posts.append(request.post_data) if request.method == "POST" else None)
+    phone.locator("button[name=close]").evaluate("b => { b.click(); b.click(); }")
+    phone.wait_for_selector(".msg-success")
+    assert len(posts) == 1 and "close=1" in posts[0]
+    assert Incident.objects.get().status == "closed"
+
+
+def test_live_search_never_shows_the_answer_to_an_older_query(live_server, phone, ayu, jakarta):
+    for n in range(9):
+        MemberFactory(branch=jakarta, alias=f"Mawar {n}")
+    MemberFactory(branch=jakarta, alias="Melati Jak1")
+    log_in(phone, live_server, "ayu", "/visits/new/")
+
+    held = []
+
+    def hold_the_first_answer(route, request):
+        if request.url.endswith("q=m"):
+            held.append(route)  # answered below, after the answer to the final query
+        else:
+            route.continue_()
+
+    phone.route("**/visits/new/?partial=1*", hold_the_first_answer)
+    search = phone.locator("#id_q")
+    search.type("m")
+    phone.wait_for_timeout(600)  # a pause: the query for "m" goes out
+    search.type("elati jak1")
+    phone.wait_for_selector("#member-results a.pick")
+    assert len(held) == 1
+    held[0].continue_()
+    phone.wait_for_timeout(1500)  # the late answer to "m" arrives
+    shown = phone.locator("#member-results a.pick").all_inner_texts()
+    assert len(shown) == 1 and "Melati Jak1" in shown[0]
