@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Min, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from members.models import Branch
 from opsi.audit import log_access
@@ -81,10 +81,13 @@ def incident_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def incident_respond(request, pk):
     _require_role(request.user)
     incident = get_visible_or_404(Incident.objects, request.user, pk=pk)
+    if request.method == "GET":
+        # A login after the session ended returns here with a GET: back to the incident.
+        return redirect("incident_detail", pk=pk)
     if "close" in request.POST:
         close(incident, incident.branch.today())
         messages.success(request, _("Incident closed."))

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from opsi.audit import log_access
 from opsi.scoping import get_visible_or_404, get_writable_or_404
@@ -163,11 +163,15 @@ def member_identity(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_reveal(request, pk):
     member = get_visible_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not vault.may_reveal(request.user, member):
         raise PermissionDenied
+    if request.method == "GET":
+        # A login after the session ended returns here with a GET: back to the member
+        # page, where the field and the reason are asked again.
+        return redirect("member_detail", pk=member.pk)
     form = RevealForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why you need to see it before revealing a field."))

@@ -17,7 +17,7 @@ from members.models import DropInCentre, Member
 from tests.factories import DropInCentreFactory, MemberFactory
 
 MARKER = "BALIMARKER"
-POST_ONLY = {"member_reveal", "incident_respond"}
+POST_ONLY = set()  # a GET on a form-only address leads back to its page
 
 # name -> (needs login, object kind in the URL or None, extra URL args / query)
 POLICY = {
