@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Member
 from members.uic import is_valid_uic, normalise_uic
-from opsi.forms import BranchChoiceMixin
+from opsi.forms import BranchChoiceMixin, CleanTextMixin
 
 from .models import HelpKind, Incident, ViolationKind
 
 
-class IncidentForm(BranchChoiceMixin, forms.ModelForm):
+class IncidentForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     kinds = forms.MultipleChoiceField(
         label=_("Kinds of violation"), choices=ViolationKind.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -55,13 +55,13 @@ class IncidentForm(BranchChoiceMixin, forms.ModelForm):
         return cleaned
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(CleanTextMixin, forms.Form):
     help_kind = forms.ChoiceField(label=_("Help"), choices=HelpKind.choices)
     given = forms.BooleanField(label=_("Given (untick if only needed so far)"), required=False, initial=True)
     note = forms.CharField(label=_("Note"), max_length=200, required=False, help_text=_("No names."))
 
 
-class AlertForm(forms.Form):
+class AlertForm(CleanTextMixin, forms.Form):
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=None)
     text = forms.CharField(
         label=_("Warning"),

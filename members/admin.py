@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
+from opsi.admin_exports import SpreadsheetExportMixin
 from opsi.admin_scoping import ScopedModelAdmin
 from opsi.audit import log_access
 
@@ -44,7 +45,7 @@ class KindPeriodInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ImportExportMixin, ScopedModelAdmin):
+class MemberAdmin(SpreadsheetExportMixin, ImportExportMixin, ScopedModelAdmin):
     """Members in the admin: alias and code only; the identity vault is not here."""
 
     list_display = ["alias", "uic", "branch", "kind", "gender", "joined_on", "left_on"]

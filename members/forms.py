@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opsi.forms import BranchChoiceMixin
+from opsi.forms import BranchChoiceMixin, CleanTextMixin
 
 from .identity import IDENTITY_FIELDS, nik_owner, validate_nik
 from .models import Branch, DropInCentre, Gender, Member, MemberKind, WorkSetting
@@ -10,7 +10,7 @@ from .registration import same_code_elsewhere
 from .uic import build_uic, is_valid_uic, normalise_uic
 
 
-class DropInCentreForm(forms.ModelForm):
+class DropInCentreForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = DropInCentre
         fields = ["name", "area", "active"]
@@ -39,7 +39,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MemberForm(BranchChoiceMixin, forms.ModelForm):
+class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     """Register or edit a member. On registration the UIC is built from the answers."""
 
     mother_first_name = forms.CharField(
@@ -183,7 +183,7 @@ class MemberForm(BranchChoiceMixin, forms.ModelForm):
         return None
 
 
-class ChangeKindForm(forms.Form):
+class ChangeKindForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("New kind"), choices=MemberKind.choices)
     on = forms.DateField(label=_("From"), widget=DateInput())
 
@@ -195,7 +195,7 @@ class ChangeKindForm(forms.Form):
         return self.member.branch.refuse_future(self.cleaned_data["on"])
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(CleanTextMixin, forms.Form):
     on = forms.DateField(label=_("Left on"), widget=DateInput())
 
     def __init__(self, *args, member, **kwargs):
@@ -206,7 +206,7 @@ class LeaveForm(forms.Form):
         return self.member.branch.refuse_future(self.cleaned_data["on"])
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(CleanTextMixin, forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=120, required=False)
     nik = forms.CharField(
         label=_("NIK"),
@@ -239,7 +239,7 @@ class IdentityForm(forms.Form):
         return nik
 
 
-class RevealForm(forms.Form):
+class RevealForm(CleanTextMixin, forms.Form):
     field = forms.ChoiceField(choices=[(f, f) for f in IDENTITY_FIELDS], widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why do you need to see it?"),
@@ -248,7 +248,7 @@ class RevealForm(forms.Form):
     )
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Alias or code"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + MemberKind.choices)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", _("All"))] + Gender.choices)

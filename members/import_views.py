@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from opsi.audit import log_access
+from opsi.forms import CleanTextMixin
 
 from .importing import read_file, row_problems, run_import
 
@@ -20,7 +21,7 @@ SAMPLE = Path(__file__).parent / "sample" / "members-import-sample.csv"
 SALT = "members.import"
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
 
 

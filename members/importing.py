@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from opsi.forms import ControlCharacterValidator, has_control_characters
+
 from . import identity as vault
 from .models import Branch, Member, MemberKind, MemberKindPeriod
 from .uic import is_valid_uic, normalise_uic
@@ -164,6 +166,10 @@ class MemberImportResource(resources.ModelResource):
             "nik": nik,
             "phone": str(row.get("phone") or "").strip(),
         }
+        # The same rule as every form: text with control characters is refused, not changed.
+        for column, value in row.items():
+            if has_control_characters(value):
+                errors.setdefault(str(column), []).append(ValidationError(ControlCharacterValidator.message))
         if errors:
             raise ValidationError(errors)
 

@@ -1,8 +1,12 @@
 from django.contrib import admin
 
+from .forms import CleanTextModelForm
+
 
 class ScopedModelAdmin(admin.ModelAdmin):
     """Admin pages fetch through the same access rule as every other page."""
+
+    form = CleanTextModelForm  # text refuses control characters, as on every page
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -1,4 +1,63 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# Control characters (C0 and C1, DEL) and the two non-characters XML cannot hold: nobody types
+# them, they come in pasted or crafted text, and a spreadsheet or a PDF cannot carry them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+# A multi-line field keeps its line breaks and tabs.
+CONTROL_CHARACTERS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def has_control_characters(text, multiline=False):
+    pattern = CONTROL_CHARACTERS_BUT_LINES if multiline else CONTROL_CHARACTERS
+    return isinstance(text, str) and pattern.search(text) is not None
+
+
+@deconstructible
+class ControlCharacterValidator:
+    """Refuses text holding control characters, with a message rather than a silent change:
+    the person sees what was refused and types it again."""
+
+    message = _(
+        "This contains characters that cannot be saved (invisible control characters, "
+        "for example from pasted text). Please type it again."
+    )
+    code = "control_characters"
+
+    def __init__(self, multiline=False):
+        self.multiline = multiline
+
+    def __call__(self, value):
+        if has_control_characters(value, self.multiline):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
+
+
+class CleanTextMixin:
+    """Every text field of the form refuses control characters (line breaks and tabs stay
+    allowed in multi-line fields). Put it first among a form's bases.
+
+    The rule is added when the form is cleaned, so fields a form adds or changes in its
+    ``__init__`` are covered too.
+    """
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not any(
+                isinstance(v, ControlCharacterValidator) for v in field.validators
+            ):
+                field.validators.append(ControlCharacterValidator(multiline=isinstance(field.widget, forms.Textarea)))
+        super().full_clean()
+
+
+class CleanTextModelForm(CleanTextMixin, forms.ModelForm):
+    """The admin's forms: the same rule as every page's form."""
 
 
 class BranchChoiceMixin:

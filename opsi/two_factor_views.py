@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from .audit import log_access
+from .forms import CleanTextMixin
 from .two_factor import confirm_setup, match, start_setup
 
 
-class TokenForm(forms.Form):
+class TokenForm(CleanTextMixin, forms.Form):
     token = forms.CharField(
         label=_("Code"),
         max_length=16,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Branch, DropInCentre, Member
-from opsi.forms import BranchChoiceMixin
+from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.models import User
 from services.models import Commodity
 
@@ -14,7 +14,7 @@ from .models import OutreachSession, OutsideParticipants, Topic, Training, Train
 from .recording import parse_people
 
 
-class SessionForm(BranchChoiceMixin, forms.ModelForm):
+class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics discussed"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -86,7 +86,7 @@ class SessionForm(BranchChoiceMixin, forms.ModelForm):
             self.add_error(f"qty_{item.pk}", error.messages[index])
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Training
         fields = ["title", "topic", "audience", "branch", "starts_on", "ends_on", "facilitators", "partners"]
@@ -119,7 +119,7 @@ class TrainingForm(forms.ModelForm):
         return cleaned
 
 
-class OutsidersForm(forms.ModelForm):
+class OutsidersForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = OutsideParticipants
         fields = ["name", "organisation", "gender", "count"]
@@ -131,7 +131,7 @@ class OutsidersForm(forms.ModelForm):
         return cleaned
 
 
-class ScoreForm(forms.ModelForm):
+class ScoreForm(CleanTextMixin, forms.ModelForm):
     member_code = forms.CharField(label=_("Member's code (optional)"), required=False)
 
     class Meta:
@@ -154,7 +154,7 @@ class ScoreForm(forms.ModelForm):
         return found[0]
 
 
-class AttendanceCodesForm(forms.Form):
+class AttendanceCodesForm(CleanTextMixin, forms.Form):
     day = forms.DateField(label=_("Day"), widget=DateInput())
     people = forms.CharField(
         label=_("Members present, by code or alias"), widget=forms.Textarea(attrs={"rows": 2}),

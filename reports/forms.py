@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Branch, Region
+from opsi.forms import CleanTextMixin
 
 from . import periods
 from .definitions import DEFINITIONS
 from .scopes import Scope
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextMixin, forms.Form):
     definition = forms.ChoiceField(label=_("Report"), choices=[])
     period_kind = forms.ChoiceField(
         label=_("Period"),

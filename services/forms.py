@@ -8,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.uic import is_valid_uic, normalise_uic
-from opsi.forms import ObjectChoiceField, ObjectMultipleChoiceField
+from opsi.forms import CleanTextMixin, ObjectChoiceField, ObjectMultipleChoiceField
 
 from . import reference
 from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
 
 
-class VisitForm(forms.Form):
+class VisitForm(CleanTextMixin, forms.Form):
     drop_in_centre = ObjectChoiceField(label=_("Drop-in centre"))
     visited_on = forms.DateField(label=_("Date"), widget=DateInput())
     services = ObjectMultipleChoiceField(label=_("Services received"), widget=forms.CheckboxSelectMultiple)
@@ -107,7 +107,7 @@ class VisitForm(forms.Form):
                 self.add_error(f"qty_{service.pk}", error.messages[list(error.short).index(service.commodity)])
 
 
-class VisitFilterForm(forms.Form):
+class VisitFilterForm(CleanTextMixin, forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
     service = forms.ModelChoiceField(label=_("Service"), queryset=ServiceType.objects.all(), required=False, empty_label=_("All"))
@@ -125,7 +125,7 @@ class VisitFilterForm(forms.Form):
         return visits
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(CleanTextMixin, forms.Form):
     facility_kind = forms.ChoiceField(label=_("Facility"), choices=FacilityKind.choices)
     facility_name = forms.CharField(label=_("Facility name"), max_length=100, required=False)
     service = forms.CharField(label=_("Service"), max_length=100, help_text=_("For example: HIV test, STI check, ARV."))
@@ -140,14 +140,14 @@ class ReferralForm(forms.Form):
         return self.branch.refuse_future(self.cleaned_data["made_on"])
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(CleanTextMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING]
     )
     on = forms.DateField(label=_("Known on"), widget=DateInput())
 
 
-class CaseForm(forms.Form):
+class CaseForm(CleanTextMixin, forms.Form):
     document = forms.ChoiceField(label=_("Document"), choices=Document.choices)
     opened_on = forms.DateField(label=_("Need identified on"), widget=DateInput())
     barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
@@ -164,7 +164,7 @@ class CaseForm(forms.Form):
 NEXT_STEP = {Step.IDENTIFIED: Step.GATHERED, Step.GATHERED: Step.SUBMITTED, Step.SUBMITTED: Step.ISSUED}
 
 
-class StepForm(forms.Form):
+class StepForm(CleanTextMixin, forms.Form):
     step = forms.ChoiceField(label=_("Next step"))
     on = forms.DateField(label=_("Date"), widget=DateInput())
     barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
@@ -193,7 +193,7 @@ class StepForm(forms.Form):
         return cleaned
 
 
-class ReceiveStockForm(forms.Form):
+class ReceiveStockForm(CleanTextMixin, forms.Form):
     commodity = forms.ModelChoiceField(label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None)
     quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
     on = forms.DateField(label=_("Date"), widget=DateInput())

@@ -13,8 +13,10 @@ import io
 import openpyxl
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from members.models import Member
 from opsi.exports import EXPORT_FORMATS
 from services.models import ServiceType
 from services.visits import log_visit
@@ -284,3 +286,95 @@ def test_every_admin_export_writes_through_the_escaping_formats(rf, dewi):
     assert exporting, "the member admin exports"
     for model_admin in exporting:
         assert set(model_admin.get_export_formats()) <= set(EXPORT_FORMATS), type(model_admin).__name__
+
+
+# Forms and the import refuse control characters ------------------------------------------------
+
+REFUSED = ("cannot be saved", "tidak dapat disimpan")
+
+
+def test_member_form_refuses_an_alias_with_a_control_character(client_of, ayu, jakarta):
+    data = {
+        "alias": "Mawar\x0bMelati", "kind": "regular", "gender": "woman", "mother_first_name": "Siti",
+        "father_first_name": "Budi", "birth_date": "1990-03-15", "work_setting": "street",
+        "joined_on": "2025-01-10", "consent_on": "2025-01-10", "consent_version": "2025-1",
+    }
+    response = client_of(ayu).post(reverse("member_create"), data)
+    assert response.status_code == 200
+    assert any(words in str(response.context["form"].errors["alias"]) for words in REFUSED)
+    assert not Member.objects.exists()
+    # The same alias without the control character is accepted.
+    response = client_of(ayu).post(reverse("member_create"), {**data, "alias": "Mawar Melati"})
+    assert response.status_code == 302 or "alias" not in response.context["form"].errors
+
+
+def test_a_multi_line_note_keeps_its_line_breaks_but_refuses_other_control_characters(client_of, ayu, jakarta):
+    member = MemberFactory(branch=jakarta, alias="Mawar")
+    data = {
+        "alias": "Mawar", "gender": "woman", "work_setting": "street", "joined_on": "2024-01-15",
+        "consent_on": "2024-01-15", "consent_version": "2025-1",
+    }
+    client = client_of(ayu)
+    url = reverse("member_edit", args=[member.pk])
+    response = client.post(url, {**data, "notes": "baris satu\x07"})
+    assert response.status_code == 200 and "notes" in response.context["form"].errors
+    assert client.post(url, {**data, "notes": "baris satu\r\nbaris dua\tlagi"}).status_code == 302
+    member.refresh_from_db()
+    assert member.notes == "baris satu\r\nbaris dua\tlagi"
+
+
+def test_import_lists_a_row_with_a_control_character_and_writes_nothing(client_of, ayu, jakarta):
+    header = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator\n"
+    body = (
+        "31,SIBU2150390,Mawar\x0bMelati,regular,woman,1990,street,2024-01-15,2024-01-15,no\n"
+        "31,DEAG3010195,Melati,regular,woman,1990,street,2024-01-15,2024-01-15,no\n"
+    )
+    response = client_of(ayu).post(
+        reverse("member_import"), {"file": SimpleUploadedFile("m.csv", (header + body).encode())}
+    )
+    problems = dict(response.context["problems"])
+    assert list(problems) == [1]
+    assert "alias" in " ".join(problems[1]) and any(words in " ".join(problems[1]) for words in REFUSED)
+    assert "payload" not in response.context
+    assert not Member.objects.exists()
+
+
+def _project_forms():
+    import importlib
+    import pkgutil
+
+    from django import forms
+
+    packages = ["opsi", "members", "services", "outreach", "incidents", "reports"]
+    for package in packages:
+        module = importlib.import_module(package)
+        for info in pkgutil.walk_packages(module.__path__, package + "."):
+            if not any(part in info.name for part in (".migrations", ".management", ".tests")):
+                importlib.import_module(info.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    return {
+        cls for cls in subclasses(forms.BaseForm)
+        if cls.__module__.split(".")[0] in packages and not cls.__name__.startswith("Base")
+    }
+
+
+def test_every_form_of_the_app_refuses_control_characters_in_text():
+    from opsi.forms import CleanTextMixin
+
+    found = _project_forms()
+    assert len(found) > 20
+    assert sorted(cls.__qualname__ for cls in found if not issubclass(cls, CleanTextMixin)) == []
+
+
+def test_every_admin_form_for_the_app_refuses_control_characters_in_text():
+    from opsi.forms import CleanTextMixin
+
+    ours = [ma for model, ma in admin.site._registry.items()
+            if model._meta.app_label in ("members", "services", "outreach", "incidents")]
+    assert ours
+    assert sorted(type(ma).__name__ for ma in ours if not issubclass(ma.form, CleanTextMixin)) == []
