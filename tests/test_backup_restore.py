@@ -1,0 +1,89 @@
+"""Backups restore: the drill (demo data, backup, damaged copies refused, restore into an empty
+database, every count, the donor report, the vault and the pages checked), and the retention."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from opsi.backups import backups_in, prune
+
+ROOT = Path(__file__).resolve().parent.parent
+ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}}
+    return {**env, **extra}
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="the PostgreSQL drill runs in the PostgreSQL part")
+def test_restore_drill_on_postgresql_restores_every_record_into_a_fresh_cluster():
+    result = subprocess.run(["bash", "scripts/restore-drill.sh"], cwd=ROOT, env=_env(), capture_output=True,
+                            text=True, timeout=600)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    assert "drill passed" in out
+    for refused in ("truncated: Refused", "tampered: Refused", "tampered, manifest redone: Refused",
+                    "edited manifest: Refused", "server keyring: Refused"):
+        assert refused in out
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="the SQLite drill runs in the SQLite part")
+def test_restore_drill_on_sqlite_restores_every_record_into_an_empty_file(tmp_path):
+    env = _env(DRILL_SOURCE_URL=f"sqlite:///{tmp_path / 'source.sqlite3'}",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'restored.sqlite3'}")
+    result = subprocess.run([sys.executable, "scripts/restore_drill.py"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=600)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    assert "drill passed" in out and "truncated: Refused" in out
+
+
+def test_backup_refuses_to_run_with_the_private_key_on_the_server(tmp_path):
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    gpg_env = {**os.environ, "GNUPGHOME": str(home)}
+    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Server <s@example.invalid>",
+                    "default", "default", "never"], env=gpg_env, check=True, capture_output=True)
+    env = _env(GNUPGHOME=str(home), BACKUP_GPG_RECIPIENT="s@example.invalid",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "manage.py", "backup", "--dir", str(tmp_path / "b")], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "private key" in result.stderr
+    assert not list((tmp_path / "b").glob("*.gpg")) if (tmp_path / "b").exists() else True
+
+
+def test_backup_refuses_to_run_without_a_recipient(tmp_path):
+    env = _env(BACKUP_GPG_RECIPIENT="", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "manage.py", "backup", "--dir", str(tmp_path)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "BACKUP_GPG_RECIPIENT" in result.stderr
+
+
+def _fake_backup(directory, when):
+    stem = f"opsi-{when:%Y-%m-%d-%H%M%S}"
+    (directory / f"{stem}.sqlite3.gz.gpg").write_bytes(b"x")
+    (directory / f"{stem}.manifest.json").write_text(
+        json.dumps({"created_at": when.isoformat(), "file": f"{stem}.sqlite3.gz.gpg"})
+    )
+
+
+def test_retention_keeps_the_newest_copy_of_each_of_the_last_days_and_months(tmp_path):
+    start = datetime.datetime(2026, 1, 1, 2, 0, tzinfo=datetime.UTC)
+    for day in range(120):  # four months of nightly backups, two on the last day
+        _fake_backup(tmp_path, start + datetime.timedelta(days=day))
+    _fake_backup(tmp_path, start + datetime.timedelta(days=119, hours=12))
+    prune(tmp_path, keep_daily=7, keep_monthly=3)
+    kept = [created for created, _path, _manifest in backups_in(tmp_path)]
+    last = start + datetime.timedelta(days=119, hours=12)
+    daily = [last] + [start + datetime.timedelta(days=d) for d in range(118, 112, -1)]
+    monthly = [datetime.datetime(2026, m, 28 if m == 2 else {3: 31, 1: 31}.get(m, 30), 2, 0, tzinfo=datetime.UTC)
+               for m in (3, 2)]
+    assert kept == daily + monthly
+    assert len(list(tmp_path.glob("*.gpg"))) == len(kept)  # the files went with their manifests
