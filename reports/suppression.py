@@ -17,6 +17,8 @@ import copy
 import math
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 SMALL = "<5"
 COMPLEMENT = "x"
 HIDDEN = SMALL  # the mark of a count from 1 to 4 (older name)
@@ -161,7 +163,19 @@ def suppress_table(table):
         for r, row in enumerate(table.rows):
             if (r, numerator) in hidden or (r, denominator) in hidden:
                 row[column] = COMPLEMENT
+    marks = {v for row in table.rows for v in row[1:] if v in MARKS}
+    legend = [text for mark, text in [(SMALL, mark_small()), (COMPLEMENT, mark_complement())] if mark in marks]
+    table.note = " ".join([table.note, *legend]).strip()
     return table
+
+
+def mark_small():
+    return _("<5: a count from 1 to 4, hidden to protect the people counted.")
+
+
+def mark_complement():
+    return _("x: a number hidden so that a hidden count cannot be worked out from the totals; it may be any "
+             "number, and is not a count from 1 to 4.")
 
 
 def _complement(lines, hidden, values, totals):

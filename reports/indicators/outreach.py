@@ -81,7 +81,9 @@ def _participants_grid(ctx, audiences, key, title):
         values = [counts.get((audience, g), 0) for g, _l in Gender.choices]
         rows.append([labels[audience], trainings_by_audience.get(audience, 0)] + values + [sum(values)])
     rows.append([_("Total")] + [sum(r[i] for r in rows) for i in range(1, len(columns))])
-    return Table(key, title, columns, rows, total_row=True, total_column=True)
+    # The total column adds the gender columns, not the number of trainings.
+    summed = tuple(range(2, len(columns) - 1))
+    return Table(key, title, columns, rows, total_row=True, total_column=True, summed_columns=summed)
 
 
 def outside_trainings(ctx):

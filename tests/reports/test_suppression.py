@@ -1,5 +1,8 @@
-from reports.suppression import HIDDEN, suppress_table
-from reports.tables import Table
+from hypothesis import given, settings, strategies as st
+
+from reports.suppression import COMPLEMENT, HIDDEN, suppress_table
+from reports.tables import Share, Table
+from tests.reports.attack import worked_out
 
 
 def table(rows, total_column=True, total_row=True):
@@ -21,6 +24,68 @@ def test_a_second_cell_is_hidden_where_the_total_would_reveal_the_first():
         assert sum(1 for v in row[1:] if isinstance(v, str)) != 1
     for c in range(1, 5):
         assert sum(1 for row in t.rows if isinstance(row[c], str)) != 1
+    assert worked_out(t) == {}
+
+
+def test_cells_hidden_to_protect_another_are_marked_x_never_below_5():
+    """7 regular women hidden beside 2 regular waria is not "<5": the report says <5 is 1 to 4."""
+    t = suppress_table(table([["regular", 7, 2, 9, 18], ["former", 8, 6, 5, 19], ["Total", 15, 8, 14, 37]]))
+    assert t.rows[0][2] == HIDDEN
+    marked = [v for row in t.rows for v in row[1:] if v == COMPLEMENT]
+    assert marked and all(
+        original >= 5 for row, orig in zip(t.rows, [[7, 2, 9, 18], [8, 6, 5, 19], [15, 8, 14, 37]])
+        for v, original in zip(row[1:], orig) if v == COMPLEMENT
+    )
+    assert "x:" in t.note and "<5:" in t.note
+
+
+def test_the_total_column_of_trainings_adds_the_genders_not_the_number_of_trainings():
+    """Police: 1 training, 3 women, 10 men, total 13: hiding the training count protects nobody."""
+    columns = ["Audience", "Trainings", "Woman", "Man", "Total"]
+    rows = [["Police", 1, 3, 10, 13], ["Health workers", 6, 8, 9, 17], ["Total", 7, 11, 19, 30]]
+    t = suppress_table(Table("t", "T", columns, rows, total_column=True, total_row=True, summed_columns=(2, 3)))
+    assert t.rows[0][2] == HIDDEN
+    assert worked_out(t) == {}
+
+
+def test_a_percentage_beside_a_hidden_count_is_hidden():
+    """5 reached, <5 covered, 40 % gives 2 back."""
+    # The total row counts people once nationally (not the sum of the rows).
+    rows = [["Papua", 5, 2, Share(2, 5)], ["Bali", 9, 6, Share(6, 9)], ["Total", 13, 8, Share(8, 13)]]
+    t = suppress_table(Table("t", "T", ["Branch", "Reached", "Covered", "Coverage"], rows, total_row=True,
+                             total_row_adds=False, shares={3: (2, 1)}))
+    assert t.rows[0][2] == HIDDEN and t.rows[0][3] == COMPLEMENT
+    assert str(t.rows[1][3]) == "67%"
+    assert worked_out(t) == {}
+
+
+def test_a_hidden_total_of_5_or_more_is_marked_x():
+    """Papua's total of 5 hidden to protect its cells is not "<5"."""
+    rows = [["Papua", 2, 3, 5], ["Bali", 9, 6, 15], ["Total", 11, 9, 20]]
+    t = suppress_table(Table("t", "T", ["Branch", "a", "b", "Total"], rows, total_column=True, total_row=True))
+    assert t.rows[0][1:3] == [HIDDEN, HIDDEN]
+    assert all(v != HIDDEN for v in [t.rows[0][3], *t.rows[1][1:], *t.rows[2][1:]])
+    assert worked_out(t) == {}
+
+
+counts = st.integers(min_value=0, max_value=9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=1, max_value=3), st.integers(min_value=1, max_value=3), st.data())
+def test_no_hidden_cell_of_any_table_can_be_worked_out(n_rows, n_cols, data):
+    grid = [[data.draw(counts) for _c in range(n_cols)] for _r in range(n_rows)]
+    rows = [[f"r{i}", *values, sum(values)] for i, values in enumerate(grid)]
+    rows.append(["Total", *[sum(r[c] for r in rows) for c in range(1, n_cols + 2)]])
+    columns = ["", *[f"c{i}" for i in range(n_cols)], "Total"]
+    original = [list(r) for r in rows]
+    t = suppress_table(Table("t", "T", columns, rows, total_column=True, total_row=True))
+    assert worked_out(t) == {}, (original, t.rows)
+    for row, before in zip(t.rows, original):
+        for value, was in zip(row[1:], before[1:]):
+            assert value == was or (value == HIDDEN and 1 <= was <= 4) or (value == COMPLEMENT and was >= 5)
+        assert all(not (isinstance(was, int) and 1 <= was <= 4) or value == HIDDEN
+                   for value, was in zip(row[1:], before[1:]))
 
 
 def test_original_table_is_left_untouched():
