@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.crypto import EncryptedTextField
 from opsi.scoping import ScopedQuerySet
@@ -12,7 +13,7 @@ class PlaceKind(models.TextChoices):
     STREET = "street", _("Street or hotspot")
     BROTHEL = "brothel", _("Brothel, lokalisasi or dorm")
     VENUE = "venue", _("Entertainment venue")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("place", "Home")  # a house, not the home page
     POLICE = "police", _("Police station or detention")
     HEALTH = "health", _("Health facility")
     OFFICE = "office", _("Government office")

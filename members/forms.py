@@ -100,7 +100,11 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         self.user = user
         self.uic_matches = []
         self.limit_branches(Branch.objects.writable_by(user).filter(active=True))
-        self.fields["work_setting"].required = False
+        # Asked of every member but the honorary ones: marked as required unless the kind
+        # chosen (or, when editing, the member's kind) is honorary.
+        kind = self.data.get(self.add_prefix("kind")) if self.is_bound and "kind" in self.fields else self.instance.kind
+        self.fields["work_setting"].required = kind != MemberKind.HONORARY
+        self.fields["work_setting"].error_messages["required"] = _("Choose a work setting (not asked of honorary members).")
         if self.instance.pk:
             self.fields["branch"].required = False  # not given: stays where it is
             for name in ["mother_first_name", "father_first_name", "birth_date", "typed_uic", "same_person", "kind"]:

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.forms import DateInput
 from members.uic import is_valid_uic, normalise_uic
@@ -30,6 +31,9 @@ class VisitForm(CleanTextMixin, forms.Form):
         if member is not None:
             centres = [c for c in centres if c.branch_id == member.branch_id]
             del self.fields["walk_in_uic"]
+        else:
+            self.fields["walk_in_uic"].required = True
+            self.fields["walk_in_uic"].error_messages["required"] = _("Give the person's code, like SIBU2150390.")
         self.fields["drop_in_centre"].set_objects(centres)
         usual = user.usual_drop_in_centre_id
         default = next((c for c in centres if c.pk == usual), centres[0] if centres else None)
@@ -197,7 +201,8 @@ class ReceiveStockForm(CleanTextMixin, forms.Form):
     commodity = forms.ModelChoiceField(label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None)
     quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
     on = forms.DateField(label=_("Date"), widget=DateInput())
-    source = forms.CharField(label=_("From"), max_length=100, required=False, help_text=_("Donor or supplier."))
+    source = forms.CharField(label=pgettext_lazy("stock came from", "From"), max_length=100, required=False,
+                             help_text=_("Donor or supplier."))
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
