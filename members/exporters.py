@@ -47,7 +47,7 @@ class MemberExport:
             queryset.select_related("branch").order_by("branch__name", "alias"),
             force_native_type=file_format == "xlsx",
         )
-        return write_dataset(dataset, file_format, title=str(self.verbose_name)), len(dataset)
+        return write_dataset(dataset, file_format, title=str(_("Members"))), len(dataset)
 
     def filename(self, file_format):
         return f"members-{timezone.localdate().isoformat()}.{file_format}"

@@ -15,6 +15,7 @@ report files and the admin's exports.
 import csv
 import datetime
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from decimal import Decimal
 from import_export.formats import base_formats
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -34,10 +36,18 @@ BOLD = Font(bold=True)
 
 
 class Percent(float):
-    """A share (0.25) that a spreadsheet shows as a percentage (25%)."""
+    """A share (0.25) that a spreadsheet shows as a percentage (25%).
+
+    ``text`` keeps how the page shows it, so a CSV says exactly what the page and the PDF say.
+    """
+
+    def __new__(cls, fraction, text=None):
+        percent = super().__new__(cls, fraction)
+        percent.text = text
+        return percent
 
     def __str__(self):
-        return f"{round(self * 100)}%"
+        return self.text or f"{math.floor(self * 100 + 0.5)}%"
 
 
 def writable_text(value):
@@ -47,16 +57,17 @@ def writable_text(value):
 
 def csv_value(value):
     """A value as a CSV cell: text that would run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, Percent):
-        return str(value)
-    if isinstance(value, NUMBERS):
-        return value
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
+    if type(value) is not str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, Percent):
+            return str(value)
+        if isinstance(value, NUMBERS):
+            return value
+        if isinstance(value, (datetime.date, datetime.time)):
+            return value.isoformat()
     text = writable_text(value)
     # A negative number that arrives as text ("-3") is not a formula.
     if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
@@ -88,22 +99,25 @@ class Sheet:
 
 
 def _shown(value):
-    """The text a spreadsheet shows for a value, to size the columns."""
+    """The length of the longest line a spreadsheet shows for a value, to size the columns."""
+    if type(value) is str:
+        return max(map(len, value.splitlines())) if "\n" in value else len(value)
     if value is None:
-        return ""
+        return 0
     if isinstance(value, datetime.datetime):
-        return "0000-00-00 00:00:00"
+        return 19
     if isinstance(value, datetime.date):
-        return "0000-00-00"
-    return str(value)
+        return 10
+    return len(str(value))
 
 
 def _widths(rows):
     widths = {}
     for row in rows:
         for index, value in enumerate(row):
-            longest = max((len(line) for line in _shown(value).splitlines()), default=0)
-            widths[index] = max(widths.get(index, 0), longest)
+            length = _shown(value)
+            if length > widths.get(index, 0):
+                widths[index] = length
     return {index: min(max(w + 2, WIDTH_MIN), WIDTH_MAX) for index, w in widths.items()}
 
 
@@ -112,9 +126,14 @@ def _cell(sheet, value, bold):
         cell = WriteOnlyCell(sheet, value=float(value))
         cell.number_format = "0%"
     elif value is None or isinstance(value, (bool, *NUMBERS, datetime.date, datetime.time)):
+        if not bold:
+            return value
         cell = WriteOnlyCell(sheet, value=value)
     else:
-        cell = WriteOnlyCell(sheet, value=writable_text(value))
+        text = writable_text(value)
+        if not bold and not text.startswith("=") and text not in ERROR_CODES:
+            return text  # openpyxl writes it as a string cell by itself
+        cell = WriteOnlyCell(sheet, value=text)
         # A string cell is never a formula (nor an error code such as "#N/A").
         cell.data_type = "s"
     if bold:

@@ -41,7 +41,7 @@ class ControlCharacterValidator:
 
 class CleanTextMixin:
     """Every text field of the form refuses control characters (line breaks and tabs stay
-    allowed in multi-line fields). Put it first among a form's bases.
+    allowed in multi-line fields; passwords are left alone). Put it first among a form's bases.
 
     The rule is added when the form is cleaned, so fields a form adds or changes in its
     ``__init__`` are covered too.
@@ -49,6 +49,9 @@ class CleanTextMixin:
 
     def full_clean(self):
         for field in self.fields.values():
+            # A password is checked against its hash, never stored or exported as text.
+            if isinstance(field.widget, forms.PasswordInput):
+                continue
             if isinstance(field, forms.CharField) and not any(
                 isinstance(v, ControlCharacterValidator) for v in field.validators
             ):

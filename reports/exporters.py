@@ -33,10 +33,10 @@ def _cell(value):
             return None
         match = PERCENT.fullmatch(value.strip())
         if match:
-            return Percent(float(match.group(1).replace(",", ".")) / 100)
+            return Percent(float(match.group(1).replace(",", ".")) / 100, value.strip())
         return value
     if _is_share(value):
-        return Percent(value.numerator / value.denominator) if value.denominator else None
+        return Percent(value.numerator / value.denominator, str(value)) if value.denominator else None
     return value
 
 

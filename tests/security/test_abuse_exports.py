@@ -378,3 +378,21 @@ def test_every_admin_form_for_the_app_refuses_control_characters_in_text():
             if model._meta.app_label in ("members", "services", "outreach", "incidents")]
     assert ours
     assert sorted(type(ma).__name__ for ma in ours if not issubclass(ma.form, CleanTextMixin)) == []
+
+
+def test_the_rule_covers_text_added_after_the_form_is_built_and_leaves_passwords_alone():
+    from django import forms
+
+    from opsi.forms import CleanTextMixin
+
+    class Form(CleanTextMixin, forms.Form):
+        secret = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["name"] = forms.CharField()
+            self.fields["note"] = forms.CharField(widget=forms.Textarea)
+
+    form = Form({"name": "Ma\x85war", "note": "a\r\nb\tc", "secret": "kata\x0bsandi"})
+    assert sorted(form.errors) == ["name"]
+    assert Form({"name": "Mawar", "note": "a\x1bb", "secret": "x"}).errors.keys() == {"note"}
