@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test setup system-deps messages lock bench audit clean
+.PHONY: run test setup system-deps messages lock bench faults audit clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -18,7 +18,7 @@ test: setup
 setup: system-deps $(STAMP) messages
 
 system-deps:
-	@bash scripts/system-deps.sh $(if $(filter test bench,$(MAKECMDGOALS)),test,run)
+	@bash scripts/system-deps.sh $(if $(filter test bench faults,$(MAKECMDGOALS)),test,run)
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lock:
 # Not part of `make test` (too slow): SCALE=ci|medium|national
 bench: setup
 	bash scripts/bench.sh $(or $(SCALE),ci)
+
+# Faults survived (database restart under load, refused writes, killed workers): bench/FAULTS.md
+faults: setup
+	bash scripts/with-postgres.sh $(BIN)/python bench/faults.py
 
 # Known vulnerabilities in the pinned packages (needs the PyPI JSON API).
 audit: setup

@@ -17,11 +17,13 @@ stop_pg() {
 trap stop_pg EXIT
 "${AS[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -A trust -E UTF8 --locale=C.UTF-8 -U postgres >"$PGROOT/initdb.log" 2>&1 \
     || { cat "$PGROOT/initdb.log"; exit 1; }
+PGOPTS="-h 127.0.0.1 -p $PORT -k $PGROOT -F -c synchronous_commit=off -c full_page_writes=off"
 "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -w -l "$PGROOT/server.log" \
-    -o "-h 127.0.0.1 -p $PORT -k $PGROOT -F -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+    -o "$PGOPTS" start >/dev/null \
     || { cat "$PGROOT/server.log"; exit 1; }
 "${AS[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres opsi
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/opsi"
 export PGVERSION_TEXT="$("$PGBIN/postgres" --version)"
+export OPSI_PGDATA="$PGROOT/data" OPSI_PGBIN="$PGBIN" OPSI_PGOPTS="$PGOPTS"  # bench/faults.py restarts it
 echo "PostgreSQL: $PGVERSION_TEXT on 127.0.0.1:$PORT"
 "$@"

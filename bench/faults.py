@@ -1,0 +1,323 @@
+"""Faults survived, measured: run against a throwaway PostgreSQL cluster, loopback only, bounded in time.
+
+    bash scripts/with-postgres.sh .venv/bin/python bench/faults.py [--seconds 20] [--clients 8]
+
+with-postgres.sh exports OPSI_PGDATA and OPSI_PGBIN, which this script uses to restart the
+cluster. Three faults, on gunicorn (2 sync workers, production settings) at 127.0.0.1:
+
+1. the database restarted (stopped for --gap seconds) while clients post visits in a loop,
+   each visit with its own submission key, sent again after a "try again" page as a user
+   would: every answer in the gap must be the 503 page in Bahasa Indonesia (no traceback);
+   afterwards every acknowledged visit is there exactly once, none half-written (a visit
+   without its service lines), and the server carries on without a restart;
+2. the database refusing writes (``default_transaction_read_only``, as a full disk or a
+   read-only replica would): the visit form comes back filled with a message, nothing is
+   saved, and the same form sent again after the database accepts writes saves one visit;
+3. a worker killed (SIGKILL) in the middle of a report PDF and of a member export: the next
+   try works, and nothing was written (the audit entry of the killed request is not there).
+
+Prints the figures and writes them to bench/FAULTS.md (or --out). Exits non-zero if a
+record was lost, doubled or half-written.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess  # nosec B404: our own server and pg_ctl, loopback only
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TRY_AGAIN_ID = "Silakan coba lagi"
+REFUSED_ID = "Belum ada yang tersimpan"
+
+
+class Server:
+    """gunicorn with production settings on a free loopback port."""
+
+    def __init__(self, secret_key):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.env = {
+            **os.environ, "DJANGO_ENV": "production", "SECRET_KEY": secret_key, "ALLOWED_HOSTS": "127.0.0.1",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "SECURE_SSL_REDIRECT": "false",
+            "BEHIND_TLS_PROXY": "false", "AXES_ENABLED": "false", "CONN_MAX_AGE": "60",
+        }
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
+                       check=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
+             "--timeout", "30", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, start_new_session=True, stderr=subprocess.DEVNULL,
+        )
+        for _ in range(150):
+            try:
+                if self.request("GET", "/healthz/ready")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn did not become ready")
+
+    def request(self, method, path, body=None, cookie="", timeout=30):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = {"Cookie": cookie}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response.status, data
+
+    def workers(self):
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
+        return [int(p) for p in out.stdout.split()]
+
+    def stop(self):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(timeout=10)
+
+
+def pg_ctl(*args):
+    data, pgbin = os.environ["OPSI_PGDATA"], os.environ["OPSI_PGBIN"]
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, f"{pgbin}/pg_ctl", "-D", data, "-w", *args], check=True, capture_output=True)
+
+
+def restart_under_load(server, cookie, csrf, form, seconds, clients, gap):
+    """Clients post visits in a loop; the database stops for `gap` seconds in the middle."""
+    acknowledged, attempts, lock = [], [], threading.Lock()
+    stop_at = time.monotonic() + seconds
+    down = {}
+
+    def client():
+        key = str(uuid.uuid4())
+        while time.monotonic() < stop_at:
+            body = urlencode({**form, "submission_key": key, "csrfmiddlewaretoken": csrf}, doseq=True)
+            began = time.monotonic()
+            try:
+                status, data = server.request("POST", f"/visits/new/?member={form['member']}", body, cookie)
+            except OSError as error:
+                status, data = 0, str(error).encode()
+            page = data.decode("utf-8", "replace")
+            with lock:
+                attempts.append((began, status, "Traceback" in page, TRY_AGAIN_ID in page))
+                if status == 302:
+                    acknowledged.append(key)
+            if status == 302:
+                key = str(uuid.uuid4())
+            else:
+                time.sleep(0.2)  # a person reads the page, then presses "Send again" (same key)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds / 3)
+    down["stop"] = time.monotonic()
+    pg_ctl("stop", "-m", "fast")
+    time.sleep(gap)
+    pg_ctl("start", "-o", os.environ["OPSI_PGOPTS"], "-l", os.path.join(os.environ["OPSI_PGDATA"], "..", "server.log"))
+    down["start"] = time.monotonic()
+    for thread in threads:
+        thread.join()
+    after = [a for a in attempts if a[0] >= down["start"] and a[1] == 302]
+    first_ok = min(a[0] for a in after) - down["start"] if after else None
+    in_gap = [a for a in attempts if down["stop"] <= a[0] < down["start"]]
+    return {
+        "requests": len(attempts),
+        "saved (302)": sum(a[1] == 302 for a in attempts),
+        "try-again pages (503)": sum(a[1] == 503 for a in attempts),
+        "503 pages in Bahasa Indonesia": sum(a[1] == 503 and a[3] for a in attempts),
+        "other failures (500, connection refused)": sum(a[1] not in (302, 503) for a in attempts),
+        "pages with a traceback": sum(a[2] for a in attempts),
+        "requests during the gap": len(in_gap),
+        "seconds from database start to the first saved visit": round(first_ok, 2) if first_ok is not None else None,
+        "gap seconds": gap,
+        "_acknowledged": acknowledged,
+    }
+
+
+def refused_writes(server, cookie, csrf, form):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SYSTEM SET default_transaction_read_only = on")
+        cursor.execute("SELECT pg_reload_conf()")
+    time.sleep(0.5)
+    key = str(uuid.uuid4())
+    body = urlencode({**form, "submission_key": key, "csrfmiddlewaretoken": csrf}, doseq=True)
+    status, data = server.request("POST", f"/visits/new/?member={form['member']}", body, cookie)
+    page = data.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SET default_transaction_read_only = off")
+        cursor.execute("ALTER SYSTEM RESET default_transaction_read_only")
+        cursor.execute("SELECT pg_reload_conf()")
+    time.sleep(0.5)
+    kept = f'value="{key}"' in page and f'value="{form["visited_on"]}"' in page
+    again, _ = server.request("POST", f"/visits/new/?member={form['member']}", body, cookie)
+    return {
+        "answer while read-only": status,
+        "message in Bahasa Indonesia": REFUSED_ID in page,
+        "form came back filled": kept,
+        "answer when sent again": again,
+        "_key": key,
+    }
+
+
+def killed_worker(server, cookie, path, expect):
+    """SIGKILL every worker while the request runs; gunicorn starts new ones; try again."""
+    from auditlog.models import LogEntry
+
+    entries = LogEntry.objects.count()
+    result = {}
+
+    def slow():
+        try:
+            result["first"] = server.request("GET", path, cookie=cookie)[0]
+        except OSError as error:
+            result["first"] = type(error).__name__
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.3)
+    for pid in server.workers():
+        os.kill(pid, signal.SIGKILL)
+    thread.join()
+    entries_after_kill = LogEntry.objects.count()
+    began = time.monotonic()
+    for _ in range(50):
+        try:
+            status, data = server.request("GET", path, cookie=cookie)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return {
+        "killed request": result.get("first"),
+        "audit entries written by it": entries_after_kill - entries,
+        "next try": status,
+        "next try is the file": data.startswith(expect),
+        "seconds to the next answer": round(time.monotonic() - began, 2),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=20, help="length of the load during the restart")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--gap", type=float, default=5, help="seconds the database stays down")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "FAULTS.md"))
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Run through scripts/with-postgres.sh: the faults are PostgreSQL's")
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsi.settings")
+    import django
+
+    django.setup()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+    from django.utils.crypto import get_random_string
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bench.generate import generate
+    from members.models import Branch, DropInCentre, Member
+    from opsi.models import User
+    from services.models import ServiceType, Visit, VisitService
+
+    began = time.monotonic()
+    call_command("migrate", verbosity=0)
+    if not Member.objects.exists():
+        generate("ci", out=lambda *a: None)
+    branch = Branch.objects.order_by("pk").first()
+    coordinator, _ = User.objects.get_or_create(username="faults.coordinator", defaults={"role": "coordinator"})
+    coordinator.branches.set([branch])
+    secretariat, _ = User.objects.get_or_create(username="faults.secretariat", defaults={"role": "secretariat"})
+    device, _ = TOTPDevice.objects.get_or_create(user=secretariat, name="faults", defaults={"confirmed": True})
+    secret_key = "faults-" + get_random_string(60)
+    csrf = get_random_string(32)
+
+    def session_cookie(user, **extra):
+        with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
+            session = SessionStore()
+            session["_auth_user_id"] = str(user.pk)
+            session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+            session["_auth_user_hash"] = user.get_session_auth_hash()
+            session["last_seen"] = session["login_started_at"] = int(time.time())
+            session.update(extra)
+            session.create()
+        return f"sessionid={session.session_key}; csrftoken={csrf}"
+
+    cookie = session_cookie(coordinator)
+    national_cookie = session_cookie(secretariat, otp_device_id=device.persistent_id)
+    member = Member.objects.filter(branch=branch).order_by("pk").first()
+    centre = DropInCentre.objects.filter(branch=branch).first()
+    service = ServiceType.objects.filter(commodity__isnull=True).first()
+    form = {"member": member.pk, "services": [service.pk], "drop_in_centre": centre.pk,
+            "visited_on": branch.today().isoformat()}
+    visits_before = Visit.objects.count()
+    connection.close()
+
+    server = Server(secret_key)
+    try:
+        restart = restart_under_load(server, cookie, csrf, form, args.seconds, args.clients, args.gap)
+        acknowledged = restart.pop("_acknowledged")
+        saved = Visit.objects.filter(submission_key__in=acknowledged)
+        restart["visits acknowledged"] = len(acknowledged)
+        found = {str(key) for key in saved.values_list("submission_key", flat=True)}
+        restart["acknowledged visits lost"] = len(set(acknowledged) - found)
+        restart["visits saved twice"] = len(acknowledged) - len(set(acknowledged))
+        restart["visits half-written (no service line)"] = (
+            Visit.objects.filter(pk__gt=0).exclude(pk__in=VisitService.objects.values("visit")).count()
+        )
+        restart["visits in the database beyond those acknowledged"] = (
+            Visit.objects.count() - visits_before - len(acknowledged)
+        )
+        restart["server restarted"] = "no (same gunicorn master)" if server.process.poll() is None else "yes"
+        connection.close()
+        refused = refused_writes(server, cookie, csrf, form)
+        refused["visits saved with that key"] = Visit.objects.filter(submission_key=refused.pop("_key")).count()
+        connection.close()
+        year = branch.today().year - 1
+        pdf = killed_worker(server, national_cookie, "/reports/report.pdf?" + urlencode(
+            {"definition": "btg", "period_kind": "year", "year": year, "scope": "national:"}), b"%PDF")
+        export = killed_worker(server, national_cookie, "/members/export.xlsx", b"PK")
+    finally:
+        server.stop()
+
+    lines = ["# Faults survived", "",
+             f"PostgreSQL, gunicorn 2 sync workers, production settings, loopback; bench data at ci scale; "
+             f"{args.clients} clients posting visits for {args.seconds} s, the database stopped for {args.gap:g} s "
+             f"(`pg_ctl stop -m fast`, then `start`). Whole run {time.monotonic() - began:.0f} s.", "",
+             "## Database restarted under load", "", "| figure | value |", "| --- | ---: |"]
+    lines += [f"| {k} | {v} |" for k, v in restart.items()]
+    lines += ["", "## Database refusing writes (read-only)", "", "| figure | value |", "| --- | ---: |"]
+    lines += [f"| {k} | {v} |" for k, v in refused.items()]
+    lines += ["", "## Worker killed (SIGKILL) during a request", "", "| figure | report PDF | member export (xlsx) |",
+              "| --- | ---: | ---: |"]
+    lines += [f"| {k} | {pdf[k]} | {export[k]} |" for k in pdf]
+    Path(args.out).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    bad = (restart["acknowledged visits lost"] or restart["visits saved twice"]
+           or restart["visits half-written (no service line)"] or restart["pages with a traceback"]
+           or refused["visits saved with that key"] != 1 or not refused["form came back filled"]
+           or pdf["next try"] != 200 or export["next try"] != 200)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()
