@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import two_factor_admin  # noqa: F401  (the device pages, before django-otp's own)
 from .models import User
 from .sessions import end_sessions_of
 

@@ -1,8 +1,11 @@
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+
+from .audit import client_address
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
 
@@ -95,3 +98,18 @@ class PermissionsPolicyMiddleware:
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class AuditTrailMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware with the client address the lockout uses.
+
+    Its own reading trusts the first X-Forwarded-For entry, which any client can write.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None  # the port a client claims in X-Forwarded-Port tells nothing

@@ -1,11 +1,19 @@
 from auditlog.registry import auditlog
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+
+class AccountManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `manage.py createsuperuser` makes the first administrator: the role is what
+        # opens the admin (User.save), so it must be set here, not left to its default.
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -48,6 +56,15 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    second_step_changed_at = models.DateTimeField(
+        _("two-step login changed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When an authenticator app or the backup codes were last added, replaced or removed."),
+    )
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("user")

@@ -2,12 +2,14 @@
 
 With no environment at all the project runs in development on SQLite. With
 ``DJANGO_ENV=production`` (or ``DEBUG=off``) it refuses to start without a real
-``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``.
+``SECRET_KEY``, ``ALLOWED_HOSTS``, Fernet ``FIELD_ENCRYPTION_KEYS`` and a PostgreSQL
+``DATABASE_URL``; ``DEBUG`` cannot be switched on in production.
 """
 
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +21,11 @@ if (BASE_DIR / ".env").exists():
 
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 DEBUG = env.bool("DEBUG", default=DJANGO_ENV != "production")
-# Production means any deployment without DEBUG, whatever DJANGO_ENV says.
+# Production means any deployment without DEBUG, whatever DJANGO_ENV says. DEBUG never
+# switches the production guards off: it is refused (its error pages show member data).
 PRODUCTION = DJANGO_ENV == "production" or not DEBUG
+if DJANGO_ENV == "production" and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (unset it or set DEBUG=off).")
 
 _DEV_SECRET_KEY = "development-only-secret-key-never-use-it-in-production"
 if DEBUG:
@@ -37,6 +42,9 @@ else:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
     if "DATABASE_URL" not in env:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+    # DJANGO_ENV=benchmark (bench/run.py) runs these production settings on SQLite too.
+    if DJANGO_ENV != "benchmark" and env.db_url("DATABASE_URL")["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 
 # Encryption at rest of legal names, NIK and phone numbers (Fernet keys; the
 # first encrypts, all decrypt). Generate one with
@@ -45,6 +53,13 @@ _DEV_FIELD_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEV_FIELD_KEY] if DEBUG else [])
 if not DEBUG and (not FIELD_ENCRYPTION_KEYS or _DEV_FIELD_KEY in FIELD_ENCRYPTION_KEYS):
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production.")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 bytes, url-safe base64), comma-separated."
+        ) from None
 
 # Display name of the site. Deliberately neutral: it shows on lock screens and in
 # browser history of phones that may be shared or seized.
@@ -89,7 +104,7 @@ MIDDLEWARE = [
     "opsi.middleware.PermissionsPolicyMiddleware",
     "opsi.middleware.SessionLimitsMiddleware",
     "opsi.two_factor.RequireSecondFactorMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "opsi.middleware.AuditTrailMiddleware",
     "axes.middleware.AxesMiddleware",
     "opsi.unavailable.DatabaseUnavailableMiddleware",
 ]
@@ -155,13 +170,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 OTP_TOTP_ISSUER = SITE_TITLE
+# The admin's device pages never show a key, a QR code or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: a username + address pair is locked after 5 failures.
+# Login throttling: a username is locked after 5 failures from any addresses, and an
+# address after 5 failures on any usernames (two separate counters), so neither a
+# password spray from one address nor guesses from many addresses get far.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+# The client's address, for the lockout and the audit trail alike (opsi.audit.client_address):
+# REMOTE_ADDR when nothing is in front of the app; behind N proxies of ours (nginx: 1), the
+# address the outermost of them appended to X-Forwarded-For. What a client writes itself
+# into that header is never believed.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+AXES_CLIENT_IP_CALLABLE = "opsi.audit.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -171,6 +196,9 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # once a minute rather than writing the session on every request).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
+# The cookie ends with the browser; the server ends the session after 8 hours whatever
+# the browser does (the middleware above, and the session row expires then too).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,9 +1,14 @@
 import base64
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -11,7 +16,7 @@ from django_otp import login as otp_login
 
 from .audit import log_access
 from .forms import CleanTextMixin
-from .two_factor import confirm_setup, match, start_setup
+from .two_factor import change_notice, confirm_setup, match, note_password, setup_needs, start_setup
 
 
 class TokenForm(CleanTextMixin, forms.Form):
@@ -23,9 +28,48 @@ class TokenForm(CleanTextMixin, forms.Form):
     )
 
 
+class PasswordAgainForm(CleanTextMixin, forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """The password step; the second one follows (``RequireSecondFactorMiddleware``)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        note_password(self.request)
+        user = form.get_user()
+        # Told at every login for some days, so a change the owner did not make is seen
+        # even when whoever made it has logged in again since.
+        with translation.override(user.language):
+            notice = change_notice(user)
+        if notice:
+            messages.warning(self.request, notice)
+        return response
+
+
 def _next(request):
     target = request.GET.get("next") or request.POST.get("next") or "/"
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()) else "/"
+
+
+def _with_next(request, url):
+    if "next" in request.GET or "next" in request.POST:
+        return f"{url}?{urlencode({'next': _next(request)})}"
+    return url
+
+
+def _second_step_given(request, device):
+    otp_login(request, device)
+    # A session id seen before the second step (on a shared phone, in a proxy's log) is
+    # worth a password only; the verified session gets a new one.
+    request.session.cycle_key()
 
 
 @never_cache
@@ -36,8 +80,9 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         device = match(request.user, form.cleaned_data["token"])
         if device is not None:
-            otp_login(request, device)
+            _second_step_given(request, device)
             return redirect(_next(request))
+        log_access(request.user, request, "two-step code refused")
         form.add_error("token", _("This code is not right, or was already used."))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
 
@@ -46,19 +91,38 @@ def verify(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    device = start_setup(request.user)
+    needs = setup_needs(request)
+    if needs == "second_step":
+        # A password alone never reaches a new secret: the current code comes first.
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': reverse('two_factor_setup')})}")
+    if needs == "password":
+        return _password_again(request)
+    device = start_setup(request)
+    replacing = request.user.is_verified()
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = confirm_setup(device, form.cleaned_data["token"])
+        codes = confirm_setup(request, device, form.cleaned_data["token"])
         if codes is not None:
-            otp_login(request, device)
-            log_access(request.user, request, "two-factor turned on")
+            _second_step_given(request, device)
             return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
+        log_access(request.user, request, "two-step code refused")
         form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "registration/two_factor_setup.html",
         {"form": form, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-         "config_url": device.config_url, "next": _next(request)},
+         "config_url": device.config_url, "next": _next(request), "replacing": replacing},
     )
+
+
+def _password_again(request):
+    """The password once more before a secret is shown (axes counts the wrong ones)."""
+    form = PasswordAgainForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+        if user is not None and user.pk == request.user.pk:
+            note_password(request, again=request.user.is_verified())
+            return redirect(_with_next(request, reverse("two_factor_setup")))
+        form.add_error("password", _("This password is not right."))
+    return render(request, "registration/two_factor_password.html", {"form": form, "next": _next(request)})

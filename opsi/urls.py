@@ -6,7 +6,7 @@ from . import health, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", two_factor_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("exit/", views.quick_exit, name="quick_exit"),
     path(

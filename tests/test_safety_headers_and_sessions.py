@@ -1,6 +1,9 @@
+import datetime
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 
 from opsi.models import User
 from opsi.sessions import end_sessions_of
@@ -106,3 +109,38 @@ def test_admin_reads_the_trail_of_one_member_and_of_one_user(client_of, dewi, ay
     assert by_ayu and all(e.actor_id == ayu.pk for e in by_ayu)
     entry = LogEntry.objects.first()
     assert client.post(reverse("admin:auditlog_logentry_change", args=[entry.pk]), {}).status_code == 403
+
+
+def test_the_session_cookie_ends_with_the_browser(client, ayu):
+    from tests.factories import PASSWORD
+
+    response = client.post(reverse("login"), {"username": "ayu", "password": PASSWORD})
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value and cookie["max-age"] == "" and cookie["expires"] == ""
+
+
+def test_a_login_ends_after_8_hours_even_with_a_browser_that_is_never_closed(client, ayu):
+    from tests.factories import PASSWORD
+
+    client.post(reverse("login"), {"username": "ayu", "password": PASSWORD})
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    # The server forgets the session after 8 hours even if the browser keeps the cookie.
+    assert Session.objects.get(pk=session.session_key).expire_date <= timezone.now() + datetime.timedelta(hours=8)
+    session["login_started_at"] -= 8 * 3600 + 1
+    session.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_legal_names_are_masked_to_one_width_whatever_their_length():
+    from members.identity import mask
+
+    short, long = mask("Ani", "legal_name"), mask("Siti Nurhaliza Rahmawati", "legal_name")
+    assert len(short) == len(long)
+    assert "Ani" not in short and "Nurhaliza" not in long
+
+
+def test_quick_exit_asks_the_browser_to_clear_cookies_cache_and_storage(client_of, ayu):
+    response = client_of(ayu).get(reverse("quick_exit"))
+    cleared = {part.strip() for part in response.headers["Clear-Site-Data"].split(",")}
+    assert cleared == {'"cache"', '"cookies"', '"storage"'}

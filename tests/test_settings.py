@@ -66,3 +66,30 @@ def test_seed_demo_refuses_to_run_in_production():
     result = _run("seed_demo", env={**PRODUCTION, "SECRET_KEY": GOOD_KEY})
     assert result.returncode != 0
     assert "refuses to run in production" in result.stderr
+
+
+def test_production_refuses_debug_on_whatever_the_keys():
+    result = _run("check", env={**PRODUCTION, "DEBUG": "1"})
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+    result = _run("check", env={**PRODUCTION, "DEBUG": "1", "SECRET_KEY": GOOD_KEY})
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_refuses_a_field_encryption_key_that_is_not_a_fernet_key():
+    result = _run("check", env={**PRODUCTION, "SECRET_KEY": GOOD_KEY, "FIELD_ENCRYPTION_KEYS": "abc"})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_a_database_other_than_postgresql():
+    result = _run("check", env={**PRODUCTION, "SECRET_KEY": GOOD_KEY, "DATABASE_URL": "sqlite:////tmp/opsi.sqlite3"})
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr
+
+
+def test_a_benchmark_runs_production_settings_on_sqlite_with_every_other_guard():
+    env = {**PRODUCTION, "DJANGO_ENV": "benchmark", "DEBUG": "false", "DATABASE_URL": "sqlite:////tmp/opsi.sqlite3"}
+    assert "SECRET_KEY must be set" in _run("check", env=env).stderr
+    assert _run("check", env={**env, "SECRET_KEY": GOOD_KEY}).returncode == 0

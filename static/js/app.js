@@ -27,3 +27,12 @@ window.addEventListener("pageshow", function (event) {
     form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) { b.disabled = false; });
   });
 });
+
+// The quick exit takes the place of the page in the browser's history, so Back
+// does not lead to it (without JavaScript the link still leaves and logs out).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("a.exit");
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+  event.preventDefault();
+  window.location.replace(link.href);
+});

@@ -1,0 +1,330 @@
+"""Attacks on the login, as an attacker would run them: a stolen password, a password
+spray, a forged proxy header, and the honest paths that must keep working beside them."""
+
+import base64
+
+import pytest
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessLog
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from opsi.models import User
+from tests.factories import PASSWORD, UserFactory
+
+PROXY = "127.0.0.1"
+
+
+def code_for(device):
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def password_login(user, client=None, **extra):
+    client = client or Client()
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, **extra)
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def give_devices(user):
+    """The owner's authenticator app and backup codes, set up earlier."""
+    app = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    backup = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    for token in ("aaaa1111", "bbbb2222", "cccc3333"):
+        StaticToken.objects.create(device=backup, token=token)
+    return app
+
+
+def devices_of(user):
+    return (
+        sorted(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("pk", "key")),
+        sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)),
+    )
+
+
+def secrets_in(content, user):
+    """Any TOTP secret of the user (confirmed or begun) that the page shows."""
+    shown = []
+    for device in TOTPDevice.objects.filter(user=user):
+        secret = base64.b32encode(device.bin_key).decode()
+        grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+        if secret in content or grouped in content:
+            shown.append(device.pk)
+    return shown
+
+
+# Item 1: a password alone never takes over two-step login.
+
+DEVICE_PAGES = [
+    "/admin/",
+    "/admin/otp_totp/totpdevice/",
+    "/admin/otp_totp/totpdevice/add/",
+    "/admin/otp_static/staticdevice/",
+    "/admin/otp_static/staticdevice/add/",
+]
+
+
+@pytest.mark.parametrize("who", ["dewi", "sari", "ayu"])
+def test_a_stolen_password_shows_no_secret_and_changes_no_device(people, who, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the attacker's tries must fail for the right reason
+    owner = people[who]
+    app = give_devices(owner)
+    before = devices_of(owner)
+    attacker = password_login(owner)
+
+    response = attacker.get(reverse("two_factor_setup"))
+    assert response.status_code == 302 and response.url.startswith(reverse("two_factor_verify"))
+    followed = attacker.get(reverse("two_factor_setup"), follow=True).content.decode()
+    assert secrets_in(followed, owner) == [] and "otpauth://" not in followed
+
+    # Whatever device the attacker may have begun, confirming it with its own code changes nothing.
+    for pending in TOTPDevice.objects.filter(user=owner, confirmed=False):
+        attacker.post(reverse("two_factor_setup"), {"token": code_for(pending)})
+    attacker.post(reverse("two_factor_setup"), {"token": "123456"})
+    attacker.post(reverse("two_factor_setup"), {"token": code_for(app)[::-1]})
+    assert devices_of(owner) == before
+
+    for url in DEVICE_PAGES + [f"/admin/otp_totp/totpdevice/{app.pk}/change/",
+                               f"/admin/otp_totp/totpdevice/{app.pk}/delete/"]:
+        response = attacker.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("two_factor_verify")), url
+        response = attacker.post(url, {"user": owner.pk, "name": "mine", "confirmed": "on", "post": "yes"})
+        assert response.status_code in (302, 403), url
+        assert not (response.status_code == 302 and not response.url.startswith(reverse("two_factor_verify"))), url
+    assert devices_of(owner) == before
+    assert attacker.get(reverse("home")).status_code == 302
+
+
+def test_the_setup_page_of_a_user_with_a_device_never_begins_a_new_one(sari):
+    give_devices(sari)
+    attacker = password_login(sari)
+    attacker.get(reverse("two_factor_setup"))
+    attacker.post(reverse("two_factor_setup"), {"token": "123456"})
+    assert not TOTPDevice.objects.filter(user=sari, confirmed=False).exists()
+
+
+def test_a_verified_session_without_the_password_again_cannot_replace_the_device(sari, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    app = give_devices(sari)
+    client = password_login(sari)
+    client.post(reverse("two_factor_verify"), {"token": code_for(app)})
+    assert client.get(reverse("home")).status_code == 200
+    before = devices_of(sari)
+
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    assert secrets_in(page, sari) == [] and 'name="password"' in page
+    response = client.post(reverse("two_factor_setup"), {"password": "not-the-password"})
+    assert secrets_in(response.content.decode(), sari) == []
+    assert "password" in response.context["form"].errors
+    for pending in TOTPDevice.objects.filter(user=sari, confirmed=False):
+        client.post(reverse("two_factor_setup"), {"token": code_for(pending)})
+    assert devices_of(sari) == before
+
+
+def test_the_owner_replaces_the_app_after_the_second_step_and_the_password_again(sari, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    old = give_devices(sari)
+    client = password_login(sari)
+    client.post(reverse("two_factor_verify"), {"token": code_for(old)})
+
+    response = client.post(reverse("two_factor_setup"), {"password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("two_factor_setup")
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    new = TOTPDevice.objects.get(user=sari, confirmed=False)
+    assert secrets_in(page, sari) == [new.pk]
+    response = client.post(reverse("two_factor_setup"), {"token": code_for(new)})
+    codes = response.context["codes"]
+    assert len(codes) == 10
+    assert list(TOTPDevice.objects.filter(user=sari).values_list("pk", flat=True)) == [new.pk]
+    assert not StaticToken.objects.filter(device__user=sari, token="aaaa1111").exists()
+    assert client.get(reverse("home")).status_code == 200
+
+    # The old app no longer opens the site; the new one does.
+    again = password_login(sari)
+    again.post(reverse("two_factor_verify"), {"token": code_for(old)})
+    assert again.get(reverse("home")).status_code == 302
+
+
+def test_first_setup_for_a_user_without_a_device_still_works_with_the_password(dewi):
+    client = password_login(dewi)
+    response = client.get(reverse("home"))
+    assert response.url.startswith(reverse("two_factor_setup"))
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    device = TOTPDevice.objects.get(user=dewi, confirmed=False)
+    assert secrets_in(page, dewi) == [device.pk]
+    client.post(reverse("two_factor_setup"), {"token": code_for(device)})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_secret_begun_in_one_session_is_never_shown_in_another(dewi):
+    owner = password_login(dewi)
+    owner.get(reverse("two_factor_setup"))
+    begun = TOTPDevice.objects.get(user=dewi, confirmed=False)
+    other = password_login(dewi)
+    page = other.get(reverse("two_factor_setup")).content.decode()
+    assert begun.pk not in secrets_in(page, dewi)
+
+
+def test_the_session_key_changes_when_the_second_step_succeeds(sari):
+    app = give_devices(sari)
+    client = password_login(sari)
+    before = client.cookies["sessionid"].value
+    client.post(reverse("two_factor_verify"), {"token": code_for(app)})
+    assert client.cookies["sessionid"].value != before
+    stolen = Client()
+    stolen.cookies["sessionid"] = before
+    assert stolen.get(reverse("home")).status_code == 302
+
+
+def test_wrong_codes_are_written_to_the_audit_trail(sari):
+    give_devices(sari)
+    client = password_login(sari, REMOTE_ADDR="198.51.100.4")
+    client.post(reverse("two_factor_verify"), {"token": "000000"}, REMOTE_ADDR="198.51.100.4")
+    entry = LogEntry.objects.filter(object_pk=str(sari.pk), additional_data__what="two-step code refused").get()
+    assert entry.actor_id == sari.pk and entry.remote_addr == "198.51.100.4"
+
+
+def test_the_next_login_says_when_two_step_login_was_changed(sari, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    sari.language = "en"
+    sari.save()
+    first = password_login(sari)
+    first.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=sari, confirmed=False)
+    first.post(reverse("two_factor_setup"), {"token": code_for(device)})
+
+    page = password_login(sari).get(reverse("two_factor_verify")).content.decode()
+    assert "Two-step login was changed on" in page
+
+
+def test_a_device_removed_in_the_admin_is_told_at_the_next_login(ayu, dewi):
+    ayu.language = "en"
+    ayu.save()
+    app = give_devices(ayu)
+    before = password_login(ayu).get(reverse("two_factor_verify")).content.decode()
+    assert "Two-step login was changed on" not in before
+    from tests.conftest import login_with_second_factor
+
+    admin = login_with_second_factor(Client(), dewi)
+    admin.post(f"/admin/otp_totp/totpdevice/{app.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(pk=app.pk).exists()
+    page = password_login(ayu).get(reverse("home"), follow=True).content.decode()
+    assert "Two-step login was changed on" in page
+    trail = LogEntry.objects.filter(object_pk=str(ayu.pk), additional_data__what="two-step login changed")
+    assert trail.filter(actor=dewi).exists()
+
+
+def test_an_administrator_can_remove_a_users_app_but_never_read_or_set_one(ayu, dewi):
+    from tests.conftest import login_with_second_factor
+
+    app = give_devices(ayu)
+    admin = login_with_second_factor(Client(), dewi)
+    for url in [f"/admin/otp_totp/totpdevice/{app.pk}/config/", f"/admin/otp_totp/totpdevice/{app.pk}/qrcode/",
+                "/admin/otp_totp/totpdevice/add/", "/admin/otp_static/staticdevice/add/"]:
+        assert admin.get(url).status_code == 403, url
+    page = admin.get(f"/admin/otp_totp/totpdevice/{app.pk}/change/").content.decode()
+    assert app.key not in page and secrets_in(page, ayu) == [] and "aaaa1111" not in page
+    backup = StaticDevice.objects.get(user=ayu)
+    assert "aaaa1111" not in admin.get(f"/admin/otp_static/staticdevice/{backup.pk}/change/").content.decode()
+    before = devices_of(ayu)
+    admin.post(f"/admin/otp_totp/totpdevice/{app.pk}/change/", {"user": dewi.pk, "name": "x", "confirmed": "on"})
+    assert devices_of(ayu) == before
+    admin.post(f"/admin/otp_totp/totpdevice/{app.pk}/delete/", {"post": "yes"})
+    assert not TOTPDevice.objects.filter(user=ayu).exists()
+
+
+# Item 10: lockout per username and per address, the address taken through the proxy.
+
+
+def failed_login(username, address=PROXY, forwarded=None):
+    extra = {"REMOTE_ADDR": address}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return Client().post(reverse("login"), {"username": username, "password": "wrong-password-1"}, **extra)
+
+
+def test_one_address_spraying_many_usernames_is_locked(db):
+    users = [UserFactory(username=f"spray{i}") for i in range(6)]
+    for _ in range(4):
+        for user in users:
+            failed_login(user.username, address="203.0.113.7")
+    locked = Client().post(reverse("login"), {"username": users[0].username, "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")
+    assert locked.status_code == 429
+    # The owners themselves, from their own addresses, still get in.
+    password_login(users[1], REMOTE_ADDR="198.51.100.2")
+
+
+def test_many_addresses_guessing_one_username_lock_that_username(ayu):
+    for i in range(6):
+        for _ in range(4):
+            failed_login("ayu", address=f"203.0.113.{i + 1}")
+    response = Client().post(reverse("login"), {"username": "ayu", "password": PASSWORD}, REMOTE_ADDR="198.51.100.2")
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan gagal" in response.content.decode()
+    password_login(UserFactory(username="tetangga"), REMOTE_ADDR="198.51.100.2")
+
+
+def test_behind_the_proxy_failures_count_the_client_not_the_proxy(db, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    users = [UserFactory(username=f"kawan{i}") for i in range(5)]
+    for user in users:
+        # The left part is whatever the client sent; the proxy appended the address it saw.
+        failed_login(user.username, forwarded="10.9.9.9, 203.0.113.7")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    attacker = Client().post(reverse("login"), {"username": "ayu-not-here", "password": "x" * 12},
+                             REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert attacker.status_code == 429
+    # Another client behind the same proxy is not locked out by the attacker's failures.
+    password_login(UserFactory(username="jujur"), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert AccessLog.objects.get(username="jujur").ip_address == "198.51.100.2"
+
+
+def test_the_audit_trail_records_the_same_client_address_as_the_lockout(ayu, jakarta, settings):
+    from tests.factories import MemberFactory
+
+    settings.TRUSTED_PROXY_HOPS = 1
+    member = MemberFactory(branch=jakarta)
+    client = password_login(ayu, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    forged = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}
+    client.get(reverse("member_detail", args=[member.pk]), **forged)  # a read, logged by the app
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, **forged)  # a change, logged by auditlog
+    read = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(member.pk)).get()
+    change = LogEntry.objects.filter(action=LogEntry.Action.UPDATE, object_pk=str(ayu.pk)).latest("timestamp")
+    assert read.remote_addr == "203.0.113.7"
+    assert change.remote_addr == "203.0.113.7"
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(ayu, jakarta):
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(branch=jakarta)
+    client = password_login(ayu, REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    client.get(reverse("member_detail", args=[member.pk]), REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, REMOTE_ADDR="198.51.100.9",
+                HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert set(LogEntry.objects.exclude(remote_addr=None).values_list("remote_addr", flat=True)) == {"198.51.100.9"}
+    failed_login("ayu", address="198.51.100.9", forwarded="6.6.6.6")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
+    assert set(AccessLog.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}
+
+
+# Item 11: the first administrator.
+
+
+def test_createsuperuser_makes_an_administrator_who_can_reach_the_admin(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", interactive=False, username="pertama", email="it@example.org", verbosity=0)
+    first = User.objects.get(username="pertama")
+    assert first.role == User.Role.ADMIN and first.is_admin and first.is_staff and first.is_superuser
+    client = password_login(first)
+    response = client.get("/admin/")
+    assert response.url.startswith(reverse("two_factor_setup"))
+    client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=first, confirmed=False)
+    client.post(reverse("two_factor_setup"), {"token": code_for(device)})
+    assert client.get("/admin/").status_code == 200
