@@ -56,7 +56,8 @@ class IncidentForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
 
 
 class ResponseForm(CleanTextMixin, forms.Form):
-    help_kind = forms.ChoiceField(label=_("Help"), choices=HelpKind.choices)
+    # No kind of help is chosen for the user: a hurried tap must not record help nobody gave.
+    help_kind = forms.ChoiceField(label=_("Help"), choices=[("", "---------"), *HelpKind.choices])
     given = forms.BooleanField(label=_("Given (untick if only needed so far)"), required=False, initial=True)
     note = forms.CharField(label=_("Note"), max_length=200, required=False, help_text=_("No names."))
 

@@ -145,8 +145,10 @@ class ReferralForm(CleanTextMixin, forms.Form):
 
 
 class OutcomeForm(CleanTextMixin, forms.Form):
+    # No outcome is chosen for the user: a hurried Save must not record one nobody reported.
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=[c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING]
+        label=_("Outcome"),
+        choices=[("", "---------")] + [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
     )
     on = forms.DateField(label=_("Known on"), widget=DateInput())
 

@@ -98,3 +98,20 @@ def test_coordinator_refers_the_person_harmed_from_the_incident(client_of, ayu, 
     referral = Referral.objects.get()
     assert referral.member == mawar and list(incident.referrals.all()) == [referral]
     assert "Visum" in client_of(ayu).get(reverse("incident_detail", args=[incident.pk])).content.decode()
+
+
+def test_the_kind_of_help_is_chosen_never_preselected(client_of, ayu, jakarta):
+    import re
+
+    from django.urls import reverse
+
+    from tests.incidents.conftest import make_incident
+
+    incident = make_incident(jakarta)
+    client = client_of(ayu)
+    html = client.get(reverse("incident_detail", args=[incident.pk])).content.decode()
+    select = re.search(r'<select name="help_kind"[^>]*>(.*?)</select>', html, re.S).group(1)
+    first = re.findall(r'<option value="([^"]*)"', select)[0]
+    assert first == "" and " selected" not in select.split("</option>", 1)[1]
+    client.post(reverse("incident_respond", args=[incident.pk]), {"help_kind": "", "given": "on"})
+    assert incident.responses.count() == 0

@@ -139,3 +139,17 @@ def test_two_visits_at_once_cannot_both_take_the_last_items(jakarta, jakarta_dic
         thread.join()
     assert outcomes.count("saved") == 1
     assert balance(jakarta_dic, catalogue["condom_item"]) == 2
+
+
+def test_a_referral_outcome_is_chosen_never_preselected(client_of, ayu, jakarta, mawar):
+    from services.models import Referral
+
+    referral = Referral.objects.create(branch=jakarta, member=mawar, uic=mawar.uic, made_on=D(2025, 5, 1),
+                                       facility_kind="puskesmas", service="Tes HIV")
+    client = client_of(ayu)
+    html = client.get(reverse("referral_outcome", args=[referral.pk])).content.decode()
+    assert selected_option(html, "outcome") == [""]
+    response = client.post(reverse("referral_outcome", args=[referral.pk]), {"outcome": "", "on": "2025-05-20"})
+    assert response.status_code == 200 and "outcome" in response.context["form"].errors
+    referral.refresh_from_db()
+    assert referral.outcome == "pending"
