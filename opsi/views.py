@@ -5,58 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from incidents.models import Alert
-from members.models import Branch
+
+from .home import todays_work
 
 QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+hari+ini"
-
-CAPABILITIES = {
-    "admin": [
-        _("Manage branches, drop-in centres, users and roles in the administration pages."),
-        _("Read and change the records of every branch."),
-    ],
-    "secretariat": [
-        _("Read the records of every branch."),
-        _("Build and export donor reports for any branch or the whole country."),
-    ],
-    "coordinator": [
-        _("Register members and log drop-in centre visits in your branches."),
-        _("Follow ID and health-insurance paperwork and record outreach and trainings."),
-        _("Update your branches' drop-in centres and print the branch report."),
-    ],
-    "crisis_response": [
-        _("Read and respond to rights-violation incidents of every branch."),
-    ],
-    "outreach_worker": [
-        _("Log outreach contacts and visits in your branches."),
-        _("See members by alias and code only."),
-    ],
-}
 
 
 @login_required
 def home(request):
+    """Today's work for the user's role (``opsi.home``), with the warnings for their branches."""
     user = request.user
-    role = "admin" if user.is_admin else user.role
-    # Users who see every branch get a link to the list rather than all of them here.
-    branches = Branch.objects.visible_to(user).filter(active=True)
-    if user.sees_all_branches:
-        branches = Branch.objects.none()
     alerts = Alert.objects.visible_to(user).current(timezone.localdate()).select_related("branch")
-    return render(
-        request,
-        "home.html",
-        {
-            "alerts": alerts,
-            "branches": branches.prefetch_related("drop_in_centres"),
-            "capabilities": CAPABILITIES[role],
-            "sees_all": user.sees_all_branches,
-        },
-    )
+    return render(request, "home.html", {"alerts": alerts, **todays_work(user)})
 
 
 @transaction.non_atomic_requests  # alive even when the database is not: no BEGIN, no connection

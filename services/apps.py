@@ -8,6 +8,6 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Drop-in centre services")
 
     def ready(self):
-        from . import reference
+        from . import reference, today  # noqa: F401 (today adds its parts of the home page)
 
         reference.connect_signals()

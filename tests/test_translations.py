@@ -50,12 +50,12 @@ def test_login_page_is_indonesian_even_for_an_english_browser(client, db):
 
 def test_user_switches_to_english_and_it_sticks(client_of, ayu, jakarta_dic):
     client = client_of(ayu)
-    assert "Wilayah Anda" in client.get(reverse("home")).content.decode()
+    assert "DIC Anda hari ini" in client.get(reverse("home")).content.decode()
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response.status_code == 302
     ayu.refresh_from_db()
     assert ayu.language == "en"
-    assert "Your branches" in client.get(reverse("home")).content.decode()
+    assert "Your drop-in centres today" in client.get(reverse("home")).content.decode()
 
 
 def test_language_switch_refuses_an_outside_next_url(client, db):

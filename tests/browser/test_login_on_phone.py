@@ -22,6 +22,7 @@ def test_coordinator_logs_in_on_a_phone_and_sees_only_her_branch(
     assert "DIC Jakarta Utara" in body
     assert "Bali" not in body and "Denpasar" not in body
 
+    phone.locator("nav.nav summary").click()  # the menu
     phone.get_by_role("link", name="Wilayah").click()
     listing = phone.locator("main").inner_text()
     assert "Jakarta" in listing and "Bali" not in listing
