@@ -44,7 +44,10 @@ BRIDGING_THE_GAPS = ReportDefinition(
         KeyFigureDef("unique_people", _("People who visited (by code)"), access.unique_people_total),
         KeyFigureDef("ktp_issued", _("KTP issued"), access.ktp_issued_total),
         KeyFigureDef("bpjs_issued", _("BPJS cards issued"), access.bpjs_issued_total),
-        KeyFigureDef("ktp_and_bpjs", _("Members holding both KTP and BPJS"), access.holding_ktp_and_bpjs_total),
+        KeyFigureDef(
+            "ktp_and_bpjs", _("Members holding both KTP and BPJS at the end of the period"),
+            access.holding_ktp_and_bpjs_total,
+        ),
         KeyFigureDef("outreach_sessions", _("Outreach sessions"), outreach.sessions_total),
         KeyFigureDef("members", _("Members at the end of the period"), membership.members_total),
         KeyFigureDef("new_members", _("New members"), membership.new_members_total),
@@ -54,7 +57,8 @@ BRIDGING_THE_GAPS = ReportDefinition(
         KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
         KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total, sensitive=True),
         KeyFigureDef(
-            "incidents_responded", _("Incidents helped within 72 hours"), incidents.responded_within_72_hours,
+            "incidents_responded", _("Share of incidents helped within 72 hours (%)"),
+            incidents.responded_within_72_hours,
             sensitive=True,
         ),
     ],
@@ -93,6 +97,14 @@ BRIDGING_THE_GAPS = ReportDefinition(
           "period's documents; with an even number of documents, half-way between the two middle values, rounded "
           "to whole days (halves up)."),
         _("Rights violations are counted only where the person consented to anonymous statistics."),
+        _("Members holding both KTP and BPJS: members on the last day of the period (not those who left before "
+          "it) with both documents issued through the programme by that day."),
+        _("Members trained: members who attended at least one day of training within the period; a day after "
+          "the period's end counts in the next period, even for a training that spans both."),
+        _("National trainings run by the secretariat appear in the national report only, so that regional and "
+          "branch reports add up to it."),
+        _("Share of incidents helped within 72 hours: the percentage of the period's counted incidents in which "
+          "help was given within 72 hours of the report."),
         _("Rights violations: counts from 1 to 4 are hidden in every report, whoever reads it, with a further "
           "count where a total would give them away; a report on one branch or region covers at least a month."),
     ],

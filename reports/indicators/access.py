@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext as _
 
 from services.models import (
@@ -52,13 +52,15 @@ def bpjs_issued_total(ctx, period=None):
 
 
 def holding_ktp_and_bpjs_total(ctx, period=None):
-    """Members holding both a KTP and a BPJS card (issued through a case) on the last day."""
+    """Members on the period's last day holding both a KTP and a BPJS card issued through a
+    case by then; a member who left before that day is no longer counted."""
     period = period or ctx.period
     return (
         PaperworkCase.objects.filter(
             **ctx.scope_kwargs("member__branch"), step=Step.ISSUED, issued_on__lte=period.end,
-            document__in=[Document.KTP, Document.BPJS],
+            document__in=[Document.KTP, Document.BPJS], member__joined_on__lte=period.end,
         )
+        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end))
         .values("member")
         .annotate(kinds=Count("document", distinct=True))
         .filter(kinds=2)

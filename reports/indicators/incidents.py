@@ -73,7 +73,8 @@ def incidents_total(ctx, period=None):
 
 
 def responded_within_72_hours(ctx, period=None):
-    """Share (percent) of incidents with help given within 72 hours of the report."""
+    """Percentage of the period's counted incidents with help given within 72 hours of the
+    report (a share, not a count: the number of incidents is its own figure)."""
     incidents = _incidents(ctx, period)
     quick = Q(first_help__lte=F("reported_at") + datetime.timedelta(hours=72))
     counts = (

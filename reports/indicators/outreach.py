@@ -20,7 +20,8 @@ def _sessions(ctx, period=None):
 
 
 def _trainings(ctx, period=None):
-    """Trainings of the branches in scope, and national ones for a national or regional scope."""
+    """Trainings of the branches in scope; national trainings (run by the secretariat, no
+    branch) only in the national report, so that regional reports add up to it."""
     period = period or ctx.period
     trainings = Training.objects.in_period(period.start, period.end)
     if ctx.branch_ids is None:
@@ -53,11 +54,18 @@ def outreach_summary(ctx):
     return Table("outreach", _("Peer outreach"), [_("Indicator"), _("Number")], rows)
 
 
+def _attended(ctx, trainings, period=None):
+    """Attendance on the days of ``period``: a member who came only on a day after the
+    period's end, to a training that spans it, was trained in the next period."""
+    period = period or ctx.period
+    return TrainingAttendance.objects.filter(training__in=trainings, day__range=(period.start, period.end))
+
+
 def _participants_grid(ctx, audiences, key, title):
     """Participants by audience and gender: members by record, others by count."""
     trainings = _trainings(ctx).filter(audience__in=audiences)
     members = (
-        TrainingAttendance.objects.filter(training__in=trainings)
+        _attended(ctx, trainings)
         .values("training__audience", "member__gender")
         .annotate(n=Count("member", distinct=True))
     )
@@ -97,7 +105,7 @@ def member_trainings_by_topic(ctx):
     trainings = _trainings(ctx).filter(audience=Audience.MEMBERS)
     per_topic = dict(trainings.values_list("topic").annotate(n=Count("pk")))
     people = dict(
-        TrainingAttendance.objects.filter(training__in=trainings)
+        _attended(ctx, trainings)
         .values_list("training__topic").annotate(n=Count("member", distinct=True))
     )
     rows = [[label, per_topic.get(code, 0), people.get(code, 0)] for code, label in TrainingTopic.choices]
@@ -106,9 +114,9 @@ def member_trainings_by_topic(ctx):
 
 
 def members_trained_total(ctx, period=None):
-    """Members who attended at least one training in the period."""
+    """Members who attended at least one day of training in the period."""
     trainings = _trainings(ctx, period)
-    return TrainingAttendance.objects.filter(training__in=trainings).values("member").distinct().count()
+    return _attended(ctx, trainings, period).values("member").distinct().count()
 
 
 def active_peer_educators_total(ctx, period=None):
