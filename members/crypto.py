@@ -41,6 +41,19 @@ def decrypt(token):
         raise ValueError("cannot decrypt: wrong FIELD_ENCRYPTION_KEYS") from None
 
 
+def encrypt_bytes(data):
+    """For identities kept a short while outside the vault (an import waiting for its confirmation)."""
+    return _keys.fernet.encrypt(data).decode()
+
+
+def decrypt_bytes(token, max_age):
+    """The plain bytes, or None when the token is older than ``max_age`` seconds or not ours."""
+    try:
+        return _keys.fernet.decrypt(token.encode(), ttl=max_age)
+    except InvalidToken:
+        return None
+
+
 def lookup_hash(value):
     return hmac.new(_keys.hash_key, value.encode(), hashlib.sha256).hexdigest()
 

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 
-from .identity import IDENTITY_FIELDS, nik_owner, validate_nik
+from . import lookups
+from .identity import IDENTITY_FIELDS, validate_nik
 from .models import Branch, DropInCentre, Gender, Member, MemberKind, WorkSetting
-from .registration import same_code_elsewhere
 from .uic import build_uic, is_valid_uic, normalise_uic
 
 
@@ -95,10 +95,12 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request  # the code lookup is audited and limited per user
         self.uic_matches = []
+        self.code_elsewhere = False
         self.limit_branches(Branch.objects.writable_by(user).filter(active=True))
         # Asked of every member but the honorary ones: marked as required unless the kind
         # chosen (or, when editing, the member's kind) is honorary.
@@ -170,20 +172,36 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         self.instance.uic = code
         if birth_date:
             self.instance.birth_year = birth_date.year
-        self.uic_matches = same_code_elsewhere(code)
-        if self.uic_matches and not cleaned.get("same_person"):
+        try:
+            matches = lookups.find_code(code, self.user, self.request)
+        except ValidationError as error:
+            self.add_error(None, error)
+            return
+        # Another branch's member is named to nobody here: only the fact is told.
+        self.uic_matches = matches.visible
+        self.code_elsewhere = bool(matches.elsewhere)
+        self._matches = matches.visible + matches.elsewhere
+        if not matches or cleaned.get("same_person"):
+            return
+        if matches.visible:
             self.add_error(
                 "same_person",
                 _("Someone with the code %(code)s is already registered: %(who)s. Is it the same person?")
                 % {
                     "code": code,
-                    "who": ", ".join(f"{m.alias} ({m.branch.name})" for m in self.uic_matches),
+                    "who": ", ".join(f"{m.alias} ({m.branch.name})" for m in matches.visible),
                 },
+            )
+        else:
+            self.add_error(
+                "same_person",
+                _("This code is already registered in another branch. Is it the same person?"),
             )
 
     def linked_member(self):
-        if self.cleaned_data.get("same_person") == "link" and self.uic_matches:
-            return self.uic_matches[0]
+        matches = getattr(self, "_matches", [])
+        if self.cleaned_data.get("same_person") == "link" and matches:
+            return matches[0]
         return None
 
 
@@ -194,11 +212,6 @@ class ChangeKindForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
-        # The member's own kind is no change; the usual change (regular to former) is
-        # offered, any other one is picked on purpose, never by a hurried Save.
-        self.fields["kind"].choices = [("", "---------")] + [c for c in MemberKind.choices if c[0] != member.kind]
-        if member.kind == MemberKind.REGULAR:
-            self.initial.setdefault("kind", MemberKind.FORMER)
 
     def clean_on(self):
         return self.member.branch.refuse_future(self.cleaned_data["on"])
@@ -230,35 +243,20 @@ class IdentityForm(CleanTextMixin, forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a phone number with digits only, like 081234567890.")},
     )
-    remove = forms.MultipleChoiceField(
-        label=_("Remove what is stored"),
-        choices=[("legal_name", _("Legal name")), ("nik", _("NIK")), ("phone", _("Phone"))],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
 
-    def changes(self):
-        """What to save: the fields typed in, and the fields ticked for removal. A field
-        left empty keeps what is stored (the form never shows the stored values)."""
-        data = self.cleaned_data
-        changes = {field: "" for field in data.get("remove") or []}
-        changes.update((field, data[field]) for field in IDENTITY_FIELDS if data.get(field))
-        return changes
-
-    def __init__(self, *args, member, **kwargs):
+    def __init__(self, *args, member, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
+        self.request = request  # the NIK lookup is audited and limited per user
 
     def clean_nik(self):
         nik = self.cleaned_data.get("nik", "")
-        if nik:
-            owner = nik_owner(nik, exclude_member=self.member)
-            if owner is not None:
-                raise ValidationError(
-                    _("This NIK is already recorded for %(alias)s (%(branch)s).")
-                    % {"alias": owner.alias, "branch": owner.branch.name},
-                    code="duplicate_nik",
-                )
+        # Whose NIK it is stays unsaid: the owner may be in any branch.
+        if nik and lookups.nik_taken(nik, self.request, exclude_member=self.member):
+            raise ValidationError(
+                _("This NIK is already recorded for another member. Ask an administrator to check the two records."),
+                code="duplicate_nik",
+            )
         return nik
 
 

@@ -4,10 +4,29 @@ Two steps: a dry run that lists every bad row with its reason and writes nothing
 then, only when the whole file is valid and the user confirms, the real import in
 one transaction (any error rolls back everything). Members go only into branches
 the importing user may write.
+
+A file is hostile until read: its size is checked before parsing (the upload is
+kept in memory up to the limit and never written to disk, since it may hold
+identities), an Excel file's unpacked size before it is opened, and rows are
+counted while they are read, so a bomb is refused in a moment and in bounded
+memory. Between the check and the confirmation the checked rows wait in the
+user's session, encrypted with the vault's keys and expiring; they never go to the
+browser.
 """
 
+import csv
+import io
+import itertools
+import secrets
+import zipfile
+import zlib
+
+import openpyxl
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -15,6 +34,7 @@ from import_export import fields, resources, widgets
 from opsi.forms import ControlCharacterValidator, has_control_characters
 
 from . import identity as vault
+from .crypto import decrypt_bytes, encrypt_bytes, lookup_hash
 from .models import Branch, Member, MemberKind, MemberKindPeriod
 from .uic import is_valid_uic, normalise_uic
 
@@ -22,7 +42,8 @@ COLUMNS = [
     "branch", "uic", "alias", "kind", "gender", "birth_year", "work_setting",
     "joined_on", "consent_on", "peer_educator", "legal_name", "nik", "phone",
 ]
-MAX_ROWS = 5000
+MAX_COLUMNS = 40  # far more than COLUMNS; a sheet 16,384 columns wide is read this far only
+PENDING = "member_import_checked"
 
 
 class BranchWidget(widgets.ForeignKeyWidget):
@@ -122,11 +143,22 @@ class MemberImportResource(resources.ModelResource):
         self.seen_codes = {}
         self.seen_niks = {}
         self.pending_identities = {}
+        # What the check found outside the user's reach, for the audit trail.
+        self.codes_elsewhere, self.codes_own, self.niks_taken, self.niks_checked = [], [], [], 0
 
     def get_instance(self, instance_loader, row):
         return None  # every row is a new member
 
     def import_instance(self, instance, row, **kwargs):
+        # The same rule as every form: text with control characters is refused, not changed.
+        # Checked first: the columns are looked up in the database next, and PostgreSQL
+        # refuses a NUL with an error no user should read.
+        refused = {
+            str(column): [ValidationError(ControlCharacterValidator.message)]
+            for column, value in row.items() if has_control_characters(value)
+        }
+        if refused:
+            raise ValidationError(refused)
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -141,8 +173,8 @@ class MemberImportResource(resources.ModelResource):
             errors.setdefault("uic", []).append(
                 ValidationError(_("Duplicate code: the same as row %(row)s.") % {"row": self.seen_codes[code]})
             )
-        elif Member.objects.filter(uic=code).exists():
-            errors.setdefault("uic", []).append(ValidationError(_("Duplicate code: already registered.")))
+        else:
+            self._check_code_elsewhere(code, errors)
         self.seen_codes.setdefault(code, number)
         if not instance.kind:
             instance.kind = MemberKind.REGULAR
@@ -156,7 +188,9 @@ class MemberImportResource(resources.ModelResource):
                 vault.validate_nik(nik)
                 if nik in self.seen_niks:
                     raise ValidationError(_("Duplicate NIK: the same as row %(row)s.") % {"row": self.seen_niks[nik]})
+                self.niks_checked += 1
                 if vault.nik_owner(nik) is not None:
+                    self.niks_taken.append(lookup_hash(nik))
                     raise ValidationError(_("Duplicate NIK: already recorded for another member."))
                 self.seen_niks[nik] = number
             except ValidationError as e:
@@ -166,12 +200,21 @@ class MemberImportResource(resources.ModelResource):
             "nik": nik,
             "phone": str(row.get("phone") or "").strip(),
         }
-        # The same rule as every form: text with control characters is refused, not changed.
-        for column, value in row.items():
-            if has_control_characters(value):
-                errors.setdefault(str(column), []).append(ValidationError(ControlCharacterValidator.message))
         if errors:
             raise ValidationError(errors)
+
+    def _check_code_elsewhere(self, code, errors):
+        found = list(Member.objects.filter(uic=code).values_list("pk", flat=True)[:10])
+        if not found:
+            return
+        own = Member.objects.visible_to(self.user).filter(pk__in=found).order_by("pk").first()
+        if own is not None:
+            self.codes_own.append(own.pk)
+            message = _("Duplicate code: already registered as %(alias)s.") % {"alias": own.alias}
+        else:
+            self.codes_elsewhere.extend(found)
+            message = _("This code is already registered in another branch: ask the secretariat to link the records.")
+        errors.setdefault("uic", []).append(ValidationError(message))
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.created_by = self.user
@@ -185,41 +228,163 @@ class MemberImportResource(resources.ModelResource):
             vault.save_identity(instance, None, **values)
 
 
-def read_file(uploaded):
-    """A tablib Dataset from an uploaded .csv or .xlsx, or a ValidationError."""
-    name = uploaded.name.lower()
-    raw = uploaded.read()
+class ImportUploadHandler(FileUploadHandler):
+    """Keeps an uploaded import file in memory, never on disk, and drops it past the size limit.
+
+    Django's own handlers would write a large upload to a temporary file first:
+    plaintext identities on disk, and a 50 MB file read whole before any check.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.max_bytes = settings.MEMBER_IMPORT_MAX_BYTES
+        self.too_large = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.max_bytes:
+            self.too_large = True
+            self.buffer = io.BytesIO()
+            raise SkipFile  # the parser reads on without keeping a byte
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset,
+            self.content_type_extra,
+        )
+
+
+def too_large_message():
+    size = settings.MEMBER_IMPORT_MAX_BYTES
+    shown = f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
+    return _("The file is larger than %(size)s. Split it into smaller files.") % {"size": shown}
+
+
+def _xlsx_rows(uploaded):
+    """Rows of the first sheet, streamed, after the zip's declared sizes are checked."""
     try:
-        if name.endswith(".xlsx"):
-            dataset = tablib.Dataset().load(raw, format="xlsx")
-        elif name.endswith(".csv"):
-            dataset = tablib.Dataset().load(raw.decode("utf-8-sig"), format="csv")
-        else:
-            raise ValidationError(_("Upload a .csv or .xlsx file."))
-    except (UnicodeDecodeError, ValueError, KeyError, IndexError, tablib.core.InvalidDimensions) as error:
+        archive = zipfile.ZipFile(uploaded)
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise ValidationError(_("This file cannot be read as a spreadsheet.")) from None
+    limit = settings.MEMBER_IMPORT_MAX_UNZIPPED_BYTES
+    if unpacked > limit:
+        raise ValidationError(
+            _("This Excel file unpacks to more than %(size)s MB. Save it again with the member columns only.")
+            % {"size": limit // (1024 * 1024)}
+        )
+    uploaded.seek(0)
+    # read-only streams the sheet; zipfile never yields more than a member's declared size.
+    book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
+    try:
+        if not book.worksheets:
+            return
+        for row in book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            yield row
+    finally:
+        book.close()
+
+
+def _csv_rows(uploaded):
+    uploaded.seek(0)
+    text = io.TextIOWrapper(uploaded.file, encoding="utf-8-sig", newline="")
+    try:
+        for row in csv.reader(text):
+            yield row[:MAX_COLUMNS]
+    finally:
+        text.detach()  # leave the upload open for whoever owns it
+
+
+def read_file(uploaded):
+    """A tablib Dataset from an uploaded .csv or .xlsx, or a ValidationError.
+
+    Nothing is parsed when the file is over the size limit, and reading stops at
+    the row after the last allowed one.
+    """
+    if uploaded.size is None or uploaded.size > settings.MEMBER_IMPORT_MAX_BYTES:
+        raise ValidationError(too_large_message())
+    name = uploaded.name.lower()
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(uploaded)
+    elif name.endswith(".csv"):
+        rows = _csv_rows(uploaded)
+    else:
+        raise ValidationError(_("Upload a .csv or .xlsx file."))
+    max_rows = settings.MEMBER_IMPORT_MAX_ROWS
+    try:
+        header = next(rows, None) or []
+        headers = [str(h or "").strip().lower() for h in header]
+        while headers and not headers[-1]:
+            headers.pop()
+        body = list(itertools.islice(rows, max_rows + 1))
+        rows.close()
+    except ValidationError:
+        raise
+    except (UnicodeDecodeError, csv.Error) as error:
         raise ValidationError(_("This file cannot be read: %(error)s") % {"error": error}) from None
     except Exception:
         raise ValidationError(_("This file cannot be read as a spreadsheet.")) from None
-    headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
     missing = [c for c in ("branch", "uic", "alias", "gender", "joined_on") if c not in headers]
     if missing:
         raise ValidationError(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-    if len(dataset) > MAX_ROWS:
-        raise ValidationError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
-    dataset.headers = headers
+    while body and not any(str(v or "").strip() for v in body[-1]):
+        body.pop()  # trailing empty lines of a spreadsheet
+    if len(body) > max_rows:
+        raise ValidationError(_("At most %(n)s rows per file.") % {"n": max_rows})
+    dataset = tablib.Dataset(headers=headers)
+    width = len(headers)
+    for number, row in enumerate(body, start=2):
+        row = list(row)
+        if any(str(v or "").strip() for v in row[width:]):
+            raise ValidationError(
+                _("Row %(row)s has more cells than there are column names.") % {"row": number}
+            )
+        dataset.append((row + [""] * width)[:width])
     return dataset
 
 
+def keep_checked(request, dataset):
+    """Keep the checked rows in the session, encrypted, until the confirmation; a token for the form."""
+    token = secrets.token_urlsafe(16)
+    blob = zlib.compress(dataset.export("csv").encode())
+    request.session[PENDING] = {"token": token, "user": request.user.pk, "rows": encrypt_bytes(blob)}
+    return token
+
+
+def take_checked(request, token):
+    """The checked rows for this token (once), or None when expired, used or not this session's."""
+    kept = request.session.pop(PENDING, None)
+    if not kept or not secrets.compare_digest(str(kept.get("token")), str(token)):
+        return None
+    if kept.get("user") != request.user.pk:
+        return None
+    blob = decrypt_bytes(kept["rows"], settings.MEMBER_IMPORT_CHECK_SECONDS)
+    if blob is None:
+        return None
+    return tablib.Dataset().load(zlib.decompress(blob).decode(), format="csv")
+
+
+def forget_checked(request):
+    request.session.pop(PENDING, None)
+
+
 def run_import(dataset, user, dry_run):
-    """Import (or only check) the dataset; returns the django-import-export Result."""
+    """Import (or only check) the dataset; returns the django-import-export Result and the resource."""
     resource = MemberImportResource(user)
-    return resource.import_data(
+    result = resource.import_data(
         dataset,
         dry_run=dry_run,
         raise_errors=False,
         use_transactions=True,
         rollback_on_validation_errors=True,
     )
+    return result, resource
 
 
 def row_problems(result):

@@ -52,23 +52,14 @@ def member_list(request):
 def member_create(request):
     if not (request.user.writes_in_branches or request.user.is_admin):
         raise PermissionDenied
-    form = MemberForm(request.POST or None, user=request.user)
+    form = MemberForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
         member.linked_member = form.linked_member()
         register_member(member, by=request.user)
         messages.success(request, _("Member registered."))
         return redirect("member_detail", pk=member.pk)
-    # Matches in the user's own branches get a link; others show alias and branch only.
-    visible_ids = set()
-    if form.uic_matches:
-        match_ids = [m.pk for m in form.uic_matches]
-        visible_ids = set(
-            Member.objects.visible_to(request.user).filter(pk__in=match_ids).values_list("pk", flat=True)
-        )
-    return render(
-        request, "members/member_form.html", {"form": form, "member": None, "visible_ids": visible_ids}
-    )
+    return render(request, "members/member_form.html", {"form": form, "member": None})
 
 
 @login_required
@@ -102,7 +93,7 @@ def member_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
-    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    form = MemberForm(request.POST or None, instance=member, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Member saved."))
@@ -154,9 +145,9 @@ def member_identity(request, pk):
     member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not vault.may_reveal(request.user, member):
         raise PermissionDenied
-    form = IdentityForm(request.POST or None, member=member)
+    form = IdentityForm(request.POST or None, member=member, request=request)
     if request.method == "POST" and form.is_valid():
-        vault.save_identity(member, request, **form.changes())
+        vault.save_identity(member, request, **{k: v for k, v in form.cleaned_data.items()})
         messages.success(request, _("Identity saved. It is stored encrypted and shown masked."))
         return redirect("member_detail", pk=member.pk)
     return render(request, "members/member_identity.html", {"form": form, "member": member})

@@ -1,24 +1,10 @@
-"""Operations on members: register, change kind, leave, find the same person elsewhere."""
+"""Operations on members: register, change kind, leave (finding a code elsewhere: lookups.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Member, MemberKind, MemberKindPeriod
-
-
-def same_code_elsewhere(uic, exclude=None):
-    """Members anywhere with this UIC, for the duplicate warning.
-
-    Deliberately not scoped: the warning must see other branches. Callers show
-    only the alias and the branch name of what it returns.
-    """
-    found = Member.objects.filter(uic=uic).select_related("branch").only(
-        "pk", "alias", "uic", "branch__name", "branch_id"
-    )
-    if exclude is not None:
-        found = found.exclude(pk=exclude.pk)
-    return list(found[:10])
 
 
 @transaction.atomic

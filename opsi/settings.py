@@ -272,6 +272,24 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
+# Member import (members/importing.py): a file is refused before it is parsed when it
+# weighs more than MEMBER_IMPORT_MAX_BYTES, when an Excel file would unpack to more than
+# MEMBER_IMPORT_MAX_UNZIPPED_BYTES, or while reading, at MEMBER_IMPORT_MAX_ROWS rows.
+# The upload stays in memory up to that size and never goes to disk (it may hold
+# identities); other uploads go to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE.
+MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+MEMBER_IMPORT_MAX_UNZIPPED_BYTES = env.int("MEMBER_IMPORT_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=5000)
+MEMBER_IMPORT_CHECK_SECONDS = 3600  # checked rows wait this long (encrypted) for the confirmation
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Duplicate lookups that reach into other branches (a code at registration, a NIK in the
+# vault, an import check) are audited and limited per user and hour, counted in the audit
+# trail so the limit holds across processes.
+LOOKUPS_PER_HOUR = env.int("LOOKUPS_PER_HOUR", default=60)
+IMPORT_CHECKS_PER_HOUR = env.int("IMPORT_CHECKS_PER_HOUR", default=10)
+
 # Retention (manage.py apply_retention, to run daily from cron): members who
 # left this many years ago are forgotten; read and export entries of the audit
 # trail are kept this many days.

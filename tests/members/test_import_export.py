@@ -26,8 +26,8 @@ def test_valid_file_is_checked_then_imported_on_confirmation(client_of, ayu, jak
     client = client_of(ayu)
     response = upload(client, HEADER + GOOD)
     assert Member.objects.count() == 0  # the check writes nothing
-    payload = response.context["payload"]
-    response = client.post(reverse("member_import"), {"payload": payload})
+    token = response.context["token"]
+    response = client.post(reverse("member_import"), {"confirm": token})
     assert response.status_code == 302
     assert sorted(Member.objects.values_list("alias", "kind", "gender")) == [
         ("Mawar", "regular", "woman"),
@@ -56,12 +56,12 @@ def test_every_bad_row_is_listed_and_nothing_is_written(client_of, ayu, jakarta,
     assert "99" in " ".join(problems[3])
     assert "51" in " ".join(problems[4])
     assert "NIK" in " ".join(problems[7]) or "16" in " ".join(problems[7])
-    assert "payload" not in response.context
+    assert "token" not in response.context
     assert Member.objects.count() == 1
 
 
-def test_a_forged_payload_is_refused(client_of, ayu, jakarta):
-    response = client_of(ayu).post(reverse("member_import"), {"payload": "forged"})
+def test_a_forged_confirmation_is_refused(client_of, ayu, jakarta):
+    response = client_of(ayu).post(reverse("member_import"), {"confirm": "forged"})
     assert response.status_code == 302
     assert Member.objects.count() == 0
 

@@ -39,12 +39,13 @@ def test_missing_alias_and_future_date_re_render_with_messages(client_of, ayu, j
     assert Member.objects.count() == 0
 
 
-def test_same_code_in_another_branch_warns_with_alias_and_branch_only(client_of, ayu, jakarta, bali):
+def test_same_code_in_another_branch_warns_without_alias_or_branch(client_of, ayu, jakarta, bali):
     other = MemberFactory(branch=bali, uic="SIBU2150390", alias="Kamboja", notes="secret note")
     response = client_of(ayu).post(reverse("member_create"), FORM)
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Kamboja" in content and "Bali" in content
+    assert "wilayah lain" in content
+    assert "Kamboja" not in content and "Bali" not in content
     assert "secret note" not in content
     assert reverse("member_detail", args=[other.pk]) not in content  # no link into another branch
     assert Member.objects.count() == 1
