@@ -212,6 +212,11 @@ class ChangeKindForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
+        # The member's own kind is no change; the usual change (regular to former) is
+        # offered, any other one is picked on purpose, never by a hurried Save.
+        self.fields["kind"].choices = [("", "---------")] + [c for c in MemberKind.choices if c[0] != member.kind]
+        if member.kind == MemberKind.REGULAR:
+            self.initial.setdefault("kind", MemberKind.FORMER)
 
     def clean_on(self):
         return self.member.branch.refuse_future(self.cleaned_data["on"])
@@ -243,6 +248,20 @@ class IdentityForm(CleanTextMixin, forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a phone number with digits only, like 081234567890.")},
     )
+    remove = forms.MultipleChoiceField(
+        label=_("Remove what is stored"),
+        choices=[("legal_name", _("Legal name")), ("nik", _("NIK")), ("phone", _("Phone"))],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def changes(self):
+        """What to save: the fields typed in, and the fields ticked for removal. A field
+        left empty keeps what is stored (the form never shows the stored values)."""
+        data = self.cleaned_data
+        changes = {field: "" for field in data.get("remove") or []}
+        changes.update((field, data[field]) for field in IDENTITY_FIELDS if data.get(field))
+        return changes
 
     def __init__(self, *args, member, request=None, **kwargs):
         super().__init__(*args, **kwargs)

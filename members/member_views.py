@@ -147,7 +147,7 @@ def member_identity(request, pk):
         raise PermissionDenied
     form = IdentityForm(request.POST or None, member=member, request=request)
     if request.method == "POST" and form.is_valid():
-        vault.save_identity(member, request, **{k: v for k, v in form.cleaned_data.items()})
+        vault.save_identity(member, request, **form.changes())
         messages.success(request, _("Identity saved. It is stored encrypted and shown masked."))
         return redirect("member_detail", pk=member.pk)
     return render(request, "members/member_identity.html", {"form": form, "member": member})
