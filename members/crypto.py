@@ -54,6 +54,20 @@ def decrypt_bytes(token, max_age):
         return None
 
 
+class Sealed(str):
+    """A vault value this copy of the database cannot decrypt (restored without its keys).
+
+    It reads as a message that says so, and it is never written back over the ciphertext,
+    so the value comes back once the keys do.
+    """
+
+
+def sealed():
+    from django.utils.translation import gettext
+
+    return Sealed(gettext("Cannot be shown: this copy of the database does not have the encryption keys."))
+
+
 def lookup_hash(value):
     return hmac.new(_keys.hash_key, value.encode(), hashlib.sha256).hexdigest()
 
@@ -64,9 +78,14 @@ class EncryptedTextField(models.TextField):
     def from_db_value(self, value, expression, connection):
         if value in (None, ""):
             return value
-        return decrypt(value)
+        try:
+            return decrypt(value)
+        except ValueError:  # every other page still works; the vault says its keys are missing
+            return sealed()
 
     def get_prep_value(self, value):
+        if isinstance(value, Sealed):
+            raise ValueError("This identity cannot be saved: the encryption keys of its values are missing.")
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from opsi.audit import client_address, log_access
 
 from . import provinces
-from .crypto import lookup_hash
+from .crypto import Sealed, lookup_hash
 from .models import MemberIdentity
 
 IDENTITY_FIELDS = ("legal_name", "nik", "phone")
@@ -41,6 +41,8 @@ def nik_owner(nik, exclude_member=None):
 def mask(value, field):
     if not value:
         return ""
+    if isinstance(value, Sealed):
+        return value
     if field == "nik":
         return value[:4] + "*" * (len(value) - 8) + value[-4:]
     if field == "phone":
