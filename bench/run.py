@@ -103,9 +103,32 @@ def main():
     client.force_login(coordinator)
     counts = {"branches": Branch.objects.count(), "members": Member.objects.count(), "visits": Visit.objects.count()}
 
-    def page(url, data=None):
+    def logged_in(user):
+        """A client logged in as ``user``, with the second factor where the role needs it."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from opsi.two_factor import required_for
+
+        other = Client()
+        other.force_login(user)
+        if required_for(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+            session = other.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return other
+
+    outreach_worker, _ = User.objects.get_or_create(username="bench.outreach", defaults={"role": "outreach_worker"})
+    outreach_worker.branches.set([branch])
+    administrator, _ = User.objects.get_or_create(username="bench.admin", defaults={"role": "admin"})
+    clients = {"coordinator": client, "outreach worker": logged_in(outreach_worker),
+               "secretariat": logged_in(secretariat), "administrator": logged_in(administrator)}
+
+    def page(url, data=None, as_client=None, before=None):
         def get():
-            response = client.get(url, data or {})
+            if before:
+                before()
+            response = (as_client or client).get(url, data or {})
             assert response.status_code == 200, (url, response.status_code)
         connection.queries_log.clear()  # a full log would hide new queries from the count
         with CaptureQueriesContext(connection) as ctx:
@@ -126,6 +149,23 @@ def main():
         median, p95, queries = page(url, data)
         results.append((name, median, p95, queries))
         print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from services.today import branch_figures_key
+
+    def forget_branch_figures():
+        cache.delete(branch_figures_key(timezone.localdate()))
+
+    for role, other in clients.items():
+        homes = [(f"home, {role}", None)]
+        if role == "secretariat":  # its branch table is kept 5 minutes: measure it read afresh too
+            homes.append(("home, secretariat, figures afresh", forget_branch_figures))
+        for name, before in homes:
+            median, p95, queries = page("/", as_client=other, before=before)
+            results.append((name, median, p95, queries))
+            print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
 
     service = ServiceType.objects.filter(commodity__isnull=True).first()
 

@@ -113,10 +113,14 @@ def chart(figures, width=300, bar_height=16):
     return {"width": width, "height": y, "bar_height": bar_height, "groups": groups, **figures}
 
 
+def branch_figures_key(today):
+    return f"home:branch-figures:{today.isoformat()}"
+
+
 @provides("secretariat")
 def branches_at_a_glance(user, today):
     this_quarter, last_quarter = quarter_start(today), quarter_start(today, 1)
-    key = f"home:branch-figures:{this_quarter.isoformat()}:{today.isoformat()}"
+    key = branch_figures_key(today)
     rows = cache.get(key)
     if rows is None:
         rows = _branch_figures(user, today, this_quarter, last_quarter)

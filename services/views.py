@@ -16,6 +16,7 @@ from . import paperwork, referrals, stock
 from .forms import CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
 from .models import Commodity, PaperworkCase, Referral, StockMovement, Visit, VisitService
 from .visits import log_visit
+from .worklists import CaseFilter, ReferralFilter
 
 PAGE_SIZE = 25
 
@@ -141,12 +142,20 @@ def referral_create(request, pk):
 
 @login_required
 def referral_follow_up(request):
+    """Every referral the user sees, open ones first and late ones marked (``worklists``)."""
     today = timezone.localdate()
-    open_referrals = referrals.to_follow_up(
-        Referral.objects.visible_to(request.user).select_related("branch", "member"), today
+    form = ReferralFilter(request.GET or None, user=request.user)
+    rows = form.rows(
+        Referral.objects.visible_to(request.user).select_related("branch", "member", "visit__drop_in_centre"), today
     )
-    page = Paginator(open_referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "services/referral_follow_up.html", {"page": page, "today": today})
+    return _work_list(request, "services/referral_follow_up.html", form, rows, today)
+
+
+def _work_list(request, template, form, rows, today):
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {"page": page, "today": today, "form": form, "query": query.urlencode()})
 
 
 @login_required
@@ -209,10 +218,11 @@ def case_detail(request, pk):
 
 @login_required
 def stuck_cases(request):
+    """Every paperwork case the user sees, open ones first and stuck ones marked (``worklists``)."""
     today = timezone.localdate()
-    cases = paperwork.stuck(PaperworkCase.objects.visible_to(request.user).select_related("member__branch"), today)
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "services/stuck_cases.html", {"page": page, "today": today})
+    form = CaseFilter(request.GET or None, user=request.user)
+    rows = form.rows(PaperworkCase.objects.visible_to(request.user).select_related("member__branch"), today)
+    return _work_list(request, "services/stuck_cases.html", form, rows, today)
 
 
 @login_required

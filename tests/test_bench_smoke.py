@@ -19,6 +19,7 @@ def test_benchmark_runs_at_ci_scale_and_writes_its_results(tmp_path):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     text = out.read_text()
     assert "| member search by code |" in text
+    assert "| home, coordinator |" in text and "| home, secretariat, figures afresh |" in text
     assert "National annual report" in text and "queries" in text
     assert "| visits (+2 services) | 20,000 |" in text
     assert "| national annual indicators median < 2 s |" in text

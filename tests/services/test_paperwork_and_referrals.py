@@ -65,7 +65,7 @@ def test_stuck_cases_are_open_cases_without_a_step_for_30_days(mawar, ayu):
     assert list(stuck(PaperworkCase.objects.all(), D(2025, 3, 15))) == [old]
 
 
-def test_referral_follow_up_lists_open_referrals_older_than_14_days(client_of, ayu, jakarta, mawar):
+def test_referral_list_filtered_to_overdue_shows_open_referrals_older_than_14_days(client_of, ayu, jakarta, mawar):
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -74,11 +74,12 @@ def test_referral_follow_up_lists_open_referrals_older_than_14_days(client_of, a
     Referral.objects.create(branch=jakarta, member=mawar, uic=mawar.uic, made_on=today - datetime.timedelta(days=3),
                             facility_kind="hospital", service="ARV")
     client = client_of(ayu)
-    assert list(client.get(reverse("referral_follow_up")).context["page"]) == [old]
+    overdue = reverse("referral_follow_up") + "?state=overdue"
+    assert list(client.get(overdue).context["page"]) == [old]
     client.post(reverse("referral_outcome", args=[old.pk]), {"outcome": "reached", "on": today.isoformat()})
     old.refresh_from_db()
     assert old.outcome == "reached"
-    assert list(client.get(reverse("referral_follow_up")).context["page"]) == []
+    assert list(client.get(overdue).context["page"]) == []
 
 
 def test_outcome_dated_before_the_referral_is_refused(client_of, ayu, jakarta, mawar):

@@ -1,0 +1,109 @@
+"""Referrals and paperwork cases as lists of work: every one, open ones first, late ones
+marked, filtered by state, centre or branch, and worker. Each list costs a fixed number
+of queries (a count, a page of rows, the filter's choices)."""
+
+import datetime
+
+from django import forms
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Branch, DropInCentre
+from opsi.models import User
+
+from .models import CLOSED_STEPS, PaperworkCase, ReferralOutcome
+from .paperwork import STUCK_AFTER_DAYS
+from .referrals import FOLLOW_UP_AFTER_DAYS
+
+
+def _workers(user):
+    """Users who record work in the branches the user sees."""
+    workers = User.objects.filter(is_active=True, role__in=[User.Role.COORDINATOR, User.Role.OUTREACH_WORKER])
+    if not user.sees_all_branches:
+        workers = workers.filter(branches__in=user.branch_ids).distinct()
+    return workers.order_by("username")
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class ReferralFilter(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[
+        ("", _("All, open first")), ("open", _("Waiting for an outcome")),
+        ("overdue", _("Overdue (14 days or more)")), ("closed", _("Outcome known")),
+    ])
+    centre = forms.ModelChoiceField(label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), required=False,
+                                    empty_label=_("All"))
+    worker = WorkerChoiceField(label=_("Referred by"), queryset=User.objects.none(), required=False,
+                               empty_label=_("Anyone"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = DropInCentre.objects.visible_to(user).order_by("name")
+        self.fields["worker"].queryset = _workers(user)
+
+    def rows(self, referrals, today):
+        """The referrals the filter keeps: open ones first (the oldest first), then the rest
+        by the date of their outcome, newest first; each marked ``overdue`` or not."""
+        overdue_on = today - datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state")
+        if state == "open":
+            referrals = referrals.open()
+        elif state == "overdue":
+            referrals = referrals.open().filter(made_on__lte=overdue_on)
+        elif state == "closed":
+            referrals = referrals.exclude(outcome=ReferralOutcome.PENDING)
+        if data.get("centre"):
+            referrals = referrals.filter(visit__drop_in_centre=data["centre"])
+        if data.get("worker"):
+            referrals = referrals.filter(made_by=data["worker"])
+        pending = Q(outcome=ReferralOutcome.PENDING)
+        return referrals.annotate(
+            closed=Case(When(pending, then=Value(False)), default=Value(True), output_field=BooleanField()),
+            overdue=ExpressionWrapper(pending & Q(made_on__lte=overdue_on), output_field=BooleanField()),
+        ).order_by("closed", F("outcome_on").desc(nulls_first=True), "made_on", "pk")
+
+
+class CaseFilter(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False, choices=[
+        ("", _("All, open first")), ("open", _("Open")),
+        ("stuck", _("Stuck (no step for 30 days or more)")), ("closed", _("Closed")),
+    ])
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False,
+                                    empty_label=_("All"))
+    worker = WorkerChoiceField(label=_("Helped by"), queryset=User.objects.none(), required=False,
+                               empty_label=_("Anyone"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        branches = Branch.objects.visible_to(user).order_by("name")
+        self.fields["branch"].queryset = branches
+        self.fields["worker"].queryset = _workers(user)
+        if not user.sees_all_branches and len(user.branch_ids) <= 1:
+            del self.fields["branch"]  # nothing to choose
+
+    def rows(self, cases, today):
+        """The cases the filter keeps: open ones first (the longest waiting first), then
+        closed ones, the latest first; each marked ``stuck`` or not."""
+        stuck_on = today - datetime.timedelta(days=STUCK_AFTER_DAYS)
+        data = self.cleaned_data if self.is_valid() else {}
+        state = data.get("state")
+        if state == "open":
+            cases = cases.open()
+        elif state == "stuck":
+            cases = cases.open().filter(step_on__lte=stuck_on)
+        elif state == "closed":
+            cases = cases.filter(step__in=CLOSED_STEPS)
+        if data.get("branch"):
+            cases = cases.filter(member__branch=data["branch"])
+        if data.get("worker"):
+            cases = cases.filter(pk__in=PaperworkCase.objects.filter(steps__helped_by=data["worker"]).values("pk"))
+        is_open = ~Q(step__in=CLOSED_STEPS)
+        return cases.annotate(
+            closed=Case(When(is_open, then=Value(False)), default=Value(True), output_field=BooleanField()),
+            stuck=ExpressionWrapper(is_open & Q(step_on__lte=stuck_on), output_field=BooleanField()),
+        ).order_by("closed", Case(When(is_open, then=F("step_on"))).asc(nulls_last=True),
+                   F("step_on").desc(), "pk")
