@@ -5,6 +5,7 @@ from import_export.admin import ExportMixin
 from opsi.admin_exports import SpreadsheetExportMixin
 from opsi.admin_scoping import ScopedModelAdmin
 from opsi.audit import log_access
+from opsi.forms import CleanTextModelForm
 
 from .erasure import forget_member
 from .exporters import MemberExportResource
@@ -13,6 +14,7 @@ from .models import Branch, DropInCentre, Member, MemberKindPeriod
 
 class DropInCentreInline(admin.TabularInline):
     model = DropInCentre
+    form = CleanTextModelForm
     extra = 0
 
 
@@ -34,6 +36,7 @@ class DropInCentreAdmin(ScopedModelAdmin):
 
 class KindPeriodInline(admin.TabularInline):
     model = MemberKindPeriod
+    form = CleanTextModelForm
     extra = 0
     fields = ["kind", "started_on", "ended_on"]
     readonly_fields = fields
