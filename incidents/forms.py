@@ -45,7 +45,12 @@ class IncidentForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         if text and branch:
             members = Member.objects.visible_to(self.user).filter(branch=branch)
             code = normalise_uic(text)
-            member = members.filter(uic=code).first() or members.filter(alias__iexact=text).first()
+            member = members.filter(uic=code).first()
+            named = [] if member else list(members.filter(alias__iexact=text)[:2])
+            if len(named) > 1:  # an alias two members share is never guessed
+                self.add_error("member_code", _("More than one member of this branch has this alias: give the code."))
+                return cleaned
+            member = member or (named[0] if named else None)
             if member is not None:
                 self.instance.member = member
             elif is_valid_uic(code):

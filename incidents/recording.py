@@ -45,6 +45,10 @@ def respond(incident, help_kind, given, note, by, at=None):
 
 @transaction.atomic
 def close(incident, on):
+    """Close the incident; closing it again (a second tab, a resent form) keeps the first date."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status == Status.CLOSED:
+        return incident
     incident.status = Status.CLOSED
     incident.closed_on = on
     incident.save(update_fields=["status", "closed_on"])

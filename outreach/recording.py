@@ -23,7 +23,13 @@ def parse_people(text, members):
     for token in [t.strip() for t in re.split(r"[,;\n]+", text or "") if t.strip()]:
         code = normalise_uic(token)
         member = members.filter(uic=code).first() if code else None
-        member = member or members.filter(alias__iexact=token).first()
+        if member is None:
+            # An alias two members share is never guessed: the code tells them apart.
+            named = list(members.filter(alias__iexact=token)[:2])
+            if len(named) > 1:
+                bad.append(_("%(alias)s (more than one member has it: give the code)") % {"alias": token})
+                continue
+            member = named[0] if named else None
         if member is not None:
             found.append(member)
         elif is_valid_uic(code):

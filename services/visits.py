@@ -30,7 +30,10 @@ def log_visit(*, centre, member, uic, on, services, by, submission_key=None):
                 VisitService.line(visit, service, quantity)
                 for service, quantity in services.items()
             )
-            handed_out = {s.commodity: q for s, q in services.items() if s.commodity_id and q}
+            handed_out = {}  # two services may hand out the same item: both take from stock
+            for service, quantity in services.items():
+                if service.commodity_id and quantity:
+                    handed_out[service.commodity] = handed_out.get(service.commodity, 0) + quantity
             if handed_out:
                 stock.hand_out(centre, handed_out, on, by, use=f"visit {visit.pk}")
     except IntegrityError:
