@@ -125,6 +125,41 @@ def test_a_verified_session_without_the_password_again_cannot_replace_the_device
     assert devices_of(sari) == before
 
 
+def test_the_operation_itself_refuses_to_replace_devices_without_the_second_step(sari):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from opsi.two_factor import confirm_setup, note_password, start_setup
+
+    give_devices(sari)
+    before = devices_of(sari)
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request.user = sari
+    sari.is_verified = lambda: False  # what django-otp's middleware says of a password-only session
+    note_password(request, again=True)
+    pending = TOTPDevice.objects.create(user=sari, name="app", confirmed=False)
+    with pytest.raises(PermissionDenied):
+        start_setup(request)
+    with pytest.raises(PermissionDenied):
+        confirm_setup(request, pending, code_for(pending))
+    assert devices_of(sari) == before
+
+
+def test_guessing_the_password_again_from_a_stolen_verified_session_is_locked_out(sari, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    app = give_devices(sari)
+    client = password_login(sari)
+    client.post(reverse("two_factor_verify"), {"token": code_for(app)})
+    for _ in range(5):
+        client.post(reverse("two_factor_setup"), {"password": "wrong-password-1"})
+    response = client.post(reverse("two_factor_setup"), {"password": PASSWORD})
+    assert response.status_code == 429
+    assert secrets_in(client.get(reverse("two_factor_setup")).content.decode(), sari) == []
+    assert not TOTPDevice.objects.filter(user=sari, confirmed=False).exists()
+
+
 def test_the_owner_replaces_the_app_after_the_second_step_and_the_password_again(sari, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     old = give_devices(sari)
