@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Member
 from members.uic import is_valid_uic, normalise_uic
+from opsi.dates import DateField
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 
 from .models import HelpKind, Incident, ViolationKind
@@ -25,6 +26,7 @@ class IncidentForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     class Meta:
         model = Incident
         fields = ["branch", "occurred_on", "place_kind", "perpetrator", "account", "consent"]
+        field_classes = {"occurred_on": DateField}
         widgets = {"occurred_on": DateInput(), "account": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, branches, **kwargs):

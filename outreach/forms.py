@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Branch, DropInCentre, Member
+from opsi.dates import DateField, PlanningDateField
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.models import User
 from services.models import Commodity
@@ -30,6 +31,7 @@ class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         model = OutreachSession
         fields = ["branch", "held_on", "place_kind", "area", "new_contacts", "repeat_contacts", "peer_educators",
                   "workers", "stock_centre"]
+        field_classes = {"held_on": DateField}
         widgets = {"held_on": DateInput(), "peer_educators": forms.CheckboxSelectMultiple,
                    "workers": forms.CheckboxSelectMultiple}
 
@@ -90,6 +92,7 @@ class TrainingForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Training
         fields = ["title", "topic", "audience", "branch", "starts_on", "ends_on", "facilitators", "partners"]
+        field_classes = {"starts_on": DateField, "ends_on": PlanningDateField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
@@ -155,7 +158,7 @@ class ScoreForm(CleanTextMixin, forms.ModelForm):
 
 
 class AttendanceCodesForm(CleanTextMixin, forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DateField(label=_("Day"), widget=DateInput())
     people = forms.CharField(
         label=_("Members present, by code or alias"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separated by commas."),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Branch, Region
+from opsi.dates import PlanningDateField
 from opsi.forms import CleanTextMixin
 
 from . import periods
@@ -34,8 +35,10 @@ class ReportForm(CleanTextMixin, forms.Form):
         required=False,
         initial=1,
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    # From 2000 to a year ahead (a quarter not over yet may be asked for): a range near
+    # the years 1 or 9999 has no previous period to compare with.
+    start = PlanningDateField(label=_("From"), required=False, widget=DateInput())
+    end = PlanningDateField(label=_("Until"), required=False, widget=DateInput())
     scope = forms.ChoiceField(label=_("Scope"), choices=[])
     suppress = forms.BooleanField(
         label=_("Hide counts from 1 to 4 as \"<5\" (for reports that leave the organisation)"),

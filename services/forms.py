@@ -9,15 +9,19 @@ from django.utils.translation import pgettext_lazy
 
 from members.forms import DateInput
 from members.uic import is_valid_uic, normalise_uic
+from opsi.dates import DateField, PlanningDateField
 from opsi.forms import CleanTextMixin, ObjectChoiceField, ObjectMultipleChoiceField
 
 from . import reference
 from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
 
 
+JOINED_LATER = _("The member joined on %(earliest)s: the date cannot be earlier.")
+
+
 class VisitForm(CleanTextMixin, forms.Form):
     drop_in_centre = ObjectChoiceField(label=_("Drop-in centre"))
-    visited_on = forms.DateField(label=_("Date"), widget=DateInput())
+    visited_on = DateField(label=_("Date"), widget=DateInput())
     services = ObjectMultipleChoiceField(label=_("Services received"), widget=forms.CheckboxSelectMultiple)
     walk_in_uic = forms.CharField(label=_("Code of a person who is not a member"), required=False, max_length=20)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -31,6 +35,7 @@ class VisitForm(CleanTextMixin, forms.Form):
         if member is not None:
             centres = [c for c in centres if c.branch_id == member.branch_id]
             del self.fields["walk_in_uic"]
+            self.fields["visited_on"].not_before(member.joined_on, JOINED_LATER)
         else:
             self.fields["walk_in_uic"].required = True
             self.fields["walk_in_uic"].error_messages["required"] = _("Give the person's code, like SIBU2150390.")
@@ -112,8 +117,8 @@ class VisitForm(CleanTextMixin, forms.Form):
 
 
 class VisitFilterForm(CleanTextMixin, forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = PlanningDateField(label=_("From"), required=False, widget=DateInput())
+    end = PlanningDateField(label=_("Until"), required=False, widget=DateInput())
     service = forms.ModelChoiceField(label=_("Service"), queryset=ServiceType.objects.all(), required=False, empty_label=_("All"))
 
     def filter(self, visits):
@@ -133,7 +138,7 @@ class ReferralForm(CleanTextMixin, forms.Form):
     facility_kind = forms.ChoiceField(label=_("Facility"), choices=FacilityKind.choices)
     facility_name = forms.CharField(label=_("Facility name"), max_length=100, required=False)
     service = forms.CharField(label=_("Service"), max_length=100, help_text=_("For example: HIV test, STI check, ARV."))
-    made_on = forms.DateField(label=_("Referred on"), widget=DateInput())
+    made_on = DateField(label=_("Referred on"), widget=DateInput())
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,12 +155,12 @@ class OutcomeForm(CleanTextMixin, forms.Form):
         label=_("Outcome"),
         choices=[("", "---------")] + [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
     )
-    on = forms.DateField(label=_("Known on"), widget=DateInput())
+    on = DateField(label=_("Known on"), widget=DateInput())
 
 
 class CaseForm(CleanTextMixin, forms.Form):
     document = forms.ChoiceField(label=_("Document"), choices=Document.choices)
-    opened_on = forms.DateField(label=_("Need identified on"), widget=DateInput())
+    opened_on = DateField(label=_("Need identified on"), widget=DateInput())
     barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
 
     def __init__(self, *args, member, **kwargs):
@@ -172,7 +177,7 @@ NEXT_STEP = {Step.IDENTIFIED: Step.GATHERED, Step.GATHERED: Step.SUBMITTED, Step
 
 class StepForm(CleanTextMixin, forms.Form):
     step = forms.ChoiceField(label=_("Next step"))
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = DateField(label=_("Date"), widget=DateInput())
     barrier = forms.ChoiceField(label=_("Barrier met"), choices=Barrier.choices, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False, help_text=_("No names or ID numbers."))
 
@@ -202,7 +207,7 @@ class StepForm(CleanTextMixin, forms.Form):
 class ReceiveStockForm(CleanTextMixin, forms.Form):
     commodity = forms.ModelChoiceField(label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None)
     quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
-    on = forms.DateField(label=_("Date"), widget=DateInput())
+    on = DateField(label=_("Date"), widget=DateInput())
     source = forms.CharField(label=pgettext_lazy("stock came from", "From"), max_length=100, required=False,
                              help_text=_("Donor or supplier."))
 

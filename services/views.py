@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import InternalError, OperationalError, transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,10 +48,12 @@ def visit_new(request):
 def _visit_new(request, writes_refused=False):
     _require_writer(request.user)
     member = None
-    if request.GET.get("member") or request.POST.get("member"):
+    member_id = request.GET.get("member") or request.POST.get("member")
+    if member_id:
+        if not member_id.isascii() or not member_id.isdigit() or len(member_id) > 18:
+            raise Http404  # not a record number ("abc", "3\x00", beyond the column's range)
         member = get_writable_or_404(  # what the form and the visit need of the member, no more
-            Member.objects.only("alias", "uic", "branch_id"), request.user,
-            pk=request.GET.get("member") or request.POST.get("member"),
+            Member.objects.only("alias", "uic", "branch_id", "joined_on"), request.user, pk=int(member_id),
         )
     query = request.GET.get("q", "").strip()
     found = []

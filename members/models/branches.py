@@ -1,11 +1,11 @@
 import zoneinfo
 
 from auditlog.registry import auditlog
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsi.dates import EARLIEST, check_date
 from opsi.scoping import ScopedQuerySet
 
 from .. import provinces
@@ -75,11 +75,10 @@ class Branch(models.Model):
         """Today's date where the branch is, not where the server is."""
         return timezone.localdate(timezone=self.time_zone)
 
-    def refuse_future(self, date):
-        """Records say what happened: a date after today where the branch is, is refused."""
-        if date is not None and date > self.today():
-            raise ValidationError(_("This date is in the future."), code="future")
-        return date
+    def refuse_future(self, date, earliest=EARLIEST):
+        """Records say what happened: a date after today where the branch is, or before
+        any record could be, is refused (the one date rule, ``opsi.dates``)."""
+        return check_date(date, today=self.today(), earliest=earliest)
 
 
 class DropInCentre(models.Model):
