@@ -1,11 +1,16 @@
+from auditlog.context import auditlog_disabled
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.crypto import EncryptedTextField
+from opsi.audit import every_field, hide_value, restrict_trail
 from opsi.scoping import ScopedQuerySet
 
 
@@ -136,7 +141,8 @@ class Incident(models.Model):
         indexes = [models.Index(fields=["branch", "status", "reported_at"], name="incident_open")]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_perpetrator_display()} ({self.occurred_on})"
+        # Only the number: this text is copied into the audit trail, which must not tell what happened.
+        return str(_("Incident #%(number)s")) % {"number": self.pk}
 
 
 class Violation(models.Model):
@@ -198,8 +204,37 @@ class Alert(models.Model):
         ordering = ["-created_at"]
 
 
-# The account never reaches the trail in clear.
-auditlog.register(Incident, exclude_fields=["account", "submission_key", "uic"], m2m_fields={"referrals"})
-auditlog.register(Violation)
-auditlog.register(Response)
+# The trail of incidents says who did what to which record and when, never what
+# happened: every value is masked (the person harmed, the perpetrator, the place,
+# the help and its note), the record's name is its number (``__str__``), and only
+# those who may read the incident see its entries in the audit admin.
+_HIDE = "opsi.audit.hide_value"
+auditlog.register(
+    Incident, exclude_fields=["submission_key"], mask_fields=every_field(Incident, but=["submission_key"]),
+    mask_callable=_HIDE,
+)
+auditlog.register(Violation, mask_fields=every_field(Violation), mask_callable=_HIDE)
+auditlog.register(Response, mask_fields=every_field(Response), mask_callable=_HIDE)
 auditlog.register(Alert)
+
+
+def _readable_incidents(user):
+    return Incident.objects.visible_to(user).values("pk")
+
+
+restrict_trail(Incident, _readable_incidents)
+restrict_trail(Violation, lambda user: Violation.objects.filter(incident__in=_readable_incidents(user)).values("pk"))
+restrict_trail(Response, lambda user: Response.objects.filter(incident__in=_readable_incidents(user)).values("pk"))
+
+
+@receiver(m2m_changed, sender=Incident.referrals.through, dispatch_uid="incident_referrals_trail")
+def _log_linked_referrals(sender, instance, action, reverse, pk_set, **kwargs):
+    """Linking a referral is logged as a change of the incident, without naming the
+    referral (its facility and service would tell what help was needed)."""
+    if action not in ("post_add", "post_remove", "post_clear") or auditlog_disabled.get():
+        return
+    incidents = Incident.objects.filter(pk__in=pk_set or []) if reverse else [instance]
+    for incident in incidents:
+        LogEntry.objects.log_create(
+            incident, action=LogEntry.Action.UPDATE, changes={"referrals": [hide_value(None), hide_value(None)]}
+        )

@@ -14,9 +14,11 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opsi.audit import client_address
+from opsi.db import person_key
 
 from .models import Member, MemberIdentity, MemberKindPeriod
 
@@ -31,25 +33,38 @@ def forget_member(member, by=None, request=None, reason="request"):
     from outreach.models import OutreachContact
     from services.models import Referral, Visit
 
+    list(Member.objects.select_for_update().filter(pk=member.pk))  # one erasure at a time
+    member.refresh_from_db()
+    old_code, old_alias = member.uic, member.alias
     code = pseudonym(member)
+    # The person's other records, and those of the same person before they were a
+    # member (a walk-in by the same code): their trail entries are scrubbed below.
+    tied = _records_of(member, old_code)
     with disable_auditlog():
         MemberIdentity.objects.filter(member=member).delete()
-        Visit.objects.filter(member=member).update(uic=code)
-        Referral.objects.filter(member=member).update(uic=code)
-        OutreachContact.objects.filter(member=member).update(uic=code)
-        Incident.objects.filter(member=member).update(uic="")
+        Visit.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic=code)
+        Referral.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic=code)
+        OutreachContact.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic=code)
+        Incident.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic="")
         Member.objects.filter(linked_member=member).update(linked_member=None)
         Member.objects.filter(pk=member.pk).update(
             alias="—", uic=code, birth_year=None, notes="", linked_member=None, updated_at=timezone.now()
         )
-    for model, pks in [
+    own = [
         (Member, [member.pk]),
         (MemberKindPeriod, list(member.kind_periods.values_list("pk", flat=True))),
         (MemberIdentity, [member.pk]),
-    ]:
+    ]
+    for model, pks in own:
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks]
         ).delete()
+    _scrub_trail(own + tied, {
+        old_code: code,
+        old_alias: "—",
+        # The number the visits carried for the code (opsi.db) could be matched to it too.
+        str(person_key(old_code)): str(person_key(code)),
+    })
     member.refresh_from_db()
     LogEntry.objects.log_create(
         member,
@@ -60,6 +75,68 @@ def forget_member(member, by=None, request=None, reason="request"):
         changes={"erased": ["identifying fields", reason]},
     )
     return member
+
+
+def _records_of(member, code):
+    """[(model, [pk, ...])] of every record tied to the member or to their code, and
+    of the records under those (a paperwork case's steps, a visit's lines)."""
+    records = []
+    for relation in _reverse_relations(Member):
+        model = relation.related_model
+        if model is Member:
+            continue  # another member linked to this one names it by number only
+        condition = Q(**{relation.field.name: member})
+        if any(field.name == "uic" for field in model._meta.fields):
+            condition |= Q(uic=code)
+        pks = list(model._default_manager.filter(condition).values_list("pk", flat=True))
+        records.append((model, pks))
+        for child in _reverse_relations(model):
+            child_pks = child.related_model._default_manager.filter(**{f"{child.field.name}__in": pks})
+            records.append((child.related_model, list(child_pks.values_list("pk", flat=True))))
+    return [(model, pks) for model, pks in records if pks]
+
+
+def _reverse_relations(model):
+    """Foreign keys of other models that point at ``model`` (hidden ones included)."""
+    return [
+        field for field in model._meta.get_fields(include_hidden=True)
+        if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
+    ]
+
+
+def _scrub_trail(records, replacements):
+    """Replace the old code and alias wherever the trail holds them for these records:
+    the record's name, its changes, its stored data (entries written before names and
+    changes left codes out still hold them), and the admin's own history."""
+    from django.contrib.admin.models import LogEntry as AdminLogEntry
+
+    def scrub(value):
+        if isinstance(value, str):
+            for old, new in replacements.items():
+                if old:
+                    value = value.replace(old, new)
+            return value
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {scrub(key): scrub(item) for key, item in value.items()}
+        return value
+
+    text_fields = ["object_repr", "changes_text", "changes", "serialized_data", "additional_data"]
+    for model, pks in records:
+        content_type = ContentType.objects.get_for_model(model)
+        for start in range(0, len(pks), 500):
+            keys = [str(pk) for pk in pks[start:start + 500]]
+            for entry in LogEntry.objects.filter(content_type=content_type, object_pk__in=keys).only(
+                "pk", *text_fields
+            ):
+                values = {name: scrub(getattr(entry, name)) for name in text_fields}
+                if any(values[name] != getattr(entry, name) for name in text_fields):
+                    LogEntry.objects.filter(pk=entry.pk).update(**values)
+            for entry in AdminLogEntry.objects.filter(content_type=content_type, object_id__in=keys):
+                AdminLogEntry.objects.filter(pk=entry.pk).update(
+                    object_repr=scrub(entry.object_repr), change_message=scrub(entry.change_message)
+                )
 
 
 def apply_retention(today=None, left_years=5, access_log_days=730):

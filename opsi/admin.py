@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .audit import trail_visible_to
 from . import two_factor_admin  # noqa: F401  (the device pages, before django-otp's own)
 from .models import User
 from .sessions import end_sessions_of
@@ -73,3 +74,7 @@ admin.site.unregister(LogEntry)
 @admin.register(LogEntry)
 class AuditTrailAdmin(LogEntryAdmin):
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter), ResourceTypeFilter, MemberTrailFilter]
+
+    def get_queryset(self, request):
+        # Entries of incidents only for those who may read the incidents (not administrators).
+        return trail_visible_to(super().get_queryset(request), request.user)

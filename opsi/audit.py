@@ -43,3 +43,37 @@ def log_access(instance, request, what, **details):
         changes={"access": [what, ""]},
         additional_data={"what": what, **details},
     )
+
+
+HIDDEN = "***"
+
+
+def hide_value(value):
+    """Mask for fields whose values must not reach the trail: it keeps that the field
+    changed, not from what to what."""
+    return HIDDEN
+
+
+def every_field(model, but=()):
+    """Names of a model's fields for ``auditlog.register(mask_fields=...)``."""
+    return [field.name for field in model._meta.concrete_fields if field.name not in but]
+
+
+# Models whose entries the trail shows only to users who may read the records
+# themselves: {model: function(user) -> queryset of the ids they may read}.
+_restricted_trails = {}
+
+
+def restrict_trail(model, readable_ids):
+    _restricted_trails[model] = readable_ids
+
+
+def trail_visible_to(entries, user):
+    """The audit entries ``user`` may see: those of restricted models only for records they may read."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    for model, readable_ids in _restricted_trails.items():
+        content_type = ContentType.objects.get_for_model(model)
+        entries = entries.filter(~Q(content_type=content_type) | Q(object_id__in=readable_ids(user)))
+    return entries

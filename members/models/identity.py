@@ -33,7 +33,8 @@ class MemberIdentity(models.Model):
         verbose_name_plural = _("identities")
 
     def __str__(self):
-        return str(_("Identity of %(member)s")) % {"member": self.member}
+        # The member's number, not their alias or code: this text is copied into the audit trail.
+        return str(_("Identity of member #%(number)s")) % {"number": self.member_id}
 
 
 # The plain values must never reach the audit trail (it would store them in clear):

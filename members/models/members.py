@@ -193,5 +193,6 @@ class MemberKindPeriod(models.Model):
         ]
 
 
-auditlog.register(Member, exclude_fields=["updated_at"])
+# A change of code is logged without the codes (SECURITY.md: codes stay out of the trail).
+auditlog.register(Member, exclude_fields=["updated_at"], mask_fields=["uic"], mask_callable="opsi.audit.hide_value")
 auditlog.register(MemberKindPeriod)

@@ -65,7 +65,8 @@ class PaperworkCase(models.Model):
         indexes = [models.Index(fields=["step", "step_on"], name="case_step_date")]
 
     def __str__(self):
-        return f"{self.get_document_display()} – {self.member}"
+        # No alias or code: this text is copied into the audit trail (object_repr).
+        return f"{self.get_document_display()} #{self.pk}"
 
     @property
     def is_open(self):

@@ -162,5 +162,6 @@ class VisitService(models.Model):
         return cls(visit=visit, service_type=service_type, quantity=quantity, visited_on=visit.visited_on)
 
 
-auditlog.register(Visit, exclude_fields=["submission_key", "uic"])
+# The code and its number (person_key) stay out of the trail: either identifies the person.
+auditlog.register(Visit, exclude_fields=["submission_key", "uic", "person_key"])
 auditlog.register(ServiceType)
