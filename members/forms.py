@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opsi.dates import EARLIEST_BIRTH, BirthDateField, DateField, DateInput  # noqa: F401 (DateInput: imported from here by other apps)
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
+from opsi.home import today_for
 
 from . import lookups
 from .identity import IDENTITY_FIELDS, validate_nik
@@ -33,6 +33,13 @@ class DropInCentreForm(CleanTextMixin, forms.ModelForm):
             self._update_errors(e)
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     """Register or edit a member. On registration the UIC is built from the answers."""
 
@@ -48,7 +55,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         required=False,
         help_text=_("Only its first two letters are used, then forgotten."),
     )
-    birth_date = BirthDateField(
+    birth_date = forms.DateField(
         label=_("Date of birth"),
         required=False,
         widget=DateInput(),
@@ -83,7 +90,6 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
             "consent_version",
             "notes",
         ]
-        field_classes = {"joined_on": DateField, "consent_on": DateField}
         widgets = {
             "joined_on": DateInput(),
             "consent_on": DateInput(),
@@ -108,6 +114,10 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
                 del self.fields[name]
         else:
             self.fields["gender"].help_text = _("Also part of the code.")
+            # Most members join and consent on the day they are registered: today where
+            # the user's branch is, changed only when the paper form is older.
+            for name in ("joined_on", "consent_on"):
+                self.fields[name].initial = today_for(user)
 
     def clean_branch(self):
         return super().clean_branch() or self.instance.branch
@@ -148,7 +158,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         branch = cleaned.get("branch")
         try:
             if branch:
-                branch.refuse_future(birth_date, earliest=EARLIEST_BIRTH)
+                branch.refuse_future(birth_date)
         except ValidationError as error:
             self.add_error("birth_date", error)
             return
@@ -202,7 +212,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
 
 class ChangeKindForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("New kind"), choices=MemberKind.choices)
-    on = DateField(label=_("From"))
+    on = forms.DateField(label=_("From"), widget=DateInput())
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,7 +228,7 @@ class ChangeKindForm(CleanTextMixin, forms.Form):
 
 
 class LeaveForm(CleanTextMixin, forms.Form):
-    on = DateField(label=_("Left on"))
+    on = forms.DateField(label=_("Left on"), widget=DateInput())
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,3 +1,5 @@
+// Small improvements of every page; each works on its own.
+
 // A table wider than the screen scrolls inside its wrapper: make the wrapper reachable
 // by keyboard and named, so it can be scrolled without a pointer (WCAG 2.1.1).
 (function () {
@@ -18,4 +20,14 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", mark); } else { mark(); }
   window.addEventListener("resize", mark);
+})();
+
+// After a form comes back with errors, the summary at the top takes focus, so a screen
+// reader reads it and the page opens on it; its links lead to each field.
+(function () {
+  function focusSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", focusSummary); } else { focusSummary(); }
 })();
