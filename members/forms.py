@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from opsi.dates import EARLIEST_BIRTH, BirthDateField, DateField, DateInput  # noqa: F401 (DateInput: imported from here by other apps)
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.home import today_for
 
@@ -33,13 +34,6 @@ class DropInCentreForm(CleanTextMixin, forms.ModelForm):
             self._update_errors(e)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     """Register or edit a member. On registration the UIC is built from the answers."""
 
@@ -55,7 +49,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         required=False,
         help_text=_("Only its first two letters are used, then forgotten."),
     )
-    birth_date = forms.DateField(
+    birth_date = BirthDateField(
         label=_("Date of birth"),
         required=False,
         widget=DateInput(),
@@ -90,6 +84,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
             "consent_version",
             "notes",
         ]
+        field_classes = {"joined_on": DateField, "consent_on": DateField}
         widgets = {
             "joined_on": DateInput(),
             "consent_on": DateInput(),
@@ -158,7 +153,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         branch = cleaned.get("branch")
         try:
             if branch:
-                branch.refuse_future(birth_date)
+                branch.refuse_future(birth_date, earliest=EARLIEST_BIRTH)
         except ValidationError as error:
             self.add_error("birth_date", error)
             return
@@ -212,7 +207,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
 
 class ChangeKindForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("New kind"), choices=MemberKind.choices)
-    on = forms.DateField(label=_("From"), widget=DateInput())
+    on = DateField(label=_("From"))
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,7 +223,7 @@ class ChangeKindForm(CleanTextMixin, forms.Form):
 
 
 class LeaveForm(CleanTextMixin, forms.Form):
-    on = forms.DateField(label=_("Left on"), widget=DateInput())
+    on = DateField(label=_("Left on"))
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
