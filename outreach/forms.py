@@ -9,6 +9,7 @@ from members.models import Branch, DropInCentre, Member
 from opsi.dates import DateField, PlanningDateField
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.models import User
+from services.forms import QuantityField
 from services.models import Commodity
 
 from .models import OutreachSession, OutsideParticipants, Topic, Training, TrainingScore
@@ -50,9 +51,8 @@ class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         self.initial.setdefault("stock_centre", user.usual_drop_in_centre_id)
         self.items = list(Commodity.objects.filter(active=True))
         for item in self.items:
-            self.fields[f"qty_{item.pk}"] = forms.IntegerField(
+            self.fields[f"qty_{item.pk}"] = QuantityField(
                 label=_("Handed out: %(item)s") % {"item": item}, min_value=0, max_value=100000, required=False,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
 
     def quantity_fields(self):

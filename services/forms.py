@@ -1,3 +1,4 @@
+import re
 import uuid
 from functools import cached_property
 
@@ -17,6 +18,29 @@ from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, Refe
 
 
 JOINED_LATER = _("The member joined on %(earliest)s: the date cannot be earlier.")
+
+
+class QuantityField(forms.IntegerField):
+    """A number of items typed on a phone: digits only.
+
+    "1.000" is a thousand to an Indonesian eye and 1 to Python, so it is refused
+    rather than guessed; the input is text with a numeric keypad, because a browser
+    sends a number input it cannot parse ("1,000") as empty and the quantity would vanish.
+    """
+
+    default_error_messages = {"invalid": _("Digits only, without dots or commas: 1000, not 1.000.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = value.strip() if isinstance(value, str) else value
+        if value in self.empty_values:
+            return None
+        if not re.fullmatch(r"[0-9]{1,9}", str(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(value)
 
 
 class VisitForm(CleanTextMixin, forms.Form):
@@ -50,12 +74,8 @@ class VisitForm(CleanTextMixin, forms.Form):
         self.fields["services"].set_objects(self.service_types)
         for service in self.service_types:
             if service.commodity_id:
-                self.fields[f"qty_{service.pk}"] = forms.IntegerField(
-                    label=_("How many: %(item)s") % {"item": service},
-                    min_value=0,
-                    max_value=10000,
-                    required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                self.fields[f"qty_{service.pk}"] = QuantityField(
+                    label=_("How many: %(item)s") % {"item": service}, min_value=0, max_value=10000, required=False,
                 )
 
     @cached_property
@@ -206,7 +226,7 @@ class StepForm(CleanTextMixin, forms.Form):
 
 class ReceiveStockForm(CleanTextMixin, forms.Form):
     commodity = forms.ModelChoiceField(label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None)
-    quantity = forms.IntegerField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
+    quantity = QuantityField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
     on = DateField(label=_("Date"), widget=DateInput())
     source = forms.CharField(label=pgettext_lazy("stock came from", "From"), max_length=100, required=False,
                              help_text=_("Donor or supplier."))

@@ -153,3 +153,32 @@ def test_a_referral_outcome_is_chosen_never_preselected(client_of, ayu, jakarta,
     assert response.status_code == 200 and "outcome" in response.context["form"].errors
     referral.refresh_from_db()
     assert referral.outcome == "pending"
+
+
+def test_a_quantity_written_with_a_thousands_dot_is_refused_not_read_as_one(client_of, ayu, mawar, jakarta_dic, catalogue):
+    receive(jakarta_dic, catalogue["condom_item"], 5000, D(2025, 1, 1), ayu)
+    response = client_of(ayu).post(reverse("visit_new"), visit_data(
+        catalogue, jakarta_dic, mawar, services=[catalogue["condoms"].pk], **{f"qty_{catalogue['condoms'].pk}": "1.000"}
+    ))
+    assert response.status_code == 200 and f"qty_{catalogue['condoms'].pk}" in response.context["form"].errors
+    assert Visit.objects.count() == 0
+
+
+def test_quantities_are_sent_as_typed_never_emptied_by_the_browser(client_of, ayu, mawar, jakarta_dic, catalogue):
+    # A number input that the browser cannot parse ("1,000") is sent empty: the quantity would vanish.
+    html = client_of(ayu).get(reverse("visit_new"), {"member": mawar.pk}).content.decode()
+    field = re.search(rf'<input[^>]*name="qty_{catalogue["condoms"].pk}"[^>]*>', html).group(0)
+    assert 'type="text"' in field and 'inputmode="numeric"' in field
+
+
+def test_outreach_items_written_with_a_thousands_dot_are_refused(client_of, putri, jakarta, jakarta_dic, catalogue):
+    from outreach.models import OutreachSession
+
+    receive(jakarta_dic, catalogue["condom_item"], 5000, D(2025, 1, 1), putri)
+    response = client_of(putri).post(reverse("session_new"), {
+        "submission_key": str(uuid.uuid4()), "held_on": "2025-05-01", "place_kind": "hotspot", "area": "Pelabuhan",
+        "new_contacts": "0", "repeat_contacts": "0", "stock_centre": jakarta_dic.pk,
+        f"qty_{catalogue['condom_item'].pk}": "1.000",
+    })
+    assert response.status_code == 200 and f"qty_{catalogue['condom_item'].pk}" in response.context["form"].errors
+    assert OutreachSession.objects.count() == 0
