@@ -91,7 +91,12 @@ BRIDGING_THE_GAPS = ReportDefinition(
     ],
     method_notes=[
         _("People are counted by their unique identifier code, never by name."),
-        _("Members are counted by their kind on the last day of the period, from the kind history."),
+        _("Members are counted by their kind, their branch and their peer-educator status on the last day of the "
+          "period, from the dated histories; new members by the kind and the branch they joined with; a document "
+          "in the branch the member belonged to when it was issued; a referral's outcome as it was known on the "
+          "period's last day. A report of a closed period therefore stays the same when a later change is "
+          "recorded. Moves between branches and peer-educator changes are dated from December 2026 on; earlier "
+          "ones were not recorded."),
         _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
         _("Median days to issue: the days from the case opened to the document issued, middle value of the "
           "period's documents; with an even number of documents, half-way between the two middle values, rounded "

@@ -1,6 +1,7 @@
 from .branches import Branch, DropInCentre, Region
 from .members import Gender, Member, MemberKind, MemberKindPeriod, WorkSetting
 from .identity import MemberIdentity
+from .history import MemberMove, PeerEducatorChange
 
 __all__ = [
     "Branch",
@@ -10,6 +11,8 @@ __all__ = [
     "MemberIdentity",
     "MemberKind",
     "MemberKindPeriod",
+    "MemberMove",
+    "PeerEducatorChange",
     "Region",
     "WorkSetting",
 ]

@@ -140,6 +140,26 @@ class Member(models.Model):
     def __str__(self):
         return f"{self.alias} ({self.uic})"
 
+    TRACKED = ("branch_id", "peer_educator")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        member = super().from_db(db, field_names, values)
+        member._saved = {f: getattr(member, f) for f in cls.TRACKED if f in field_names}
+        return member
+
+    def save(self, *args, change_on=None, changed_by=None, **kwargs):
+        """Save; a change of branch or peer-educator status is also written to the member's
+        dated history (on ``change_on``, today when not given), by every path that saves a
+        member, so that past reports keep where and what she was then."""
+        from .history import record_changes
+
+        before = getattr(self, "_saved", None)
+        super().save(*args, **kwargs)
+        if before:
+            record_changes(self, before, on=change_on, by=changed_by)
+        self._saved = {f: getattr(self, f) for f in self.TRACKED}
+
     @property
     def is_active(self):
         return self.left_on is None

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext as _
 
 from services.models import (
@@ -11,6 +11,7 @@ from services.models import (
 )
 
 from ..tables import Share, Table
+from .membership import branch_at
 
 
 def _visits(ctx, period=None):
@@ -35,12 +36,20 @@ def unique_people_total(ctx, period=None):
     return _visit_totals(ctx, period)["people"]
 
 
+def _cases_of_members_in_scope(ctx, cases, date):
+    """``cases`` of members who belonged to a branch in scope on ``date`` (a date or F() of
+    the case's date column): a document counts where the member was when she got it."""
+    if ctx.branch_ids is None:
+        return cases
+    return cases.annotate(member_branch=branch_at(ctx, date)).filter(member_branch__in=ctx.branch_ids)
+
+
 def _issued(ctx, document, period=None):
     period = period or ctx.period
-    return PaperworkCase.objects.filter(
-        **ctx.scope_kwargs("member__branch"), document=document, step=Step.ISSUED,
-        issued_on__range=(period.start, period.end),
-    ).count()
+    cases = PaperworkCase.objects.filter(
+        document=document, step=Step.ISSUED, issued_on__range=(period.start, period.end),
+    )
+    return _cases_of_members_in_scope(ctx, cases, F("issued_on")).count()
 
 
 def ktp_issued_total(ctx, period=None):
@@ -55,12 +64,12 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
     """Members on the period's last day holding both a KTP and a BPJS card issued through a
     case by then; a member who left before that day is no longer counted."""
     period = period or ctx.period
+    cases = PaperworkCase.objects.filter(
+        step=Step.ISSUED, issued_on__lte=period.end,
+        document__in=[Document.KTP, Document.BPJS], member__joined_on__lte=period.end,
+    ).filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end))
     return (
-        PaperworkCase.objects.filter(
-            **ctx.scope_kwargs("member__branch"), step=Step.ISSUED, issued_on__lte=period.end,
-            document__in=[Document.KTP, Document.BPJS], member__joined_on__lte=period.end,
-        )
-        .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end))
+        _cases_of_members_in_scope(ctx, cases, period.end)
         .values("member")
         .annotate(kinds=Count("document", distinct=True))
         .filter(kinds=2)
@@ -83,12 +92,19 @@ def services_by_type(ctx):
 
 
 def referrals_by_outcome(ctx):
+    # The outcome as it was known on the period's last day: news that came later belongs
+    # to a later report, so a closed period's report does not change.
+    known = Case(
+        When(Q(outcome_on__isnull=True) | Q(outcome_on__lte=ctx.period.end), then=F("outcome")),
+        default=Value(ReferralOutcome.PENDING),
+    )
     rows = (
         Referral.objects.filter(**ctx.scope_kwargs("branch"), made_on__range=(ctx.period.start, ctx.period.end))
-        .values("facility_kind", "outcome")
+        .annotate(known=known)
+        .values("facility_kind", "known")
         .annotate(n=Count("pk"))
     )
-    counts = {(r["facility_kind"], r["outcome"]): r["n"] for r in rows}
+    counts = {(r["facility_kind"], r["known"]): r["n"] for r in rows}
     from services.models import FacilityKind
 
     columns = [_("Facility")] + [label for _c, label in ReferralOutcome.choices] + [_("Total")]
@@ -103,10 +119,9 @@ def referrals_by_outcome(ctx):
 
 def documents_issued(ctx):
     """Documents issued in the period, with the median days from the case opened to issue."""
-    issued = PaperworkCase.objects.filter(
-        **ctx.scope_kwargs("member__branch"), step=Step.ISSUED,
-        issued_on__range=(ctx.period.start, ctx.period.end),
-    )
+    issued = _cases_of_members_in_scope(ctx, PaperworkCase.objects.filter(
+        step=Step.ISSUED, issued_on__range=(ctx.period.start, ctx.period.end),
+    ), F("issued_on"))
     counts = {r["document"]: r["n"] for r in issued.values("document").annotate(n=Count("pk"))}
     duration = ExpressionWrapper(F("issued_on") - F("opened_on"), output_field=DurationField())
     rows = []

@@ -4,37 +4,71 @@ import functools
 import operator
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from members.models import Gender, Member, MemberKind, MemberKindPeriod
+from members.models import Gender, Member, MemberKind, MemberKindPeriod, MemberMove, PeerEducatorChange
+from members.models.history import branch_on, peer_educator_on
 from members.models.members import kind_period_open_on
 
 from ..tables import Table
 
 
+def _history(ctx):
+    """Whether any member ever moved branch or changed peer-educator status: without such
+    changes, today's columns are the past too and the reports skip the look-ups."""
+    if "history" not in ctx.memo:
+        ctx.memo["history"] = (MemberMove.objects.exists(), PeerEducatorChange.objects.exists())
+    return ctx.memo["history"]
+
+
+def branch_at(ctx, date, member="member"):
+    """The member's branch on ``date`` as an expression (see ``members.models.history``)."""
+    if not _history(ctx)[0]:
+        return F(f"{member}__branch" if member else "branch")
+    return branch_on(date, member)
+
+
+def peer_educator_at(ctx, date, member="member"):
+    if not _history(ctx)[1]:
+        return F(f"{member}__peer_educator" if member else "peer_educator")
+    return peer_educator_on(date, member)
+
+
 def _members_on(ctx, date):
-    """Counter {(branch, kind, gender, peer educator): members} on ``date``, from the kind history.
+    """Counter {(branch, kind, gender, peer educator): members} on ``date``, from the histories.
 
     The last days of the period and of the previous one are counted in one pass over
-    the kind history, each with a filtered count; the tables and the key figures then
-    add up what they need. No DISTINCT: a member has one kind period open on a date.
+    the kind history, each with a filtered count, with the branch and the peer-educator
+    status each member had on that day; the tables and the key figures then add up
+    what they need. No DISTINCT: a member has one kind period open on a date.
     """
     key = ("members_on", date)
     if key not in ctx.memo:
         dates = sorted({date, ctx.period.end, ctx.period.previous().end})
         conditions = [kind_period_open_on(d) for d in dates]
-        rows = (
-            MemberKindPeriod.objects.filter(**ctx.scope_kwargs("member__branch"))
-            .filter(functools.reduce(operator.or_, conditions))
-            .values("member__branch", "kind", "member__gender", "member__peer_educator")
-            .annotate(**{f"on_{i}": Count("pk", filter=c) for i, c in enumerate(conditions)})
+        at = {}
+        for i, d in enumerate(dates):
+            at[f"branch_{i}"] = branch_at(ctx, d)
+            at[f"peer_educator_{i}"] = peer_educator_at(ctx, d)
+        rows = MemberKindPeriod.objects.filter(functools.reduce(operator.or_, conditions)).annotate(**at)
+        in_scope = None
+        if ctx.branch_ids is not None:
+            in_scope = {b.pk for b in ctx.branches}
+            rows = rows.filter(functools.reduce(
+                operator.or_, [Q(**{f"branch_{i}__in": ctx.branch_ids}) for i in range(len(dates))]
+            ))
+        rows = rows.values("kind", "member__gender", *at).annotate(
+            **{f"on_{i}": Count("pk", filter=c) for i, c in enumerate(conditions)}
         )
         counts = {d: Counter() for d in dates}
         for row in rows:
-            group = (row["member__branch"], row["kind"], row["member__gender"], row["member__peer_educator"])
             for i, d in enumerate(dates):
-                counts[d][group] += row[f"on_{i}"]
+                branch = row[f"branch_{i}"]
+                if row[f"on_{i}"] and (in_scope is None or branch in in_scope):
+                    group = (branch, row["kind"], row["member__gender"], bool(row[f"peer_educator_{i}"]))
+                    counts[d][group] += row[f"on_{i}"]
         ctx.memo.update({("members_on", d): c for d, c in counts.items()})
     return ctx.memo[key]
 
@@ -51,20 +85,29 @@ BRANCH, KIND, GENDER, PEER_EDUCATOR = range(4)
 
 
 def _new_members(ctx, period):
-    """Counter {(kind, gender): members who joined in ``period``}; the report's period and the
-    previous one are counted in the same query."""
+    """Counter {(kind, gender): members who joined in ``period``}, by the kind they joined as
+    and the branch they joined, so that a later change leaves a closed period's report as it
+    was; the report's period and the previous one are counted in the same query."""
     key = ("new_members", period)
     if key not in ctx.memo:
         periods = list(dict.fromkeys([period, ctx.period, ctx.period.previous()]))
         conditions = [Q(joined_on__range=(p.start, p.end)) for p in periods]
+        kind_on_joining = (
+            MemberKindPeriod.objects.filter(member=OuterRef("pk"), started_on__lte=OuterRef("joined_on"))
+            .order_by("-started_on", "-pk").values("kind")[:1]
+        )
         rows = (
-            Member.objects.filter(**ctx.scope_kwargs("branch"))
-            .filter(functools.reduce(operator.or_, conditions))
-            .values("kind", "gender")
-            .annotate(**{f"in_{i}": Count("pk", filter=c) for i, c in enumerate(conditions)})
+            Member.objects.filter(functools.reduce(operator.or_, conditions))
+            .annotate(joined_as=Coalesce(Subquery(kind_on_joining), F("kind")),
+                      joined_branch=branch_at(ctx, F("joined_on"), member=None))
+        )
+        if ctx.branch_ids is not None:
+            rows = rows.filter(joined_branch__in=ctx.branch_ids)
+        rows = rows.values("joined_as", "gender").annotate(
+            **{f"in_{i}": Count("pk", filter=c) for i, c in enumerate(conditions)}
         )
         for i, p in enumerate(periods):
-            ctx.memo[("new_members", p)] = Counter({(r["kind"], r["gender"]): r[f"in_{i}"] for r in rows})
+            ctx.memo[("new_members", p)] = Counter({(r["joined_as"], r["gender"]): r[f"in_{i}"] for r in rows})
     return ctx.memo[key]
 
 

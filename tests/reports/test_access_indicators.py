@@ -220,17 +220,49 @@ def test_a_visit_at_half_past_midnight_in_papua_belongs_to_the_new_year(catalogu
     assert report.figure("visits").value == 1
 
 
-def test_a_member_who_moved_branch_counts_where_they_are_and_visits_stay_where_they_happened(
-    jakarta, bali, jakarta_dic, catalogue, ayu, sari
-):
+def test_a_member_who_moved_branch_counts_where_she_was_at_the_time(jakarta, bali, jakarta_dic, catalogue, ayu, sari):
+    """Mawar joined in Bali in 2024, got her KTP there in March 2025 and moved to Jakarta on
+    1 June 2025; she visited Jakarta's centre on 1 July. Her Bali KTP and her membership
+    before June stay with Bali."""
+    from members.moving import move_member
+
+    mawar = MemberFactory(branch=bali, alias="Mawar", joined_on=D(2024, 1, 1))
+    ktp = open_case(mawar, "ktp", D(2025, 1, 10), ayu)
+    advance(ktp, "issued", D(2025, 3, 1), ayu, today=D(2026, 1, 1))
+    move_member(mawar, jakarta, D(2025, 6, 1), ayu)
+    log_visit(centre=jakarta_dic, member=mawar, uic="", on=D(2025, 7, 1), services={catalogue["rest"]: 1}, by=ayu)
+
+    def figures(branch, period):
+        report = build_report(BRIDGING_THE_GAPS, period, Scope("branch", str(branch.pk)), sari)
+        return {key: report.figure(key).value for key in ("members", "ktp_issued", "visits")}
+
+    assert figures(jakarta, YEAR) == {"members": 1, "ktp_issued": 0, "visits": 1}
+    assert figures(bali, YEAR) == {"members": 0, "ktp_issued": 1, "visits": 0}
+    assert figures(bali, periods.quarter(2025, 1)) == {"members": 1, "ktp_issued": 1, "visits": 0}
+    assert figures(jakarta, periods.quarter(2025, 1))["members"] == 0
+    assert build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari).figure(
+        "members").previous == 0  # on 31 December 2024 she was in Bali
+
+
+def test_a_move_saved_without_a_date_leaves_past_reports_as_they_were(jakarta, bali, sari):
     mawar = MemberFactory(branch=jakarta, alias="Mawar", joined_on=D(2024, 1, 1))
-    log_visit(centre=jakarta_dic, member=mawar, uic="", on=D(2025, 3, 1), services={catalogue["rest"]: 1}, by=ayu)
+    before = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari).figure("members").value
     mawar.branch = bali
-    mawar.save()
-    jakarta_report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari)
-    bali_report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(bali.pk)), sari)
-    assert jakarta_report.figure("visits").value == 1 and bali_report.figure("visits").value == 0
-    assert jakarta_report.figure("members").value == 0 and bali_report.figure("members").value == 1
+    mawar.save()  # the member form: moved today
+    after = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari).figure("members").value
+    assert before == after == 1
+
+
+def test_peer_educators_of_a_past_period_are_those_who_were_then(jakarta, ayu, sari):
+    from members.moving import set_peer_educator
+
+    dahlia = MemberFactory(branch=jakarta, alias="Dahlia", joined_on=D(2024, 1, 1))
+    set_peer_educator(dahlia, True, D(2025, 4, 1), ayu)
+    report = build_report(BRIDGING_THE_GAPS, periods.quarter(2025, 2), Scope("national"), sari)
+    assert (report.figure("peer_educators").value, report.figure("peer_educators").previous) == (1, 0)
+    set_peer_educator(dahlia, False, D(2025, 9, 1), ayu)
+    report = build_report(BRIDGING_THE_GAPS, periods.quarter(2025, 2), Scope("national"), sari)
+    assert (report.figure("peer_educators").value, report.figure("peer_educators").previous) == (1, 0)
 
 
 def test_services_by_type_of_each_branch_add_up_to_the_national_table(access_data, sari):
