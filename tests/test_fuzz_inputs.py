@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from members.forms import IdentityForm
 from members.models import Member
 from services.models import Visit
+from tests.test_url_policy import POLICY, POST_ONLY
 
 
 def _user(branch):
@@ -96,3 +97,83 @@ def test_import_answers_any_upload_with_a_page_and_writes_nothing(content, name)
     response = client.post(reverse("member_import"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 200
     assert Member.objects.count() == 0
+
+
+# --- Every page's GET parameters, fed odd values by a logged-in coordinator -------------------
+
+ODD_VALUES = [
+    "abc", "3\x00", "-1", "99999999999999999999", "x" * 3000, "0001-01-01", "9999-12-31", "１２", "%", "' OR 1=1 --",
+]
+
+
+@pytest.fixture
+def own_objects(jakarta, jakarta_dic, ayu):
+    import datetime
+
+    from incidents.models import Incident
+    from outreach.models import OutreachSession, Training
+    from services.models import Referral
+    from services.paperwork import open_case
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(branch=jakarta, alias="Kamboja", uic="KAMB2010190")
+    visit = Visit.objects.create(drop_in_centre=jakarta_dic, member=member, uic=member.uic, visited_on="2025-05-01")
+    return {
+        "branch": jakarta, "centre": jakarta_dic, "member": member, "visit": visit,
+        "incident": Incident.objects.create(branch=jakarta, occurred_on="2025-05-01", place_kind="street",
+                                            perpetrator="police", account="x", consent="statistics"),
+        "referral": Referral.objects.create(branch=jakarta, member=member, uic=member.uic, visit=visit,
+                                            made_on="2025-01-01", facility_kind="puskesmas", service="HIV"),
+        "case": open_case(member, "ktp", datetime.date(2025, 1, 1), ayu),
+        "session": OutreachSession.objects.create(branch=jakarta, held_on="2025-05-01", place_kind="hotspot"),
+        "training": Training.objects.create(title="T", topic="srhr", audience="members", branch=jakarta,
+                                            starts_on="2025-05-01", ends_on="2025-05-01"),
+    }
+
+
+def _parameters_read(client, url, monkeypatch):
+    """The GET parameters a page reads (its forms bound to a non-empty query included)."""
+    from django.http import QueryDict
+    from django.utils.datastructures import MultiValueDict
+
+    read = set()
+    for method in ("get", "getlist", "__getitem__", "__contains__"):
+        original = getattr(MultiValueDict, method)
+
+        def spy(self, key, *args, _original=original, **kwargs):
+            if isinstance(self, QueryDict):  # not the URL resolver's own dictionaries
+                read.add(key)
+            return _original(self, key, *args, **kwargs)
+
+        monkeypatch.setattr(MultiValueDict, method, spy)
+    client.get(url + ("&" if "?" in url else "?") + "_=1")
+    monkeypatch.undo()
+    return {key for key in read if isinstance(key, str) and not key.startswith(("_", "csrf"))} | {"page"}
+
+
+def _get_pages():
+    return sorted(name for name, (login, _kind, _extra) in POLICY.items()
+                  if login and name not in POST_ONLY and name not in {"logout", "quick_exit"})
+
+
+@pytest.mark.parametrize("name", _get_pages())
+def test_odd_values_in_any_get_parameter_give_a_page_not_a_server_error(
+    client_of, ayu, own_objects, monkeypatch, name
+):
+    from urllib.parse import parse_qsl, urlencode
+
+    _login, kind, extra = POLICY[name]
+    path = reverse(name, args=[own_objects[kind].pk] if kind else extra.get("args", []))
+    base = dict(parse_qsl(extra.get("query", "")))
+    client = client_of(ayu)
+    parameters = _parameters_read(client, path + ("?" + urlencode(base) if base else ""), monkeypatch)
+    for parameter in sorted(parameters):
+        for value in ODD_VALUES:
+            response = client.get(path, {**base, parameter: value})
+            assert response.status_code < 500, (parameter, value)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, (_login, kind, _extra) in POLICY.items() if kind))
+def test_a_record_number_beyond_any_column_is_not_found(client_of, ayu, own_objects, name):
+    url = reverse(name, args=[1]).replace("/1/", "/99999999999999999999/")
+    assert client_of(ayu).get(url).status_code in (404, 405)
