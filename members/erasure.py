@@ -4,8 +4,11 @@ Forgetting a member removes what identifies them (identity vault, alias, code,
 birth year, notes) and replaces their code everywhere with a pseudonym that
 stays unique to them, so the anonymous counts of past reports (people by code,
 kind, gender, branch, dates) stay right. The member's earlier audit entries are
-removed, since they would hold the old alias and code; one entry records who
-erased the record and when.
+removed, since they would hold the old alias and code; the entries of the
+person's other records (visits, cases, referrals, contacts, incidents, and those
+logged by the code before the person registered) and the admin's own history are
+scrubbed of the old code, alias and the code's number, whenever they were
+written; one entry records who erased the record and when.
 """
 
 import datetime
