@@ -38,7 +38,19 @@ def test_a_double_tap_on_close_sends_one_request_with_the_button(live_server, ph
     assert Incident.objects.get().status == "closed"
 
 
-def test_live_search_never_shows_the_answer_to_an_older_query(live_server, phone, ayu, jakarta):
+@pytest.fixture
+def phone_without_service_worker(browser):
+    """A phone page whose requests all reach page.route (a service worker's would not)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+                                  service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_live_search_never_shows_the_answer_to_an_older_query(live_server, phone_without_service_worker, ayu, jakarta):
+    phone = phone_without_service_worker
     for n in range(9):
         MemberFactory(branch=jakarta, alias=f"Mawar {n}")
     MemberFactory(branch=jakarta, alias="Melati Jak1")
