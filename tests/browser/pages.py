@@ -27,7 +27,7 @@ def log_in(page, live_server, user):
 def branch_records(branch, centre, user):
     """One of everything a branch records, dated so that some of it is overdue."""
     from incidents.models import Incident, Violation
-    from outreach.models import OutreachSession, Training
+    from outreach.models import OutreachSession, Training, TrainingAttendance
     from services.models import Referral, Visit
     from services.paperwork import open_case
     from tests.factories import MemberFactory
@@ -46,8 +46,9 @@ def branch_records(branch, centre, user):
                                        perpetrator="police", account="Razia malam.", consent="statistics")
     Violation.objects.create(incident=incident, kind="arrest")
     session = OutreachSession.objects.create(branch=branch, held_on=today, place_kind="hotspot", area="Taman")
-    training = Training.objects.create(title="Kesehatan reproduksi", topic="srhr", audience="members",
-                                       branch=branch, starts_on=today, ends_on=today)
+    training = Training.objects.create(title="Kesehatan reproduksi", topic="srhr", audience="members", branch=branch,
+                                       starts_on=today - datetime.timedelta(days=2), ends_on=today)
+    TrainingAttendance.objects.create(training=training, member=member, day=training.starts_on)
     return {"branch": branch, "centre": centre, "member": member, "visit": visit, "referral": old, "case": case,
             "incident": incident, "session": session, "training": training}
 

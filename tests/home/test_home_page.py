@@ -69,7 +69,9 @@ def test_coordinator_home_counts_what_waits_and_links_each_count_to_its_list(cli
     assert f'href="{reverse("referral_follow_up")}?state=open"><b>1</b>' in content
     assert f'href="{reverse("stuck_cases")}?state=stuck"><b>0</b>' in content
     assert f'href="{reverse("centre_stock", args=[jakarta_dic.pk])}"><b>1</b>' in content  # 20 condoms, low
-    assert "<b>1</b> kunjungan dicatat hari ini" in content
+    today = jakarta_dic.branch.today().isoformat()
+    visits_today = f'{reverse("centre_visits", args=[jakarta_dic.pk])}?start={today}&amp;end={today}"><b>1</b>'
+    assert visits_today in content and "<b>1</b> kunjungan dicatat hari ini" in content
     assert '<svg class="mini-chart" role="img"' in content
     assert "Kunjungan: 2 bulan ini, 1 bulan lalu." in content or "Kunjungan: 1 bulan ini" in content
 
