@@ -14,7 +14,9 @@ cluster. Three faults, on gunicorn (2 sync workers, production settings) at 127.
    read-only replica would): the visit form comes back filled with a message, nothing is
    saved, and the same form sent again after the database accepts writes saves one visit;
 3. a worker killed (SIGKILL) in the middle of a report PDF and of a member export: the next
-   try works, and nothing was written (the audit entry of the killed request is not there).
+   try works, and nothing was written (the audit entry of the killed request is not there);
+   and in the middle of a member import (after its check): no member of it is written, and
+   the same confirmation sent again imports every row.
 
 Prints the figures and writes them to bench/FAULTS.md (or --out). Exits non-zero if a
 record was lost, doubled or half-written.
@@ -50,6 +52,7 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
+        self.log = Path(os.environ.get("OPSI_FAULTS_LOG", "/tmp/opsi-faults-gunicorn.log"))
         self.env = {
             **os.environ, "DJANGO_ENV": "production", "SECRET_KEY": secret_key, "ALLOWED_HOSTS": "127.0.0.1",
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "SECURE_SSL_REDIRECT": "false",
@@ -60,7 +63,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "30", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, start_new_session=True, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=self.env, start_new_session=True, stderr=open(self.log, "wb"),
         )
         for _ in range(150):
             try:
@@ -213,11 +216,74 @@ def killed_worker(server, cookie, path, expect):
     }
 
 
+def import_csv(branch, rows):
+    """Members nobody else has (codes starting ZZ), in the sample file's columns."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    lines = ["branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,"
+             "legal_name,nik,phone"]
+    for n in range(rows):
+        code = f"ZZ{letters[n % 26]}{letters[n // 26 % 26]}2{n % 28 + 1:02d}{n // 28 % 12 + 1:02d}{80 + n // 336 % 20}"
+        lines.append(f"{branch.province},{code},Uji {n},regular,woman,1990,street,2024-01-15,2024-01-15,no,,,")
+    return "\n".join(lines) + "\n"
+
+
+def killed_import(server, cookie, csrf, branch, rows, kill_after):
+    """Check a file, then kill every worker while its import runs; the same confirmation again."""
+    from members.models import Member
+
+    boundary = uuid.uuid4().hex
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{csrf}\r\n"
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"members.csv\"\r\n"
+        f"Content-Type: text/csv\r\n\r\n{import_csv(branch, rows)}\r\n--{boundary}--\r\n"
+    ).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    conn.request("POST", "/members/import/", body=body, headers={
+        "Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    checked = conn.getresponse().read().decode()
+    conn.close()
+    token = re.search(r'name="confirm" value="([^"]+)"', checked)
+    if token is None:
+        return {"check": "no confirmation offered: " + re.sub(r"\s+", " ", checked)[-300:]}
+    confirm = urlencode({"confirm": token.group(1), "csrfmiddlewaretoken": csrf})
+    before = Member.objects.count()
+    result = {}
+
+    def run():
+        try:
+            result["first"] = server.request("POST", "/members/import/", confirm, cookie, timeout=120)[0]
+        except OSError as error:
+            result["first"] = type(error).__name__
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(kill_after)
+    for pid in server.workers():
+        os.kill(pid, signal.SIGKILL)
+    thread.join()
+    written = Member.objects.count() - before
+    status = None
+    for _ in range(100):
+        try:
+            status = server.request("POST", "/members/import/", confirm, cookie, timeout=120)[0]
+            break
+        except OSError:
+            time.sleep(0.2)
+    return {
+        "killed request": result.get("first"),
+        "members written by it (0 or all, never part)": f"{written} of {rows}",
+        "next try": status,
+        "members after the next try": f"{Member.objects.count() - before} of {rows}",
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=20, help="length of the load during the restart")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--gap", type=float, default=5, help="seconds the database stays down")
+    parser.add_argument("--import-rows", type=int, default=400, help="rows of the import killed midway")
+    parser.add_argument("--kill-after", type=float, default=1.0, help="seconds into the import")
     parser.add_argument("--out", default=str(ROOT / "bench" / "FAULTS.md"))
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -296,6 +362,8 @@ def main():
         pdf = killed_worker(server, national_cookie, "/reports/report.pdf?" + urlencode(
             {"definition": "btg", "period_kind": "year", "year": year, "scope": "national:"}), b"%PDF")
         export = killed_worker(server, national_cookie, "/members/export.xlsx", b"PK")
+        connection.close()
+        imported = killed_import(server, cookie, csrf, branch, args.import_rows, args.kill_after)
     finally:
         server.stop()
 
@@ -310,12 +378,16 @@ def main():
     lines += ["", "## Worker killed (SIGKILL) during a request", "", "| figure | report PDF | member export (xlsx) |",
               "| --- | ---: | ---: |"]
     lines += [f"| {k} | {pdf[k]} | {export[k]} |" for k in pdf]
+    lines += ["", f"## Worker killed (SIGKILL) {args.kill_after:g} s into an import of {args.import_rows} members", "",
+              "| figure | value |", "| --- | ---: |"]
+    lines += [f"| {k} | {v} |" for k, v in imported.items()]
     Path(args.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     bad = (restart["acknowledged visits lost"] or restart["visits saved twice"]
            or restart["visits half-written (no service line)"] or restart["pages with a traceback"]
            or refused["visits saved with that key"] != 1 or not refused["form came back filled"]
-           or pdf["next try"] != 200 or export["next try"] != 200)
+           or pdf["next try"] != 200 or export["next try"] != 200
+           or imported.get("members after the next try") != f"{args.import_rows} of {args.import_rows}")
     sys.exit(1 if bad else 0)
 
 

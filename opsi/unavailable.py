@@ -29,6 +29,10 @@ NEVER_ECHOED = ("password", "otp", "token", "code")
 KEPT_TOKEN = "csrfmiddlewaretoken"
 
 logger = logging.getLogger("opsi.unavailable")
+FALLBACK = (
+    '<!doctype html><html lang="id"><head><meta charset="utf-8"><title>503</title></head><body>'
+    "<h1>Silakan coba lagi sebentar lagi / Please try again in a moment</h1></body></html>"
+)
 
 
 def _kept_fields(request):
@@ -62,14 +66,18 @@ def unavailable_response(request, error):
             files_lost = bool(request.method == "POST" and request.FILES)
         except Exception:
             files_lost = False
-        html = render_to_string("503.html", {
-            "LANGUAGE_CODE": language,
-            "SITE_TITLE": settings.SITE_TITLE,
-            "fields": _kept_fields(request),
-            "action": request.get_full_path(),
-            "files_lost": files_lost,
-            "retry_after": RETRY_AFTER_SECONDS,
-        })
+        try:
+            html = render_to_string("503.html", {
+                "LANGUAGE_CODE": language,
+                "SITE_TITLE": settings.SITE_TITLE,
+                "fields": _kept_fields(request),
+                "action": request.get_full_path(),
+                "files_lost": files_lost,
+                "retry_after": RETRY_AFTER_SECONDS,
+            })
+        except Exception:  # this page must not fail in turn (a missing static file, a template error)
+            logger.exception("the try-again page could not be rendered")
+            html = FALLBACK
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Content-Language"] = language

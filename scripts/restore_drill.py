@@ -201,6 +201,7 @@ def drill(data):
         backups = work / "backups"
         os.environ["BACKUP_GPG_RECIPIENT"] = fingerprint
         result, figures["backup"] = django(source, "manage.py", "backup", "--dir", str(backups), gnupghome=server)
+        print(f"backup: {result.stdout.strip().splitlines()[0]}")
         manifest_path = next(backups.glob("*.manifest.json"))
         manifest = json.loads(manifest_path.read_text())
         figures["size"] = (backups / manifest["file"]).stat().st_size
