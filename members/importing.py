@@ -17,6 +17,7 @@ browser.
 import csv
 import io
 import itertools
+import re
 import secrets
 import zipfile
 import zlib
@@ -44,6 +45,7 @@ COLUMNS = [
 ]
 MAX_COLUMNS = 40  # far more than COLUMNS; a sheet 16,384 columns wide is read this far only
 PENDING = "member_import_checked"
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
 
 class BranchWidget(widgets.ForeignKeyWidget):
@@ -266,6 +268,18 @@ def too_large_message():
     return _("The file is larger than %(size)s. Split it into smaller files.") % {"size": shown}
 
 
+def _count_rows(archive, info):
+    """How many <row> tags a sheet holds, read as a stream of bytes (a tag may be split by a chunk)."""
+    count, tail = 0, b""
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 20):
+            data = tail + chunk
+            keep = max(len(data) - 64, 0)
+            count += sum(1 for match in ROW_TAG.finditer(data) if match.start() < keep)
+            tail = data[keep:]
+    return count + sum(1 for _match in ROW_TAG.finditer(tail))
+
+
 def _xlsx_rows(uploaded):
     """Rows of the first sheet, streamed, after the zip's declared sizes are checked."""
     try:
@@ -279,6 +293,11 @@ def _xlsx_rows(uploaded):
             _("This Excel file unpacks to more than %(size)s MB. Save it again with the member columns only.")
             % {"size": limit // (1024 * 1024)}
         )
+    # openpyxl reads a sheet to its end when it has no <dimension> (hostile files leave it
+    # out): count the rows of every sheet first, unpacked as a stream, never parsed.
+    rows = sum(_count_rows(archive, info) for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
+    if rows > 2 * settings.MEMBER_IMPORT_MAX_ROWS + 1:
+        raise ValidationError(_("At most %(n)s rows per file.") % {"n": settings.MEMBER_IMPORT_MAX_ROWS})
     uploaded.seek(0)
     # read-only streams the sheet; zipfile never yields more than a member's declared size.
     book = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
@@ -305,7 +324,7 @@ def read_file(uploaded):
     """A tablib Dataset from an uploaded .csv or .xlsx, or a ValidationError.
 
     Nothing is parsed when the file is over the size limit, and reading stops at
-    the row after the last allowed one.
+    the first row too many or too wide.
     """
     if uploaded.size is None or uploaded.size > settings.MEMBER_IMPORT_MAX_BYTES:
         raise ValidationError(too_large_message())
@@ -316,35 +335,46 @@ def read_file(uploaded):
         rows = _csv_rows(uploaded)
     else:
         raise ValidationError(_("Upload a .csv or .xlsx file."))
-    max_rows = settings.MEMBER_IMPORT_MAX_ROWS
     try:
-        header = next(rows, None) or []
-        headers = [str(h or "").strip().lower() for h in header]
-        while headers and not headers[-1]:
-            headers.pop()
-        body = list(itertools.islice(rows, max_rows + 1))
-        rows.close()
+        return _read_rows(rows)
     except ValidationError:
         raise
     except (UnicodeDecodeError, csv.Error) as error:
         raise ValidationError(_("This file cannot be read: %(error)s") % {"error": error}) from None
     except Exception:
         raise ValidationError(_("This file cannot be read as a spreadsheet.")) from None
+    finally:
+        rows.close()
+
+
+def _read_rows(rows):
+    """The dataset, each row checked as it is read: the first one too many stops the reading."""
+    max_rows = settings.MEMBER_IMPORT_MAX_ROWS
+    headers = [str(h or "").strip().lower() for h in next(rows, None) or []]
+    while headers and not headers[-1]:
+        headers.pop()
     missing = [c for c in ("branch", "uic", "alias", "gender", "joined_on") if c not in headers]
     if missing:
         raise ValidationError(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
-    while body and not any(str(v or "").strip() for v in body[-1]):
-        body.pop()  # trailing empty lines of a spreadsheet
-    if len(body) > max_rows:
-        raise ValidationError(_("At most %(n)s rows per file.") % {"n": max_rows})
     dataset = tablib.Dataset(headers=headers)
     width = len(headers)
-    for number, row in enumerate(body, start=2):
-        row = list(row)
-        if any(str(v or "").strip() for v in row[width:]):
+    blank = 0  # empty lines count only when a filled one follows (a sheet's empty tail is not data)
+    for number, row in enumerate(rows, start=2):
+        row = ["" if value is None else value for value in row]
+        if not any(str(value).strip() for value in row):
+            blank += 1
+            if blank > max_rows:
+                break
+            continue
+        if len(dataset) + blank >= max_rows:
+            raise ValidationError(_("At most %(n)s rows per file.") % {"n": max_rows})
+        if any(str(value).strip() for value in row[width:]):
             raise ValidationError(
                 _("Row %(row)s has more cells than there are column names.") % {"row": number}
             )
+        for _blank in range(blank):
+            dataset.append([""] * width)
+        blank = 0
         dataset.append((row + [""] * width)[:width])
     return dataset
 

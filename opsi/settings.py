@@ -278,7 +278,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The upload stays in memory up to that size and never goes to disk (it may hold
 # identities); other uploads go to a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE.
 MEMBER_IMPORT_MAX_BYTES = env.int("MEMBER_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-MEMBER_IMPORT_MAX_UNZIPPED_BYTES = env.int("MEMBER_IMPORT_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+MEMBER_IMPORT_MAX_UNZIPPED_BYTES = env.int("MEMBER_IMPORT_MAX_UNZIPPED_BYTES", default=10 * 1024 * 1024)
 MEMBER_IMPORT_MAX_ROWS = env.int("MEMBER_IMPORT_MAX_ROWS", default=5000)
 MEMBER_IMPORT_CHECK_SECONDS = 3600  # checked rows wait this long (encrypted) for the confirmation
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

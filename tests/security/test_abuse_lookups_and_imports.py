@@ -266,6 +266,20 @@ def test_an_xlsx_with_too_many_rows_is_refused_while_reading(client_of, ayu, jak
     assert_nothing_kept(client, ayu)
 
 
+def test_an_xlsx_without_dimensions_and_too_many_rows_is_refused(client_of, ayu, jakarta, settings, tmp_path):
+    """No <dimension> element: a reader that trusts the sheet would read it to its end first."""
+    from bench.import_bombs import write_xlsx
+
+    settings.MEMBER_IMPORT_MAX_ROWS = 50
+    client = client_of(ayu)
+    write_xlsx(tmp_path / "small.xlsx", 3)
+    assert upload(client, "small.xlsx", (tmp_path / "small.xlsx").read_bytes()).context["rows"] == 3
+    write_xlsx(tmp_path / "many.xlsx", 500)
+    response = upload(client, "many.xlsx", (tmp_path / "many.xlsx").read_bytes())
+    assert "50" in form_errors(response) and "baris" in form_errors(response)
+    assert Member.objects.count() == 0
+
+
 def test_a_file_that_is_not_a_zip_but_named_xlsx_gets_a_message(client_of, ayu, jakarta):
     response = upload(client_of(ayu), "fake.xlsx", b"PK\x03\x04 not really a zip")
     assert form_errors(response)
