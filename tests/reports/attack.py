@@ -98,7 +98,29 @@ def leaks(report):
                 for row in table.rows:
                     if row[column] not in MARKS and (row[numerator] in MARKS or row[denominator] in MARKS):
                         found.append(f"{table.key} {row[0]}: {row[column]} beside a hidden count")
+    found += _across_tables(report)
     for figure in report.key_figures:
         if (figure.value in MARKS or figure.previous in MARKS) and figure.change is not None:
             found.append(f"{figure.key}: difference {figure.change} beside a hidden figure")
+    return found
+
+
+def _across_tables(report):
+    """The members tables share their totals by kind (a row total of one is a column total
+    of the other) and their grand total with the key figure: hidden in one, shown in another
+    gives it away."""
+    try:
+        by_gender, by_branch = report.table("members_by_kind_gender"), report.table("members_by_branch_kind")
+    except KeyError:
+        return []
+    kind_totals = {row[0]: row[-1] for row in by_gender.rows}
+    branch_totals = dict(zip(by_branch.columns[1:], by_branch.rows[-1][1:]))
+    found = [
+        f"members: total of {kind} {kind_totals[kind]} / {branch_totals[kind]}"
+        for kind in kind_totals if kind in branch_totals
+        and (kind_totals[kind] in MARKS) != (branch_totals[kind] in MARKS)
+    ]
+    grand = [by_gender.rows[-1][-1], by_branch.rows[-1][-1], report.figure("members").value]
+    if any(v in MARKS for v in grand) and not all(v in MARKS for v in grand):
+        found.append(f"members: grand total {grand}")
     return found
