@@ -55,7 +55,8 @@ def _visit_new(request, writes_refused=False):
         member = get_writable_or_404(  # what the form and the visit need of the member, no more
             Member.objects.only("alias", "uic", "branch_id", "joined_on"), request.user, pk=int(member_id),
         )
-    query = request.GET.get("q", "").strip()
+    # A NUL byte cannot be compared with a text column on PostgreSQL: it is no part of a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     found = []
     if query and member is None:
         found = list(
