@@ -16,7 +16,6 @@ browser.
 
 import csv
 import io
-import itertools
 import re
 import secrets
 import zipfile
