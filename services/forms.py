@@ -230,11 +230,13 @@ class ReceiveStockForm(CleanTextMixin, forms.Form):
     on = DateField(label=_("Date"), widget=DateInput())
     source = forms.CharField(label=pgettext_lazy("stock came from", "From"), max_length=100, required=False,
                              help_text=_("Donor or supplier."))
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
         self.initial.setdefault("on", centre.branch.today())
+        self.initial.setdefault("submission_key", uuid.uuid4())
 
     def clean_on(self):
         return self.centre.branch.refuse_future(self.cleaned_data["on"])

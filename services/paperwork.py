@@ -13,6 +13,10 @@ STUCK_AFTER_DAYS = 30
 
 @transaction.atomic
 def open_case(member, document, on, by, barrier="", note=""):
+    """Open a case; a second open case for the same document (a resent form) is refused."""
+    type(member).objects.select_for_update().filter(pk=member.pk).exists()  # one opening at a time per member
+    if PaperworkCase.objects.filter(member=member, document=document).open().exists():
+        raise ValidationError(_("A case for this document is already open for this member: add a step to it instead."))
     case = PaperworkCase.objects.create(
         member=member, document=document, opened_on=on, step=Step.IDENTIFIED, step_on=on, barrier=barrier
     )

@@ -1,7 +1,7 @@
 """Stock of commodities per drop-in centre: receive, hand out, balances."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from members.models import DropInCentre
@@ -9,14 +9,25 @@ from members.models import DropInCentre
 from .models import StockMovement
 
 
-@transaction.atomic
-def receive(centre, commodity, quantity, on, by, source=""):
+def receive(centre, commodity, quantity, on, by, source="", submission_key=None):
+    """Record stock received; the same form sent again (``submission_key``) is counted once."""
     if quantity <= 0:
         raise ValidationError(_("The quantity received must be more than zero."))
-    return StockMovement.objects.create(
-        drop_in_centre=centre, commodity=commodity, on=on, quantity=quantity,
-        kind=StockMovement.Kind.RECEIVED, source=source, recorded_by=by,
-    )
+    if submission_key is not None:
+        existing = StockMovement.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return StockMovement.objects.create(
+                drop_in_centre=centre, commodity=commodity, on=on, quantity=quantity,
+                kind=StockMovement.Kind.RECEIVED, source=source, recorded_by=by, submission_key=submission_key,
+            )
+    except IntegrityError:
+        existing = StockMovement.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
 
 
 class NotInStock(ValidationError):

@@ -185,10 +185,14 @@ def case_create(request, pk):
     member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     form = CaseForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
-        case = paperwork.open_case(member, form.cleaned_data["document"], form.cleaned_data["opened_on"],
-                                   request.user, barrier=form.cleaned_data["barrier"])
-        messages.success(request, _("Case opened."))
-        return redirect("case_detail", pk=case.pk)
+        try:
+            case = paperwork.open_case(member, form.cleaned_data["document"], form.cleaned_data["opened_on"],
+                                       request.user, barrier=form.cleaned_data["barrier"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Case opened."))
+            return redirect("case_detail", pk=case.pk)
     return render(request, "services/simple_form.html", {"form": form, "title": _("New paperwork case"),
                                                           "member": member})
 
@@ -240,7 +244,8 @@ def centre_stock(request, pk):
             raise PermissionDenied
         if form.is_valid():
             stock.receive(centre, form.cleaned_data["commodity"], form.cleaned_data["quantity"],
-                          form.cleaned_data["on"], request.user, source=form.cleaned_data["source"])
+                          form.cleaned_data["on"], request.user, source=form.cleaned_data["source"],
+                          submission_key=form.cleaned_data["submission_key"])
             messages.success(request, _("Stock received."))
             return redirect("centre_stock", pk=pk)
     balances = StockMovement.objects.visible_to(request.user).filter(drop_in_centre=centre).balances()

@@ -74,6 +74,7 @@ class StockMovement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    submission_key = models.UUIDField(unique=True, null=True, editable=False)
 
     objects = StockMovementQuerySet.as_manager()
 

@@ -182,3 +182,25 @@ def test_outreach_items_written_with_a_thousands_dot_are_refused(client_of, putr
     })
     assert response.status_code == 200 and f"qty_{catalogue['condom_item'].pk}" in response.context["form"].errors
     assert OutreachSession.objects.count() == 0
+
+
+def test_stock_received_sent_twice_is_counted_once(client_of, ayu, jakarta_dic, catalogue):
+    client = client_of(ayu)
+    html = client.get(reverse("centre_stock", args=[jakarta_dic.pk])).content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+    data = {"commodity": catalogue["condom_item"].pk, "quantity": "500", "on": "2025-01-01", "source": "Donor",
+            "submission_key": key}
+    client.post(reverse("centre_stock", args=[jakarta_dic.pk]), data)
+    client.post(reverse("centre_stock", args=[jakarta_dic.pk]), data)  # back and send again, or a reload
+    assert balance(jakarta_dic, catalogue["condom_item"]) == 500
+
+
+def test_a_second_open_case_for_the_same_document_is_refused(client_of, ayu, mawar):
+    client = client_of(ayu)
+    url = reverse("case_create", args=[mawar.pk])
+    client.post(url, {"document": "ktp", "opened_on": "2025-01-05"})
+    response = client.post(url, {"document": "ktp", "opened_on": "2025-01-05"})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert PaperworkCase.objects.filter(member=mawar, document="ktp").count() == 1
+    client.post(url, {"document": "bpjs", "opened_on": "2025-01-05"})
+    assert PaperworkCase.objects.filter(member=mawar).count() == 2
