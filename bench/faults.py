@@ -31,6 +31,7 @@ import socket
 import statistics
 import subprocess  # nosec B404: our own server and pg_ctl, loopback only
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -52,7 +53,8 @@ class Server:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
-        self.log = Path(os.environ.get("OPSI_FAULTS_LOG", "/tmp/opsi-faults-gunicorn.log"))
+        default_log = Path(tempfile.gettempdir()) / "opsi-faults-gunicorn.log"
+        self.log = Path(os.environ.get("OPSI_FAULTS_LOG") or default_log)
         self.env = {
             **os.environ, "DJANGO_ENV": "production", "SECRET_KEY": secret_key, "ALLOWED_HOSTS": "127.0.0.1",
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "SECURE_SSL_REDIRECT": "false",

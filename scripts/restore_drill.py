@@ -20,6 +20,7 @@ Prints the figures (sizes, seconds) and "drill passed"; exits non-zero on any fa
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -43,11 +44,24 @@ def setup_django():
     django.setup()
 
 
-def prepare():
-    """Give a few members an identity in the vault (synthetic), then print the facts."""
+def prepare(data):
+    """Migrate, fill, give a few members an identity in the vault (synthetic), print the facts."""
     setup_django()
+    from django.core.management import call_command
+
     from members.identity import save_identity
     from members.models import Member
+
+    began = time.perf_counter()
+    with contextlib.redirect_stdout(sys.stderr):  # stdout carries the facts only
+        call_command("migrate", interactive=False, verbosity=0)
+        if data == "demo":
+            call_command("seed_demo")
+        else:
+            from bench.generate import generate
+
+            generate(data)
+    print(f"migrate and fill ({data}): {time.perf_counter() - began:.1f} s", file=sys.stderr)
 
     for n, member in enumerate(Member.objects.filter(identity__isnull=True).order_by("pk")[:3]):
         save_identity(member, None, legal_name=f"Drill Person {n}", nik=f"317101{n + 1:02d}01900001",
@@ -188,12 +202,8 @@ def drill(data):
     with tempfile.TemporaryDirectory(prefix="opsi-drill-") as tmp:
         work = Path(tmp)
         os.chmod(work, 0o700)
-        _, figures["migrate"] = django(source, "manage.py", "migrate", "--noinput", "-v0")
-        if data == "demo":
-            _, figures["fill"] = django(source, "manage.py", "seed_demo")
-        else:
-            _, figures["fill"] = django(source, "bench/generate.py", "--scale", data)
-        before = json.loads(django(source, __file__, "prepare")[0].stdout)
+        result, figures["fill"] = django(source, __file__, "prepare", "--data", data)
+        before = json.loads(result.stdout)
         assert all(code == 200 for code in before["pages"].values()), before["pages"]
         assert before["identities"] >= 3, before["identities"]
 
@@ -219,7 +229,7 @@ def drill(data):
         assert after["vault"] == before["vault"], "the identity vault differs after the restore"
         print(
             f"data {data}: {manifest['rows']:,} rows in {len(manifest['tables'])} tables, "
-            f"{before['identities']} identities; fill {figures['fill']:.1f} s; "
+            f"{before['identities']} identities; migrate and fill {figures['fill']:.1f} s; "
             f"backup {figures['backup']:.1f} s, {figures['size'] / 1e6:.2f} MB; restore {figures['restore']:.1f} s "
             f"(wall clock of the commands, Django's start included)"
         )
@@ -236,7 +246,7 @@ def main():
     if args.step == "facts":
         facts()
     elif args.step == "prepare":
-        prepare()
+        prepare(args.data)
     elif args.step == "refusals":
         refusals(*args.args)
     else:
