@@ -210,6 +210,14 @@ def test_a_csv_over_the_size_limit_is_refused_with_a_message(client_of, ayu, jak
     assert_nothing_kept(client, ayu)
 
 
+def test_a_body_announced_far_over_the_limit_is_refused_unread(client_of, ayu, jakarta, settings):
+    settings.MEMBER_IMPORT_MAX_BYTES = 100 * 1024
+    client = client_of(ayu)
+    response = upload(client, "huge.csv", (HEADER + valid_rows(5000)).encode())
+    assert "100 KB" in form_errors(response)
+    assert_nothing_kept(client, ayu)
+
+
 def test_a_csv_with_too_many_rows_is_refused_while_reading(client_of, ayu, jakarta, settings):
     settings.MEMBER_IMPORT_MAX_ROWS = 50
     client = client_of(ayu)
@@ -343,6 +351,16 @@ def test_a_confirmation_token_works_only_in_the_session_that_checked(client_of, 
     checker.post(reverse("member_import"), {"confirm": token})
     checker.post(reverse("member_import"), {"confirm": token})
     assert Member.objects.count() == 1
+
+
+def test_checked_rows_expire(client_of, ayu, jakarta, settings):
+    client = client_of(ayu)
+    html = upload(client, "m.csv", (HEADER + IDENTITY_ROW.format(branch="31")).encode()).content.decode()
+    token = re.search(r'name="confirm" value="([^"]+)"', html).group(1)
+    settings.MEMBER_IMPORT_CHECK_SECONDS = -1  # as if the hour had passed
+    response = client.post(reverse("member_import"), {"confirm": token}, follow=True)
+    assert "kedaluwarsa" in response.content.decode()  # "expired"
+    assert Member.objects.count() == 0
 
 
 def files_holding(directory, secrets):
