@@ -22,6 +22,7 @@ def test_coordinator_registers_a_member_on_a_phone(live_server, phone, ayu, jaka
     phone.locator("#id_father_first_name").fill("Agus")
     phone.locator("#id_birth_date").fill("1995-01-30")
     phone.locator("#id_work_setting").select_option("venue")
+    phone.locator("details.more-fields summary").click()  # the joining date is folded away, filled with today
     phone.locator("#id_joined_on").fill("2025-02-01")
     phone.locator("#id_consent_on").fill("2025-02-01")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
