@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from opsi.dates import check_date, country_today
 from opsi.forms import ControlCharacterValidator, has_control_characters
 
 from . import identity as vault
@@ -99,9 +100,13 @@ class DateWidget(widgets.DateWidget):
 
     def clean(self, value, row=None, **kwargs):
         try:
-            return super().clean(value, row=row, **kwargs)
+            day = super().clean(value, row=row, **kwargs)
         except ValueError:
             raise ValueError(_("Not a date: write it as YYYY-MM-DD, like 2025-01-31.")) from None
+        try:  # the forms' one date rule (opsi/dates.py)
+            return check_date(day, today=country_today())
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
 
 
 class YearWidget(widgets.IntegerWidget):

@@ -336,3 +336,17 @@ def test_a_birth_date_may_be_earlier_than_records_of_work():
     assert BirthDateField().clean("1960-05-01") == D(1960, 5, 1)
     with pytest.raises(Exception, match="2000"):
         DateField().clean("1960-05-01")
+
+
+@pytest.mark.parametrize("day,message", [("0001-01-01", EARLY), ("9999-12-31", "Tanggal ini ada di masa depan")])
+def test_an_imported_member_at_year_one_or_9999_is_listed_as_a_bad_row(client_of, ayu, jakarta, day, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.members.test_import_export import HEADER
+
+    row = f"31,{CODE},{ALIAS},regular,woman,1990,street,{day},2024-01-15,no,,,\n"
+    response = client_of(ayu).post(reverse("member_import"),
+                                   {"file": SimpleUploadedFile("members.csv", (HEADER + row).encode())})
+    problems = dict(response.context["problems"])
+    assert message in " ".join(problems[1])
+    assert not Member.objects.exists()
