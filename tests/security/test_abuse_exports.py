@@ -114,6 +114,8 @@ def test_member_xlsx_keeps_years_and_dates_as_numbers_and_dates(client_of, ayu, 
     assert first[header.index("birth_year")].data_type == "n"
     assert first[header.index("joined_on")].value.date() == D(2024, 1, 15)
     assert first[header.index("left_on")].value is None
+    alias = sheet.column_dimensions[first[header.index("alias")].column_letter].width
+    assert alias >= len('=HYPERLINK("http://x/?a","klik")')
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
