@@ -267,7 +267,9 @@ LOGGING = {
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
-# Exports: a cell starting with = + - @ is escaped so a spreadsheet never runs it.
+# Exports: every CSV and Excel file is written by opsi/exports.py, which keeps text starting
+# with = + - @, a tab or a carriage return as text. The library's own escaping below only drops
+# a leading "=" and only reaches its default formats, which the admin no longer offers.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
