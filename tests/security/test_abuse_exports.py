@@ -436,3 +436,30 @@ def test_import_lists_a_nul_in_any_column_instead_of_failing(client_of, ayu, jak
     assert sorted(problems) == [1, 2]
     assert "branch" in " ".join(problems[1]) and "alias" in " ".join(problems[2])
     assert not Member.objects.exists()
+
+
+# Internal uses of a spreadsheet format that never reach a spreadsheet program.
+NOT_FOR_A_SPREADSHEET = {
+    "members/importing.py": "the checked rows wait in the session as compressed, encrypted CSV",
+}
+
+
+def test_no_module_but_opsi_exports_writes_a_spreadsheet_file():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    writer = re.compile(
+        r"csv\.(Dict)?[Ww]riter\(|Workbook\(|xlsxwriter|dataset\.export\(|\.export\(\s*[\"'](csv|tsv|xlsx?|ods)[\"']"
+    )
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for package in _project_packages():
+        for path in (root / package.replace(".", "/")).rglob("*.py"):
+            name = path.relative_to(root).as_posix()
+            if "/migrations/" in name or name == "opsi/exports.py" or name in NOT_FOR_A_SPREADSHEET:
+                continue
+            if writer.search(path.read_text(encoding="utf-8")):
+                offenders.append(name)
+    assert offenders == [], "write spreadsheets through opsi.exports (write_csv, write_xlsx, write_dataset)"
