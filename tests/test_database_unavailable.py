@@ -136,3 +136,16 @@ def test_errors_not_from_the_database_stay_a_plain_500(client_of, ayu, monkeypat
     response = client.get(reverse("home"))
     assert response.status_code == 500 and "coba lagi" not in response.content.decode().lower().replace(
         "silakan coba lagi nanti", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_try_again_page_speaks_the_language_the_user_chose_on_another_device(ayu):
+    ayu.language = "en"
+    ayu.save()
+    client = Client(raise_request_exception=False)
+    client.force_login(ayu)
+    client.get(reverse("home"))  # any page read while the database answers
+    with database_gone():
+        response = client.get(reverse("member_list"))
+    assert response.status_code == 503
+    assert "Please try again in a moment" in response.content.decode()
