@@ -55,6 +55,7 @@ def accounts_to_secure(user, today):
     from auditlog.models import LogEntry
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from .audit import trail_visible_to
     from .models import User
 
     without = (
@@ -69,6 +70,8 @@ def accounts_to_secure(user, today):
         "without_two_step": listed[:USERS_LISTED],
         "without_two_step_more": len(listed) > USERS_LISTED,
         "audit_entries": list(
-            LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")[:LATEST_AUDIT_ENTRIES]
+            # As in the audit admin: incident entries only for those who may read the incidents.
+            trail_visible_to(LogEntry.objects.select_related("actor", "content_type"), user)
+            .order_by("-timestamp")[:LATEST_AUDIT_ENTRIES]
         ),
     }

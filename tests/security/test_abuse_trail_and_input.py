@@ -350,3 +350,13 @@ def test_an_imported_member_at_year_one_or_9999_is_listed_as_a_bad_row(client_of
     problems = dict(response.context["problems"])
     assert message in " ".join(problems[1])
     assert not Member.objects.exists()
+
+
+def test_administrator_home_page_lists_no_incident_entry(client_of, ayu, dewi, jakarta):
+    member = MemberFactory(branch=jakarta, alias=ALIAS, uic=CODE)
+    _record_incident_with_help(client_of(ayu), member)
+    incident_entries = list(_incident_entries())
+    page = client_of(dewi).get(reverse("home")).content.decode()
+    assert reverse("admin:auditlog_logentry_change", args=[LogEntry.objects.exclude(
+        pk__in=[e.pk for e in incident_entries]).latest("timestamp").pk]) in page
+    assert [e.pk for e in incident_entries if reverse("admin:auditlog_logentry_change", args=[e.pk]) in page] == []
