@@ -10,7 +10,7 @@ fixed number of queries.
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from members.models import Branch, DropInCentre, Member
 from opsi.home import WRITERS, provides

@@ -12,7 +12,7 @@ from opsi.models import User
 from services.models import Referral, StockMovement, Visit
 from services.paperwork import open_case
 from services.stock import receive
-from tests.factories import BranchFactory, DropInCentreFactory, MemberFactory, UserFactory
+from tests.factories import DropInCentreFactory, MemberFactory, UserFactory
 
 
 def _records(branch, centre, catalogue, scale):
