@@ -57,7 +57,8 @@ class Server:
         self.log = Path(os.environ.get("OPSI_FAULTS_LOG") or default_log)
         self.env = {
             **os.environ, "DJANGO_ENV": "production", "SECRET_KEY": secret_key, "ALLOWED_HOSTS": "127.0.0.1",
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "SECURE_SSL_REDIRECT": "false",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "FIELD_HASH_KEY": Fernet.generate_key().decode(),
+            "SECURE_SSL_REDIRECT": "false",
             "BEHIND_TLS_PROXY": "false", "AXES_ENABLED": "false", "CONN_MAX_AGE": "60",
         }
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,

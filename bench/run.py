@@ -230,6 +230,7 @@ def load_test(args, user, member):
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}"),
         # The bench data holds no identity vault rows, so a fresh key is enough.
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_HASH_KEY": Fernet.generate_key().decode(),
         "SECURE_SSL_REDIRECT": "false",
         "AXES_ENABLED": "false",
     }

@@ -2,8 +2,10 @@
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from ``cryptography``)
 under ``FIELD_ENCRYPTION_KEYS``; the first key encrypts, all keys decrypt, so a
-key can be rotated. Lookups (a duplicate NIK) use a keyed hash (HMAC-SHA256 under
-a key derived from the first encryption key), never the plain value.
+key can be rotated (``manage.py reseal_identities`` re-encrypts under the first).
+Lookups (a duplicate NIK) use a keyed hash, never the plain value: HMAC-SHA256
+under a key derived from ``FIELD_HASH_KEY``, which stays the same when the
+encryption keys rotate, so duplicates are still found after a rotation.
 """
 
 import base64
@@ -12,7 +14,9 @@ import hmac
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils.functional import cached_property
 
 
@@ -23,11 +27,19 @@ class _Keys:
 
     @cached_property
     def hash_key(self):
-        raw = base64.urlsafe_b64decode(settings.FIELD_ENCRYPTION_KEYS[0])
+        # The derivation that hashes made with the first encryption key used, so an
+        # installation keeps its hashes by setting FIELD_HASH_KEY to that key.
+        raw = base64.urlsafe_b64decode(settings.FIELD_HASH_KEY)
         return hashlib.sha256(b"opsi-lookup-hash:" + raw).digest()
 
 
 _keys = _Keys()
+
+
+@receiver(setting_changed)
+def _read_keys_again(setting, **kwargs):
+    if setting in ("FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY"):
+        _keys.__dict__.clear()
 
 
 def encrypt(value):

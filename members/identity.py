@@ -89,3 +89,23 @@ def reveal(member, field, reason, request):
     value = getattr(identity, field, "") if identity else ""
     log_access(member, request, f"reveal {field}", reason=reason)
     return value
+
+
+def reseal_identities():
+    """Encrypt every identity again under the first key and recompute its NIK hash.
+
+    After a key rotation (the old key can then go) or a new FIELD_HASH_KEY. Values this
+    copy cannot decrypt are left as they are. Returns (resealed, left sealed).
+    """
+    resealed = left = 0
+    for identity in MemberIdentity.objects.order_by("pk").iterator(chunk_size=500):
+        values = {field: getattr(identity, field) for field in IDENTITY_FIELDS}
+        if any(isinstance(value, Sealed) for value in values.values()):
+            left += 1
+            continue
+        # update(), not save(): the values are the same, so there is nothing for the trail.
+        MemberIdentity.objects.filter(pk=identity.pk).update(
+            **values, nik_hash=lookup_hash(values["nik"]) if values["nik"] else ""
+        )
+        resealed += 1
+    return resealed, left

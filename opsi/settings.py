@@ -2,7 +2,7 @@
 
 With no environment at all the project runs in development on SQLite. With
 ``DJANGO_ENV=production`` (or ``DEBUG=off``) it refuses to start without a real
-``SECRET_KEY``, ``ALLOWED_HOSTS``, Fernet ``FIELD_ENCRYPTION_KEYS`` and a PostgreSQL
+``SECRET_KEY``, ``ALLOWED_HOSTS``, Fernet ``FIELD_ENCRYPTION_KEYS`` and ``FIELD_HASH_KEY``, a PostgreSQL
 ``DATABASE_URL``; ``DEBUG`` cannot be switched on in production.
 """
 
@@ -60,6 +60,19 @@ for _key in FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 bytes, url-safe base64), comma-separated."
         ) from None
+
+# The key of the hash that finds a duplicate NIK without decrypting it (a Fernet-format key,
+# generated as above). It stays when FIELD_ENCRYPTION_KEYS rotate: hashes made under it must
+# keep matching. Installations from before this setting hashed with their first encryption key:
+# set FIELD_HASH_KEY to that key to keep their hashes, or to a new key followed by
+# `manage.py reseal_identities`, which recomputes them.
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default=_DEV_FIELD_KEY if DEBUG else "")
+if not DEBUG and (not FIELD_HASH_KEY or FIELD_HASH_KEY == _DEV_FIELD_KEY):
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be set in production.")
+try:
+    Fernet(FIELD_HASH_KEY)
+except ValueError:
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be a Fernet key (32 bytes, url-safe base64).") from None
 
 # Display name of the site. Deliberately neutral: it shows on lock screens and in
 # browser history of phones that may be shared or seized.

@@ -23,6 +23,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "opsi.example.org",
     "DATABASE_URL": "postgres://opsi@127.0.0.1:5432/opsi",
     "FIELD_ENCRYPTION_KEYS": "q0uCz6Ykq3yZ0bqkqQ2n0mJpX1mJ0kqTqRk1s2v3w4E=",
+    "FIELD_HASH_KEY": "Yq3R8m1Wn6Tz2Vb5Xc9Kd4Lf7Hg0Js3Pa6Ue8Io1Qr4=",
 }
 
 
@@ -30,6 +31,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _run("check", env=PRODUCTION)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_hash_key_for_nik_lookups():
+    env = {k: v for k, v in PRODUCTION.items() if k != "FIELD_HASH_KEY"}
+    result = _run("check", env={**env, "SECRET_KEY": GOOD_KEY})
+    assert result.returncode != 0
+    assert "FIELD_HASH_KEY must be set" in result.stderr
 
 
 def test_production_refuses_a_short_or_development_secret_key():
