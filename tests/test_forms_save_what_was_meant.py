@@ -64,3 +64,16 @@ def test_closing_an_incident_twice_keeps_the_day_it_was_closed(ayu, jakarta):
     close(incident, D(2025, 6, 1))
     close(Incident.objects.get(pk=incident.pk), D(2025, 6, 9))
     assert Incident.objects.get(pk=incident.pk).closed_on == D(2025, 6, 1)
+
+
+def test_outreach_handing_out_from_an_empty_centre_is_refused_with_the_balance(client_of, putri, jakarta, jakarta_dic, catalogue):
+    from services.models import Commodity
+
+    leaflets, _ = Commodity.objects.get_or_create(name="Leaflet", defaults={"unit": "lembar"})
+    response = client_of(putri).post(reverse("session_new"), {
+        "submission_key": str(uuid.uuid4()), "held_on": "2025-05-01", "place_kind": "hotspot", "area": "Pelabuhan",
+        "new_contacts": "3", "repeat_contacts": "0", "stock_centre": jakarta_dic.pk, f"qty_{leaflets.pk}": "50",
+    })
+    assert response.status_code == 200
+    assert "0 lembar" in " ".join(response.context["form"].errors[f"qty_{leaflets.pk}"])
+    assert OutreachSession.objects.count() == 0 and StockMovement.objects.count() == 0
