@@ -114,7 +114,7 @@ def member_leave(request, pk):
     member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not member.is_active:
         if request.method == "POST":
-            member_returns(member, by=request.user)
+            member_returns(member)
             messages.success(request, _("The member is active again."))
             return redirect("member_detail", pk=member.pk)
         return render(
@@ -131,7 +131,7 @@ def _dated_action(request, member, form_class, action):
                 change_kind(member, form.cleaned_data["kind"], form.cleaned_data["on"], request.user)
                 messages.success(request, _("Kind of member changed."))
             else:
-                member_leaves(member, form.cleaned_data["on"], request.user)
+                member_leaves(member, form.cleaned_data["on"])
                 messages.success(request, _("The member is recorded as having left."))
             return redirect("member_detail", pk=member.pk)
         except ValidationError as error:

@@ -48,7 +48,8 @@ def change_kind(member, kind, on, by):
 
 
 @transaction.atomic
-def member_leaves(member, on, by):
+def member_leaves(member, on):
+    """The member leaves on ``on``; the audit trail names who recorded it (the request's user)."""
     if on < member.joined_on:
         raise ValidationError(_("A member cannot leave before joining."))
     member.left_on = on
@@ -57,7 +58,8 @@ def member_leaves(member, on, by):
 
 
 @transaction.atomic
-def member_returns(member, by):
+def member_returns(member):
+    """A member who had left is active again."""
     member.left_on = None
     member.save(update_fields=["left_on", "updated_at"])
     return member

@@ -2,7 +2,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opsi.scoping import ScopedQuerySet
@@ -49,22 +49,6 @@ class MemberQuerySet(ScopedQuerySet):
         if code:
             condition |= Q(uic__startswith=code)
         return self.filter(condition)
-
-    def members_on(self, date):
-        """Members who had joined and not yet left on ``date``."""
-        return self.filter(joined_on__lte=date).filter(Q(left_on__isnull=True) | Q(left_on__gt=date))
-
-    def count_by_kind_on(self, date):
-        """{kind: number of members} as of ``date``, from the kind history."""
-        rows = (
-            MemberKindPeriod.objects.open_on(date)
-            .filter(member__in=self)
-            .values("kind")
-            .annotate(n=Count("member", distinct=True))
-        )
-        counts = {kind: 0 for kind in MemberKind.values}
-        counts.update({row["kind"]: row["n"] for row in rows})
-        return counts
 
 
 class Member(models.Model):
@@ -179,12 +163,6 @@ def kind_period_open_on(date):
     )
 
 
-class KindPeriodQuerySet(ScopedQuerySet):
-    def open_on(self, date):
-        """The kind each member had on ``date``, for members who belonged then."""
-        return self.filter(kind_period_open_on(date))
-
-
 class MemberKindPeriod(models.Model):
     """One stretch of time during which a member was of one kind."""
 
@@ -200,7 +178,7 @@ class MemberKindPeriod(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    objects = KindPeriodQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kind period")

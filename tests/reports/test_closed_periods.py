@@ -66,7 +66,7 @@ def apply(change, members, referrals, branches, user):
         if what == "kind":
             change_kind(member, MemberKind.values[choice], on, user)
         elif what == "leave":
-            member_leaves(member, on, user)
+            member_leaves(member, on)
         elif what == "move":
             others = [b for b in branches if b.pk != member.branch_id]
             move_member(member, others[choice % len(others)], on, user)

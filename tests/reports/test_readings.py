@@ -30,7 +30,7 @@ def test_members_holding_ktp_and_bpjs_are_those_still_members_on_the_last_day(ja
             advance(case, "issued", D(2025, 3, 1), ayu, today=D(2026, 1, 1))
     from members.registration import member_leaves
 
-    member_leaves(lili, D(2025, 11, 30), ayu)
+    member_leaves(lili, D(2025, 11, 30))
     assert figure(sari, "ktp_and_bpjs") == 1
     assert figure(sari, "ktp_and_bpjs", period=periods.quarter(2025, 3)) == 2  # on 30 September both
 
