@@ -1,6 +1,15 @@
+import hashlib
+
 from django.db import migrations, models
 
-from opsi.db import PERSON_KEY_SQL, person_key
+# Frozen copies of opsi.db.person_key and PERSON_KEY_SQL as they were when this migration was
+# written: a later change there must not change what this migration computes.
+PERSON_KEY_SQL = "('x' || substr(md5({column}), 1, 16))::bit(64)::bigint"
+
+
+def person_key(code):
+    digest = hashlib.md5(code.encode(), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def fill_person_keys(apps, schema_editor):

@@ -57,3 +57,13 @@ def test_the_database_computes_the_same_key_as_python():
             cursor.execute(f"SELECT {PERSON_KEY_SQL.format(column='%s')}", [code])  # nosec B608
             assert cursor.fetchone()[0] == person_key(code), code
     assert any(person_key(c) < 0 for c in codes) and any(person_key(c) > 0 for c in codes)
+
+
+def test_the_migration_that_filled_the_keys_computes_what_the_code_computes():
+    """Its frozen copy must agree with opsi.db, or visits saved before and after it differ."""
+    import importlib
+
+    frozen = importlib.import_module("services.migrations.0006_visit_person_key")
+    for code in ("SIBU2150390", "ANNA0101852", "RINI3112880", ""):
+        assert frozen.person_key(code) == person_key(code)
+    assert frozen.PERSON_KEY_SQL == PERSON_KEY_SQL
