@@ -101,10 +101,15 @@ def attendance_grid(training, user):
 
 
 @transaction.atomic
-def set_attendance(training, user, present, shown=()):
+def set_attendance(training, user, present, shown=(), was=None):
     """Save the attendance of the members ``shown`` on the grid: ``present`` is a set of
     (member id, day). Rows of members not shown are kept as they are; ticks for
-    members not shown are added."""
+    members not shown are added.
+
+    ``was`` is what the grid showed ticked when it was opened: only the boxes the
+    user changed are saved, so two people saving the grid at once keep each other's
+    ticks.
+    """
     days = set(training.days)
     if any(day not in days for _member, day in present):
         raise ValidationError(_("A day outside the training was given."))
@@ -113,7 +118,11 @@ def set_attendance(training, user, present, shown=()):
         TrainingAttendance.objects.filter(training=training, member__in=shown | {m for m, _d in present})
         .values_list("member_id", "day")
     )
-    added = present - existing
+    if was is not None:
+        present = present | {(m, d) for m, d in existing if (m, d) not in was}  # ticked by someone else meanwhile
+        added = (present - set(was)) - existing
+    else:
+        added = present - existing
     new_members = {member for member, _day in added}
     allowed = set(allowed_attendees(training, user).filter(pk__in=new_members).values_list("pk", flat=True))
     if new_members - allowed:

@@ -146,8 +146,15 @@ def training_detail(request, pk):
                 if member.isdigit() and _date(day):
                     present.add((int(member), _date(day)))
             shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
+            was = None
+            if "was" in request.POST or shown:
+                was = set()
+                for key in request.POST.getlist("was"):
+                    member, _sep, day = key.partition("|")
+                    if member.isdigit() and _date(day):
+                        was.add((int(member), _date(day)))
             try:
-                set_attendance(training, request.user, present, shown)
+                set_attendance(training, request.user, present, shown, was)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:

@@ -58,6 +58,7 @@ def test_unticking_a_shown_box_removes_only_that_day(client_of, ayu, training, j
             TrainingAttendance.objects.create(training=training, member=member, day=day)
     client_of(ayu).post(reverse("training_detail", args=[training.pk]), {
         "action": "attendance", "shown": [str(mawar.pk)], "present": [f"{mawar.pk}|2025-05-02"],
+        "was": [f"{mawar.pk}|2025-05-01", f"{mawar.pk}|2025-05-02"],
     })
     assert attendance() == [("Mawar", D(2025, 5, 2)), ("Melati", D(2025, 5, 1)), ("Melati", D(2025, 5, 2))]
 
@@ -104,3 +105,15 @@ def test_training_page_costs_the_same_queries_for_few_or_many_attendees(
         TrainingAttendance.objects.create(training=training, member=MemberFactory(branch=jakarta), day=D(2025, 5, 2))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_two_coordinators_saving_the_grid_at_once_keep_both_ticks(client_of, ayu, training, jakarta):
+    mawar = MemberFactory(branch=jakarta, alias="Mawar")
+    melati = MemberFactory(branch=jakarta, alias="Melati")
+    client = client_of(ayu)
+    url = reverse("training_detail", args=[training.pk])
+    first_page = client.get(url).content.decode()
+    second_page = client.get(url).content.decode()  # another phone, opened before the first is saved
+    client.post(url, grid_as_sent(first_page, tick=[f"{mawar.pk}|2025-05-01"]))
+    client.post(url, grid_as_sent(second_page, tick=[f"{melati.pk}|2025-05-02"]))
+    assert attendance() == [("Mawar", D(2025, 5, 1)), ("Melati", D(2025, 5, 2))]
