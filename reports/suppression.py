@@ -84,51 +84,63 @@ def disclosed(values, hidden, equations):
 
 
 def _solved_by_elimination(rows):
-    """Cells whose value follows from the equations alone (a row of the reduced system with one cell)."""
-    cells = sorted({cell for terms, _rhs in rows for cell in terms})
-    index = {cell: i for i, cell in enumerate(cells)}
-    matrix = []
-    for terms, rhs in rows:
-        line = [Fraction(0)] * len(cells)
-        for cell, k in terms.items():
-            line[index[cell]] = Fraction(k)
-        matrix.append(line)
-    pivot_row = 0
-    for column in range(len(cells)):
-        pivot = next((r for r in range(pivot_row, len(matrix)) if matrix[r][column]), None)
-        if pivot is None:
+    """Cells whose value follows from the equations alone (a row of the reduced system with
+    one cell). Rows are kept sparse ({cell: coefficient}): a column of a national table
+    has forty cells, a row five."""
+    reduced = []  # [(pivot cell, {cell: Fraction})], each pivot absent from the other rows
+    for terms, _rhs in rows:
+        row = {cell: Fraction(k) for cell, k in terms.items()}
+        for pivot, other in reduced:
+            factor = row.get(pivot)
+            if factor:
+                for cell, v in other.items():
+                    value = row.get(cell, 0) - factor * v
+                    if value:
+                        row[cell] = value
+                    else:
+                        row.pop(cell, None)
+        if not row:
             continue
-        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
-        lead = matrix[pivot_row][column]
-        matrix[pivot_row] = [v / lead for v in matrix[pivot_row]]
-        for r in range(len(matrix)):
-            if r != pivot_row and matrix[r][column]:
-                factor = matrix[r][column]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[pivot_row])]
-        pivot_row += 1
-    return {cells[line.index(1)] for line in matrix if sum(1 for v in line if v) == 1}
+        pivot = min(row)
+        lead = row[pivot]
+        row = {cell: v / lead for cell, v in row.items()}
+        for i, (other_pivot, other) in enumerate(reduced):
+            factor = other.get(pivot)
+            if factor:
+                for cell, v in row.items():
+                    value = other.get(cell, 0) - factor * v
+                    if value:
+                        other[cell] = value
+                    else:
+                        other.pop(cell, None)
+        reduced.append((pivot, row))
+    return {pivot for pivot, row in reduced if len(row) == 1}
 
 
 def _pinned_by_bounds(rows, known):
-    """Cells whose bounds, narrowed through every equation until nothing changes, meet."""
+    """Cells whose bounds, narrowed through every equation until nothing changes, meet.
+
+    Every coefficient is 1 (a part) or -1 (the total), so the arithmetic stays in integers;
+    an unbounded side ("x" has no upper bound) is counted apart.
+    """
     known = dict(known)
     for _round in range(50):
         changed = False
         for terms, rhs in rows:
+            spans = {}
             for cell, k in terms.items():
-                low = high = Fraction(rhs)
-                for other, j in terms.items():
-                    if other == cell:
-                        continue
-                    a, b = known[other]
-                    low -= max(j * a, j * b)
-                    high -= min(j * a, j * b)
-                # k * cell lies in [low, high]
-                lo, hi = sorted((low / k, high / k))
-                old_lo, old_hi = known[cell]
-                new = (max(old_lo, math.ceil(lo) if lo != -math.inf else lo),
-                       min(old_hi, math.floor(hi) if hi != math.inf else hi))
-                if new != known[cell]:
+                lo, hi = known[cell]
+                spans[cell] = (lo, hi) if k > 0 else (-hi, -lo)
+            least = _Sum(lo for lo, _hi in spans.values())
+            most = _Sum(hi for _lo, hi in spans.values())
+            for cell, k in terms.items():
+                lo_c, hi_c = spans[cell]
+                # k * cell = rhs - (the others); the others lie within [least - lo_c, most - hi_c]
+                low, high = rhs - most.without(hi_c), rhs - least.without(lo_c)
+                lo, hi = (low, high) if k > 0 else (-high, -low)
+                old = known[cell]
+                new = (max(old[0], lo), min(old[1], hi))
+                if new != old:
                     known[cell] = new
                     changed = True
         if not changed:
@@ -136,12 +148,36 @@ def _pinned_by_bounds(rows, known):
     return {cell for cell, (lo, hi) in known.items() if lo == hi}
 
 
-def suppress_table(table):
+class _Sum:
+    """A sum of bounds that may hold infinities, from which one term can be taken out."""
+
+    def __init__(self, values):
+        values = list(values)
+        self.finite = sum(v for v in values if not math.isinf(v))
+        self.plus = sum(1 for v in values if v == math.inf)
+        self.minus = sum(1 for v in values if v == -math.inf)
+
+    def without(self, value):
+        plus = self.plus - (value == math.inf)
+        minus = self.minus - (value == -math.inf)
+        if plus and minus:
+            return math.nan
+        if plus:
+            return math.inf
+        if minus:
+            return -math.inf
+        return self.finite - (0 if math.isinf(value) else value)
+
+
+def suppress_table(table, forced=()):
+    """``table`` with its small counts hidden and whatever would give them away; ``forced``:
+    cells to hide as well (hidden in another table that shows the same count)."""
     table = copy.deepcopy(table)
     values = {
         (r, c): v for r, row in enumerate(table.rows) for c, v in enumerate(row) if c and _count(v)
     }
     hidden = {cell: SMALL for cell, v in values.items() if _small(v)}
+    hidden.update({cell: COMPLEMENT for cell in forced if cell in values and cell not in hidden and values[cell]})
     equations = constraints(table)
     totals = {total for total, _parts in equations}
     for _attempt in range(len(values)):
@@ -191,13 +227,35 @@ def suppress(report, everything=True):
     """Suppress the sensitive tables and figures, or (``everything``) all of them."""
     report = copy.copy(report)
     report.sections = [copy.copy(s) for s in report.sections]
-    for section in report.sections:
-        section.tables = [suppress_table(t) if everything or t.sensitive else t for t in section.tables]
+    originals = [(section, list(section.tables)) for section in report.sections]
+    forced = {}
+    for _round in range(10):
+        for section, tables in originals:
+            section.tables = [
+                suppress_table(t, forced.get(id(t), ())) if everything or t.sensitive else t for t in tables
+            ]
+        more = _unlinked([(o, t) for (_s, tables), section in zip(originals, report.sections)
+                          for o, t in zip(tables, section.tables)])
+        if not more:
+            break
+        for original, cell in more:
+            forced.setdefault(id(original), set()).add(cell)
     report.key_figures = [
         _replace_figure(f) if everything or f.sensitive else f for f in report.key_figures
     ]
     report.suppressed = report.suppressed or everything
     return report
+
+
+def _unlinked(pairs):
+    """[(original table, cell)] to hide because the same count is hidden in another table."""
+    hidden_links = {
+        name for _original, done in pairs for name, (r, c) in done.links.items() if done.rows[r][c] in MARKS
+    }
+    return [
+        (original, (r, c)) for original, done in pairs for name, (r, c) in done.links.items()
+        if name in hidden_links and done.rows[r][c] not in MARKS and _count(done.rows[r][c]) and done.rows[r][c]
+    ]
 
 
 def _replace_figure(figure):

@@ -36,6 +36,9 @@ class Table:
     shares: dict = field(default_factory=dict)
     # False where the total row is not the sum of the rows (people counted once nationally).
     total_row_adds: bool = True
+    # {name: cell} of cells that another table of the report shows too (the same count):
+    # suppression hides such a cell in every table or in none.
+    links: dict = field(default_factory=dict)
 
     def value(self, row_label, column_label):
         index = self.columns.index(column_label)

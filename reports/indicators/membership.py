@@ -122,28 +122,38 @@ def _grid(title, key, row_choices, col_choices, counts, row_label):
     return Table(key, title, columns, rows, total_column=True, total_row=True, chart=True)
 
 
+def _link_kind_totals(table, by_rows):
+    """The totals by kind and the grand total, which the two members tables share: a cell
+    hidden in one is hidden in the other (``Table.links``)."""
+    last_row, last_column = len(table.rows) - 1, len(table.columns) - 1
+    for i, (code, _label) in enumerate(MemberKind.choices):
+        table.links[("members_of_kind", code)] = (i, last_column) if by_rows else (last_row, i + 1)
+    table.links[("members", "all")] = (last_row, last_column)
+    return table
+
+
 def members_by_kind_and_gender(ctx):
     counts = _sum_by(_members_on(ctx, ctx.period.end), KIND, GENDER)
-    return _grid(
+    return _link_kind_totals(_grid(
         _("Members by kind and gender at the end of the period"),
         "members_by_kind_gender",
         MemberKind.choices,
         Gender.choices,
         counts,
         _("Kind"),
-    )
+    ), by_rows=True)
 
 
 def members_by_branch_and_kind(ctx):
     counts = _sum_by(_members_on(ctx, ctx.period.end), BRANCH, KIND)
-    return _grid(
+    return _link_kind_totals(_grid(
         _("Members by branch and kind at the end of the period"),
         "members_by_branch_kind",
         [(b.pk, b.name) for b in ctx.branches],
         MemberKind.choices,
         counts,
         _("Branch"),
-    )
+    ), by_rows=False)
 
 
 def new_members_by_kind(ctx):

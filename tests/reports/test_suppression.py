@@ -95,3 +95,23 @@ def test_original_table_is_left_untouched():
     original = table([["x", 3, 7, 12, 22], ["Total", 3, 7, 12, 22]])
     suppress_table(original)
     assert original.rows[0][1] == 3
+
+
+def test_a_count_hidden_in_one_table_is_hidden_in_every_table_that_shows_it():
+    """9 regular members are hidden in one table (to protect 3 honorary women); another
+    table shows the same 9, so it is hidden there too, with what that needs."""
+    from reports.suppression import suppress
+    from reports.tables import Report, Section
+
+    by_gender = Table("by_gender", "T", ["Kind", "Woman", "Total"], [["Regular", 9, 9], ["Honorary", 3, 3],
+                      ["Total", 12, 12]], total_column=True, total_row=True, links={("kind", "regular"): (0, 2)})
+    # Alone, nothing of this table would be hidden: no count below 5.
+    by_branch = Table("by_branch", "T", ["Branch", "Regular", "Other", "Total"],
+                      [["Jakarta", 9, 7, 16], ["Bali", 5, 6, 11], ["Total", 14, 13, 27]],
+                      total_column=True, total_row=True, links={("kind", "regular"): (0, 1)})
+    assert suppress_table(by_branch).rows == by_branch.rows
+    report = Report(None, None, None, "", None, [], [Section("s", "S", [by_gender, by_branch])])
+    first, second = suppress(report).sections[0].tables
+    assert first.rows[0][2] == COMPLEMENT
+    assert second.rows[0][1] == COMPLEMENT
+    assert worked_out(first) == {} and worked_out(second) == {}
