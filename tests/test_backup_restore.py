@@ -49,12 +49,15 @@ def test_backup_refuses_to_run_with_the_private_key_on_the_server(tmp_path):
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     gpg_env = {**os.environ, "GNUPGHOME": str(home)}
-    subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Server <s@example.invalid>",
-                    "default", "default", "never"], env=gpg_env, check=True, capture_output=True)
-    env = _env(GNUPGHOME=str(home), BACKUP_GPG_RECIPIENT="s@example.invalid",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = subprocess.run([sys.executable, "manage.py", "backup", "--dir", str(tmp_path / "b")], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    try:
+        subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Server <s@example.invalid>",
+                        "default", "default", "never"], env=gpg_env, check=True, capture_output=True)
+        env = _env(GNUPGHOME=str(home), BACKUP_GPG_RECIPIENT="s@example.invalid",
+                   DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+        result = subprocess.run([sys.executable, "manage.py", "backup", "--dir", str(tmp_path / "b")], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True)
     assert result.returncode != 0 and "private key" in result.stderr
     assert not list((tmp_path / "b").glob("*.gpg")) if (tmp_path / "b").exists() else True
 
