@@ -20,6 +20,8 @@ def test_coordinator_goes_from_the_count_to_every_referral_and_filters_the_late_
     assert "terlambat" in cards.nth(0).inner_text() and "terlambat" not in cards.nth(1).inner_text()
     screenshot(phone, "referrals-coordinator")
 
+    assert cards.nth(0).bounding_box()["y"] < 740  # the work shows before the folded filter
+    phone.locator("form.filters summary").click()
     phone.locator("#id_state").select_option("overdue")
     phone.locator("form.filters button[type=submit]").click()
     phone.wait_for_url("**state=overdue**")
