@@ -8,10 +8,12 @@ A backup is two files in ``BACKUP_DIR``:
   The private half lives off the server: the server can write backups, not read them.
 - ``opsi-<UTC time>.manifest.json``: when, the migrations applied, the row count of every
   table (read in the same snapshot as the dump), the size and sha256 of the encrypted file,
-  and the sha256 of the manifest's own contents.
+  and the sha256 of the manifest's own contents; with ``BACKUP_GPG_SIGNER``, a detached
+  signature ``.manifest.json.sig`` by the server's own signing key, so that a backup forged
+  with the public key (which anyone may hold) is refused.
 
 A restore refuses, before anything is written to the target database, a manifest that is
-not whole, a file whose size or sha256 differs from the manifest, a file that does not
+not whole or (with ``BACKUP_GPG_SIGNER`` set) not signed by that key, a file whose size or sha256 differs from the manifest, a file that does not
 decrypt (GnuPG's integrity check) or uncompress (gzip's CRC), and an archive the database
 tool cannot read. After the restore every table's row count is compared with the manifest.
 """
@@ -203,8 +205,35 @@ def take_backup(directory=None, now=None):
     manifest["manifest_sha256"] = manifest_digest(manifest)
     manifest_path = directory / f"{stem}.manifest.json"
     _write_private(manifest_path, lambda f: f.write(json.dumps(manifest, indent=1, sort_keys=True).encode()))
+    if settings.BACKUP_GPG_SIGNER:
+        _sign(gpg, manifest_path, settings.BACKUP_GPG_SIGNER)
     prune(directory)
     return Backup(manifest_path, manifest, time.perf_counter() - began)
+
+
+def _sign(gpg, manifest_path, signer):
+    """A detached signature of the manifest (which holds the file's sha256) by the server's own key."""
+    signature = manifest_path.with_name(manifest_path.name + ".sig")
+    with open(manifest_path, "rb") as f:
+        result = gpg.sign_file(f, keyid=signer, detach=True, binary=False, output=str(signature))
+    if not result:
+        raise BackupError(f"Signing the manifest with {signer} failed: {result.status}")
+    os.chmod(signature, 0o600)
+
+
+def check_signature(manifest_path, signer):
+    """Refuse a manifest not signed by ``signer``: a backup forged with the public key is not ours."""
+    signature = manifest_path.with_name(manifest_path.name + ".sig")
+    if not signature.exists():
+        raise BackupError(f"Refused: the manifest {manifest_path.name} is not signed (BACKUP_GPG_SIGNER is set).")
+    with open(signature, "rb") as f:
+        result = _gpg().verify_file(f, data_filename=str(manifest_path))
+    wanted = signer.replace(" ", "").upper()
+    signed_by = {(result.fingerprint or "").upper(), (result.pubkey_fingerprint or "").upper()}
+    if not result.valid or not any(fp and fp.endswith(wanted) for fp in signed_by):
+        raise BackupError(
+            f"Refused: the signature of {manifest_path.name} is not a good one by {signer} ({result.status})."
+        )
 
 
 def backups_in(directory):
@@ -240,6 +269,7 @@ def prune(directory, keep_daily=None, keep_monthly=None):
         if path in keep:
             continue
         (path.parent / Path(manifest.get("file", "")).name).unlink(missing_ok=True)
+        path.with_name(path.name + ".sig").unlink(missing_ok=True)
         path.unlink()
         removed.append(path.name)
     return removed
@@ -262,6 +292,8 @@ def verify(manifest_path, workdir, passphrase=None):
     """Check a backup end to end and leave its plain dump in ``workdir``; raise BackupError if not sound."""
     manifest_path = Path(manifest_path)
     manifest = read_manifest(manifest_path)
+    if settings.BACKUP_GPG_SIGNER:
+        check_signature(manifest_path, settings.BACKUP_GPG_SIGNER)
     path = manifest_path.parent / Path(manifest["file"]).name
     if not path.exists():
         raise BackupError(f"Refused: the backup file {path.name} is missing.")

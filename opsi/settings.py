@@ -317,5 +317,8 @@ RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=730)
 # months is kept. Copy BACKUP_DIR off the machine; FIELD_ENCRYPTION_KEYS never go with it.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 BACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="")
+# The server's own signing key (private half on the server): manifests are signed with it,
+# and a restore with it set refuses a backup it did not sign.
+BACKUP_GPG_SIGNER = env.str("BACKUP_GPG_SIGNER", default="")
 BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
 BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)

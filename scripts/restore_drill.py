@@ -8,10 +8,11 @@ target). With two SQLite URLs it runs on SQLite as well. Steps:
 
 1. migrate and fill the source (``seed_demo``, or bench's generator at a scale);
 2. note what a user would see: the national donor report, the decrypted identity vault;
-3. make a throwaway GnuPG key pair: the "server" keyring holds only the public key,
-   the "offline" one the private key, as in production;
+3. make throwaway GnuPG keys: the "server" keyring holds only the public key of the backup
+   pair (the "offline" one its private key) and its own signing key, as in production;
 4. ``manage.py backup`` on the source (server keyring);
-5. a truncated and a tampered copy of the backup are refused, and the target stays empty;
+5. a truncated, a tampered and a forged copy of the backup, an edited manifest and the
+   server's own keyring are refused, and the target stays empty;
 6. ``manage.py restore_backup`` into the target (offline keyring);
 7. on the target: every table's row count matches the manifest, the donor report gives
    the same numbers, the vault decrypts with the keys to the same values, pages answer 200.
@@ -81,7 +82,8 @@ def refusals(manifest_path, offline, server):
     work = Path(tempfile.mkdtemp(prefix="opsi-drill-damaged-"))
     assert target_is_empty(), "the target database is not empty"
     cases = []
-    for damage in ("truncated", "tampered", "tampered, manifest redone", "edited manifest", "server keyring"):
+    for damage in ("truncated", "tampered", "tampered, manifest redone", "forged with the public key",
+                   "edited manifest", "server keyring"):
         copy = work / damage.replace(" ", "-").replace(",", "")
         shutil.copytree(manifest_path.parent, copy)
         damaged = copy / manifest["file"]
@@ -95,6 +97,16 @@ def refusals(manifest_path, offline, server):
             data[len(data) // 2] ^= 0xFF
             damaged.write_bytes(bytes(data))
             redone = dict(manifest, size=len(data), sha256=hashlib.sha256(bytes(data)).hexdigest())
+            redone["manifest_sha256"] = manifest_digest(redone)
+            (copy / manifest_path.name).write_text(json.dumps(redone))
+        elif damage == "forged with the public key":  # a whole other backup: only the signature tells
+            import gnupg
+
+            gpg = gnupg.GPG(gnupghome=offline)
+            plain = gpg.decrypt(bytes(data)).data
+            forged = gpg.encrypt(plain, [os.environ["BACKUP_GPG_RECIPIENT"]], armor=False, always_trust=True).data
+            damaged.write_bytes(forged)
+            redone = dict(manifest, size=len(forged), sha256=hashlib.sha256(forged).hexdigest())
             redone["manifest_sha256"] = manifest_digest(redone)
             (copy / manifest_path.name).write_text(json.dumps(redone))
         elif damage == "edited manifest":
@@ -191,7 +203,17 @@ def make_keys(work):
     exported, _ = run(["gpg", "--batch", "--armor", "--export", fingerprint], env)
     public.write_text(exported.stdout)
     run(["gpg", "--batch", "--import", str(public)], {**os.environ, "GNUPGHOME": str(server)})
-    return offline, server, fingerprint
+    # The server's own signing key: its public half goes to the offline keyring to check manifests.
+    server_env = {**os.environ, "GNUPGHOME": str(server)}
+    run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "OPSI server <server@example.invalid>",
+         "default", "sign", "never"], server_env)
+    listed, _ = run(["gpg", "--batch", "--with-colons", "--list-secret-keys"], server_env)
+    signer = next(line.split(":")[9] for line in listed.stdout.splitlines() if line.startswith("fpr"))
+    signer_public = work / "server-signing-public.asc"
+    exported, _ = run(["gpg", "--batch", "--armor", "--export", signer], server_env)
+    signer_public.write_text(exported.stdout)
+    run(["gpg", "--batch", "--import", str(signer_public)], env)
+    return offline, server, fingerprint, signer
 
 
 def drill(data):
@@ -207,9 +229,10 @@ def drill(data):
         assert all(code == 200 for code in before["pages"].values()), before["pages"]
         assert before["identities"] >= 3, before["identities"]
 
-        offline, server, fingerprint = make_keys(work)
+        offline, server, fingerprint, signer = make_keys(work)
         backups = work / "backups"
         os.environ["BACKUP_GPG_RECIPIENT"] = fingerprint
+        os.environ["BACKUP_GPG_SIGNER"] = signer
         result, figures["backup"] = django(source, "manage.py", "backup", "--dir", str(backups), gnupghome=server)
         print(f"backup: {result.stdout.strip().splitlines()[0]}")
         manifest_path = next(backups.glob("*.manifest.json"))

@@ -30,6 +30,7 @@ def test_restore_drill_on_postgresql_restores_every_record_into_a_fresh_cluster(
     assert result.returncode == 0, out[-4000:]
     assert "drill passed" in out
     for refused in ("truncated: Refused", "tampered: Refused", "tampered, manifest redone: Refused",
+                    "forged with the public key: Refused",
                     "edited manifest: Refused", "server keyring: Refused"):
         assert refused in out
 
