@@ -6,3 +6,8 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "incidents"
     verbose_name = _("Rights violations and crisis response")
+
+    def ready(self):
+        from . import contributions
+
+        contributions.connect()

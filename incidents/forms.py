@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
+from opsi.dates import DateInput
 from members.models import Member
 from members.uic import is_valid_uic, normalise_uic
 from opsi.dates import DateField

@@ -72,7 +72,7 @@ class IncidentQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        if user.role == user.Role.CRISIS_RESPONSE:
+        if user.responds_nationally:
             return self.all()
         if user.role == user.Role.COORDINATOR:
             return self._branch_filter(user.branch_ids)

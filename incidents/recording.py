@@ -3,32 +3,27 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member
+from opsi.submissions import create_once
 
 from .models import Alert, Incident, Response, Status, Violation
 
 
 def record_incident(incident, kinds, by, submission_key=None):
     """Save a new incident with its kinds of violation; a repeated submission returns the first."""
-    if submission_key is not None:
-        existing = Incident.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
     incident.recorded_by = by
     incident.submission_key = submission_key
-    try:
-        with transaction.atomic():
-            incident.save()
-            Violation.objects.bulk_create(Violation(incident=incident, kind=k) for k in kinds)
-    except IntegrityError:
-        existing = Incident.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing
+
+    def create():
+        incident.save()
+        Violation.objects.bulk_create(Violation(incident=incident, kind=k) for k in kinds)
+        return incident
+
+    incident, _created = create_once(Incident, submission_key, create)
     return incident
 
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Min, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,27 +9,22 @@ from django.views.decorators.http import require_http_methods
 
 from members.models import Branch
 from opsi.audit import log_access
-from opsi.scoping import get_visible_or_404
+from opsi.scoping import get_visible_or_404, role_required
 
 from .forms import AlertForm, IncidentForm, ResponseForm
 from .models import Incident, Status
 from .recording import close, record_incident, respond, send_alert
 
 
-def _require_role(user):
-    if not user.handles_incidents:
-        raise PermissionDenied
-
-
 def _branches(user):
-    if user.role == user.Role.CRISIS_RESPONSE:
+    if user.responds_nationally:
         return Branch.objects.filter(active=True)
     return Branch.objects.writable_by(user).filter(active=True)
 
 
 @login_required
+@role_required("handles_incidents")
 def incident_list(request):
-    _require_role(request.user)
     incidents = (
         Incident.objects.visible_to(request.user)
         .open()
@@ -47,8 +42,8 @@ def incident_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@role_required("handles_incidents")
 def incident_create(request):
-    _require_role(request.user)
     branches = _branches(request.user)
     form = IncidentForm(request.POST or None, user=request.user, branches=branches)
     if request.method == "POST" and form.is_valid():
@@ -61,8 +56,8 @@ def incident_create(request):
 
 
 @login_required
+@role_required("handles_incidents")
 def incident_detail(request, pk):
-    _require_role(request.user)
     incident = get_visible_or_404(
         Incident.objects.select_related("branch", "member"), request.user, pk=pk
     )
@@ -82,8 +77,8 @@ def incident_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@role_required("handles_incidents")
 def incident_respond(request, pk):
-    _require_role(request.user)
     incident = get_visible_or_404(Incident.objects, request.user, pk=pk)
     if request.method == "GET":
         # A login after the session ended returns here with a GET: back to the incident.
@@ -102,10 +97,9 @@ def incident_respond(request, pk):
 
 
 @login_required
+@role_required("sends_alerts")
 @require_http_methods(["GET", "POST"])
 def alert_create(request):
-    if request.user.role != request.user.Role.COORDINATOR:
-        raise PermissionDenied
     form = AlertForm(request.POST or None, branches=Branch.objects.writable_by(request.user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,12 +114,12 @@ def alert_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@role_required("handles_incidents")
 def incident_refer(request, pk):
     """Refer the person harmed to a health facility (medical care after violence, for example)."""
     from services.forms import ReferralForm
     from services.referrals import refer
 
-    _require_role(request.user)
     incident = get_visible_or_404(Incident.objects.select_related("branch", "member"), request.user, pk=pk)
     form = ReferralForm(request.POST or None, branch=incident.branch)
     if request.method == "POST" and form.is_valid():

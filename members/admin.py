@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 
+from opsi.admin import AuditTrailAdmin
 from opsi.admin_exports import SpreadsheetExportMixin
 from opsi.admin_scoping import ScopedModelAdmin
 from opsi.audit import log_access
@@ -9,7 +10,7 @@ from opsi.forms import CleanTextModelForm
 
 from .erasure import forget_member
 from .exporters import MemberExportResource
-from .models import Branch, DropInCentre, Member, MemberKindPeriod
+from .models import Branch, DropInCentre, Member, MemberIdentity, MemberKindPeriod
 
 
 class DropInCentreInline(admin.TabularInline):
@@ -78,3 +79,42 @@ class MemberAdmin(SpreadsheetExportMixin, ExportMixin, ScopedModelAdmin):
         queryset = super().get_export_queryset(request)
         log_access(request.user, request, "export members (admin)", rows=queryset.count())
         return queryset
+
+
+class MemberTrailFilter(admin.SimpleListFilter):
+    """Entries about one member: their record, kind history, identity, visits and cases.
+
+    Reached from the member's page (``?member=<id>``); it offers no list of choices,
+    so the filter sidebar never lists members.
+    """
+
+    title = _("member")
+    parameter_name = "member"
+
+    def lookups(self, request, model_admin):
+        value = request.GET.get(self.parameter_name, "")
+        return [(value, f"#{value}")] if value.isdigit() else []
+
+    def queryset(self, request, queryset):
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import Q
+
+        from .contributions import trail_records
+
+        value = self.value()
+        if not value or not value.isdigit():
+            return queryset
+        related = [
+            (Member, [value]),
+            (MemberIdentity, [str(pk) for pk in MemberIdentity.objects.filter(member_id=value).values_list("pk", flat=True)]),
+            (MemberKindPeriod, [str(pk) for pk in MemberKindPeriod.objects.filter(member_id=value).values_list("pk", flat=True)]),
+            *(record for records in trail_records(value) for record in records),  # visits, cases
+        ]
+        condition = Q(pk__in=[])
+        for model, pks in related:
+            if pks:
+                condition |= Q(content_type=ContentType.objects.get_for_model(model), object_pk__in=pks)
+        return queryset.filter(condition)
+
+
+AuditTrailAdmin.list_filter = [*AuditTrailAdmin.list_filter, MemberTrailFilter]

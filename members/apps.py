@@ -8,4 +8,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and branches")
 
     def ready(self):
-        from . import today  # noqa: F401 (adds its part of the home page)
+        from opsi.contributions import demo_data
+
+        from . import demo, today  # noqa: F401 (today adds its part of the home page)
+
+        demo_data.add(demo.seed)  # first: the others' demo records are of these members

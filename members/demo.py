@@ -3,7 +3,9 @@
 import datetime
 import random
 
-from .models import Gender, Member, MemberKind, MemberKindPeriod, WorkSetting
+from .models import Gender, Member, MemberKind, WorkSetting
+from .models.members import work_setting_for
+from .registration import register_member
 from .uic import build_uic
 
 ALIASES = [
@@ -24,18 +26,17 @@ def seed(context, per_branch=24):
             born = datetime.date(rng.randint(1970, 2004), rng.randint(1, 12), rng.randint(1, 28))
             kind = rng.choices(list(MemberKind), weights=[80, 14, 6])[0]
             joined = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randint(0, 900))
-            member = Member.objects.create(
+            member = register_member(Member(
                 branch=branch,
                 uic=build_uic(rng.choice(PARENT_NAMES), rng.choice(PARENT_NAMES), gender, born),
                 alias=f"{ALIASES[i % len(ALIASES)]} {branch.name[:3]}{i // len(ALIASES) or ''}".strip(),
                 kind=kind,
                 gender=gender,
                 birth_year=born.year,
-                work_setting="" if kind == MemberKind.HONORARY else rng.choice(WorkSetting.values),
+                work_setting=work_setting_for(kind, rng.choice(WorkSetting.values)),
                 joined_on=joined,
                 consent_on=joined,
                 peer_educator=rng.random() < 0.15,
-            )
-            MemberKindPeriod.objects.create(member=member, kind=kind, started_on=joined)
+            ), by=None)
             created.append(member)
     context["members"] = created

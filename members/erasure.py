@@ -32,9 +32,7 @@ def pseudonym(member):
 
 @transaction.atomic
 def forget_member(member, by=None, request=None, reason="request"):
-    from incidents.models import Incident
-    from outreach.models import OutreachContact
-    from services.models import Referral, Visit
+    from .contributions import erasure
 
     list(Member.objects.select_for_update().filter(pk=member.pk))  # one erasure at a time
     member.refresh_from_db()
@@ -45,10 +43,7 @@ def forget_member(member, by=None, request=None, reason="request"):
     tied = _records_of(member, old_code)
     with disable_auditlog():
         MemberIdentity.objects.filter(member=member).delete()
-        Visit.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic=code)
-        Referral.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic=code)
-        OutreachContact.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic=code)
-        Incident.objects.filter(Q(member=member) | Q(uic=old_code)).update(uic="")
+        erasure(member, old_code, code)  # visits, referrals, contacts, incidents (their apps)
         Member.objects.filter(linked_member=member).update(linked_member=None)
         Member.objects.filter(pk=member.pk).update(
             alias="—", uic=code, birth_year=None, notes="", linked_member=None, updated_at=timezone.now()

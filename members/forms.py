@@ -2,13 +2,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from opsi.dates import EARLIEST_BIRTH, BirthDateField, DateField, DateInput  # noqa: F401 (DateInput: imported from here by other apps)
+from opsi.dates import EARLIEST_BIRTH, BirthDateField, DateField, DateInput
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.home import today_for
 
 from . import lookups
 from .identity import IDENTITY_FIELDS, validate_nik
 from .models import Branch, DropInCentre, Gender, Member, MemberKind, WorkSetting
+from .models.members import asks_work_setting
 from .uic import build_uic, is_valid_uic, normalise_uic
 
 
@@ -101,7 +102,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         # Asked of every member but the honorary ones: marked as required unless the kind
         # chosen (or, when editing, the member's kind) is honorary.
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound and "kind" in self.fields else self.instance.kind
-        self.fields["work_setting"].required = kind != MemberKind.HONORARY
+        self.fields["work_setting"].required = asks_work_setting(kind)
         self.fields["work_setting"].error_messages["required"] = _("Choose a work setting (not asked of honorary members).")
         if self.instance.pk:
             self.fields["branch"].required = False  # not given: stays where it is
@@ -140,7 +141,7 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind") or self.instance.kind
-        if kind == MemberKind.HONORARY:
+        if not asks_work_setting(kind):
             cleaned["work_setting"] = ""
         elif not cleaned.get("work_setting") and "work_setting" not in self.errors:
             self.add_error("work_setting", _("Choose a work setting (not asked of honorary members)."))
@@ -205,32 +206,34 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         return None
 
 
-class ChangeKindForm(CleanTextMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("New kind"), choices=MemberKind.choices)
-    on = DateField(label=_("From"))
+class MemberDateForm(CleanTextMixin, forms.Form):
+    """A dated step in a member's life (a change of kind, leaving): not in the future where
+    her branch is. Each form names its date field ``on``, with its own label."""
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
         self.member = member
+
+    def clean_on(self):
+        return self.member.branch.refuse_future(self.cleaned_data["on"])
+
+
+class ChangeKindForm(MemberDateForm):
+    kind = forms.ChoiceField(label=_("New kind"), choices=MemberKind.choices)
+    on = DateField(label=_("From"))
+    field_order = ["kind", "on"]
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, member=member, **kwargs)
         # The member's own kind is no change; the usual change (regular to former) is
         # offered, any other one is picked on purpose, never by a hurried Save.
         self.fields["kind"].choices = [("", "---------")] + [c for c in MemberKind.choices if c[0] != member.kind]
         if member.kind == MemberKind.REGULAR:
             self.initial.setdefault("kind", MemberKind.FORMER)
 
-    def clean_on(self):
-        return self.member.branch.refuse_future(self.cleaned_data["on"])
 
-
-class LeaveForm(CleanTextMixin, forms.Form):
+class LeaveForm(MemberDateForm):
     on = DateField(label=_("Left on"))
-
-    def __init__(self, *args, member, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.member = member
-
-    def clean_on(self):
-        return self.member.branch.refuse_future(self.cleaned_data["on"])
 
 
 class IdentityForm(CleanTextMixin, forms.Form):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from opsi.audit import client_address, log_access
+from opsi.scoping import may_change
 
 from . import provinces
 from .crypto import Sealed, lookup_hash
@@ -75,13 +76,11 @@ def save_identity(member, request, **values):
 
 def may_reveal(user, member):
     """Coordinators of the member's branch and administrators; nobody else."""
-    from .models import Member
-
     if user.is_admin:
         return True
     if user.role != user.Role.COORDINATOR:
         return False
-    return Member.objects.writable_by(user).filter(pk=member.pk).exists()
+    return may_change(user, member)
 
 
 def reveal(member, field, reason, request):

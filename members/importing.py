@@ -36,7 +36,8 @@ from opsi.forms import ControlCharacterValidator, has_control_characters
 
 from . import identity as vault
 from .crypto import decrypt_bytes, encrypt_bytes, lookup_hash
-from .models import Branch, Member, MemberKind, MemberKindPeriod
+from .models import Branch, Member, MemberKind
+from .registration import register_member
 from .uic import is_valid_uic, normalise_uic
 
 COLUMNS = [
@@ -222,13 +223,14 @@ class MemberImportResource(resources.ModelResource):
             message = _("This code is already registered in another branch: ask the secretariat to link the records.")
         errors.setdefault("uic", []).append(ValidationError(message))
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.created_by = self.user
+    def do_instance_save(self, instance, is_create):
+        # A new member is registered as the form registers one (registration.register_member).
+        if is_create:
+            register_member(instance, by=self.user)
+        else:
+            instance.save()
 
     def after_save_instance(self, instance, row, **kwargs):
-        MemberKindPeriod.objects.create(
-            member=instance, kind=instance.kind, started_on=instance.joined_on, recorded_by=self.user
-        )
         values = self.pending_identities.pop(id(instance), {})
         if any(values.values()):
             vault.save_identity(instance, None, **values)

@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from opsi.audit import log_access
-from opsi.scoping import get_visible_or_404, get_writable_or_404
-from services.models import Document
-from services.paperwork import documents_held
+from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
 
 from . import identity as vault
 from .forms import ChangeKindForm, IdentityForm, LeaveForm, MemberFilterForm, MemberForm, RevealForm
 from .exporters import MemberExport
 from .models import Branch, Member, MemberIdentity
 from .registration import change_kind, member_leaves, member_returns, register_member
+from .contributions import member_page
 from .timeline import timeline
 
 PAGE_SIZE = 25
@@ -41,17 +40,16 @@ def member_list(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_register": request.user.writes_in_branches or request.user.is_admin,
+            "can_register": request.user.records_work,
             "can_export": _may_export(request.user),
         },
     )
 
 
 @login_required
+@role_required("records_work")
 @require_http_methods(["GET", "POST"])
 def member_create(request):
-    if not (request.user.writes_in_branches or request.user.is_admin):
-        raise PermissionDenied
     form = MemberForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
@@ -64,20 +62,17 @@ def member_create(request):
 
 @login_required
 def member_detail(request, pk):
-    member = get_visible_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
+    member, can_write = get_with_access_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     log_access(member, request, "member page")
     identity = MemberIdentity.objects.visible_to(request.user).filter(member=member).first()
     masked = {
         field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS
     } if identity else {}
-    can_write = Member.objects.writable_by(request.user).filter(pk=member.pk).exists()
-    held = documents_held(member)
     return render(
         request,
         "members/member_detail.html",
         {
-            "documents": [(label, code in held) for code, label in Document.choices],
-            "cases": member.paperwork_cases.all(),
+            **{name: value for part in member_page(member, request.user) for name, value in part.items()},
             "member": member,
             "periods": member.kind_periods.all(),
             "timeline": timeline(member, request.user),

@@ -4,14 +4,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Member, MemberKind, MemberKindPeriod
+from .models import Member, MemberKindPeriod
+from .models.members import work_setting_for
 
 
 @transaction.atomic
 def register_member(member, by):
-    """Save a new member and open their first kind period on the day they joined."""
+    """Save a new member and open their first kind period on the day they joined (the form
+    and the import both register through here)."""
     member.created_by = by
-    member.save()
+    member.work_setting = work_setting_for(member.kind, member.work_setting)
+    member.save(force_insert=True)
     MemberKindPeriod.objects.create(
         member=member, kind=member.kind, started_on=member.joined_on, recorded_by=by
     )
@@ -41,8 +44,7 @@ def change_kind(member, kind, on, by):
         current.save(update_fields=["ended_on"])
     MemberKindPeriod.objects.create(member=member, kind=kind, started_on=on, recorded_by=by)
     member.kind = kind
-    if kind == MemberKind.HONORARY:
-        member.work_setting = ""
+    member.work_setting = work_setting_for(kind, member.work_setting)
     member.save(update_fields=["kind", "work_setting", "updated_at"])
     return member
 

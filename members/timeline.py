@@ -1,16 +1,14 @@
 """A member's timeline: everything recorded about the person, newest first.
 
-Each app that records something about members offers a function
-``entries(member, user)`` in its ``timeline`` module, returning ``Entry`` items
-with a constant number of queries (whatever the number of entries). The member
-page merges them.
+Each app that records something about members adds a function
+``entries(member, user)`` to ``members.contributions.timeline`` from its
+``AppConfig.ready()``, returning ``Entry`` items with a constant number of
+queries (whatever the number of entries). The member page merges them after
+the member's own history.
 """
 
-import importlib
 from dataclasses import dataclass
 from datetime import date
-
-SOURCES = ["members.timeline", "services.timeline", "outreach.timeline"]
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,10 @@ def entries(member, user):
 
 
 def timeline(member, user, limit=200):
-    merged = []
-    for name in SOURCES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError:
-            continue
-        merged.extend(module.entries(member, user))
+    from .contributions import timeline as contributed
+
+    merged = entries(member, user)
+    for found in contributed(member, user):
+        merged.extend(found)
     merged.sort(key=lambda e: e.on, reverse=True)
     return merged[:limit]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from opsi.scoping import get_visible_or_404, get_writable_or_404
+from opsi.scoping import get_visible_or_404, get_writable_or_404, may_change
 
 from .forms import DropInCentreForm
 from .models import Branch, DropInCentre
@@ -58,7 +58,7 @@ def drop_in_centre_create(request, pk):
 
 
 def _can_manage(user, branch):
-    return user.manages_branch_setup and Branch.objects.writable_by(user).filter(pk=branch.pk).exists()
+    return user.manages_branch_setup and may_change(user, branch)
 
 
 def _drop_in_centre_form(request, branch, centre):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .forms import CleanTextModelForm
+from .scoping import may_change
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -13,8 +14,8 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def _may_write(self, request, obj):
         if obj is None:
-            return request.user.is_admin or request.user.writes_in_branches
-        return self.model.objects.writable_by(request.user).filter(pk=obj.pk).exists()
+            return request.user.records_work
+        return may_change(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_write(request, obj)

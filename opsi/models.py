@@ -84,6 +84,27 @@ class User(AbstractUser):
         return self.role in (self.Role.COORDINATOR, self.Role.OUTREACH_WORKER)
 
     @property
+    def records_work(self):
+        """Registers members and records visits, cases and sessions: the branch roles in their
+        branches, administrators anywhere."""
+        return self.is_admin or self.writes_in_branches
+
+    @property
+    def adds_trainings(self):
+        """Trainings: those who record work, and the secretariat (national trainings)."""
+        return self.records_work or self.role == self.Role.SECRETARIAT
+
+    @property
+    def responds_nationally(self):
+        """The crisis-response role reads and records incidents of every branch."""
+        return self.role == self.Role.CRISIS_RESPONSE
+
+    @property
+    def sends_alerts(self):
+        """Warnings to a branch's home page: its coordinators."""
+        return self.role == self.Role.COORDINATOR
+
+    @property
     def manages_branch_setup(self):
         """May change a branch's drop-in centres (coordinators of that branch, admins)."""
         return self.is_admin or self.role == self.Role.COORDINATOR

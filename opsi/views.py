@@ -3,12 +3,9 @@ from django.db import transaction
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-
-from incidents.models import Alert
 
 from .home import todays_work
 
@@ -17,10 +14,9 @@ QUICK_EXIT_URL = "https://www.google.com/search?q=cuaca+hari+ini"
 
 @login_required
 def home(request):
-    """Today's work for the user's role (``opsi.home``), with the warnings for their branches."""
-    user = request.user
-    alerts = Alert.objects.visible_to(user).current(timezone.localdate()).select_related("branch")
-    return render(request, "home.html", {"alerts": alerts, **todays_work(user)})
+    """Today's work for the user's role (``opsi.home``), with the warnings for their branches
+    (added by ``incidents``)."""
+    return render(request, "home.html", todays_work(request.user))
 
 
 @transaction.non_atomic_requests  # alive even when the database is not: no BEGIN, no connection

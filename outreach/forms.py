@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
+from opsi.dates import DateInput
 from members.models import Branch, DropInCentre, Member
 from opsi.dates import DateField, PlanningDateField
 from opsi.forms import BranchChoiceMixin, CleanTextMixin

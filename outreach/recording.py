@@ -3,11 +3,12 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from members.models import Member
 from members.uic import is_valid_uic, normalise_uic
+from opsi.submissions import create_once
 from services import stock
 
 from .models import OutreachCommodity, OutreachContact, OutreachSession, SessionTopic, TrainingAttendance
@@ -41,33 +42,27 @@ def parse_people(text, members):
 
 def record_session(session, *, topics, members, codes, commodities, workers, peer_educators, by, submission_key):
     """Save a session with everything reached and handed out; a repeated submission returns the first."""
-    existing = OutreachSession.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return existing, False
     session.recorded_by = by
     session.submission_key = submission_key
-    try:
-        with transaction.atomic():
-            session.save()
-            session.workers.set(workers)
-            session.peer_educators.set(peer_educators)
-            SessionTopic.objects.bulk_create(SessionTopic(session=session, topic=t) for t in topics)
-            OutreachContact.objects.bulk_create(
-                [OutreachContact(session=session, member=m, uic=m.uic) for m in members]
-                + [OutreachContact(session=session, uic=c) for c in codes]
-            )
-            items = {item: quantity for item, quantity in commodities.items() if quantity}
-            OutreachCommodity.objects.bulk_create(
-                OutreachCommodity(session=session, commodity=item, quantity=quantity) for item, quantity in items.items()
-            )
-            if items and session.stock_centre_id:
-                stock.hand_out(session.stock_centre, items, session.held_on, by, use=f"outreach {session.pk}")
-    except IntegrityError:
-        existing = OutreachSession.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return session, True
+
+    def create():
+        session.save()
+        session.workers.set(workers)
+        session.peer_educators.set(peer_educators)
+        SessionTopic.objects.bulk_create(SessionTopic(session=session, topic=t) for t in topics)
+        OutreachContact.objects.bulk_create(
+            [OutreachContact(session=session, member=m, uic=m.uic) for m in members]
+            + [OutreachContact(session=session, uic=c) for c in codes]
+        )
+        items = {item: quantity for item, quantity in commodities.items() if quantity}
+        OutreachCommodity.objects.bulk_create(
+            OutreachCommodity(session=session, commodity=item, quantity=quantity) for item, quantity in items.items()
+        )
+        if items and session.stock_centre_id:
+            stock.hand_out(session.stock_centre, items, session.held_on, by, use=f"outreach {session.pk}")
+        return session
+
+    return create_once(OutreachSession, submission_key, create)
 
 
 def allowed_attendees(training, user):

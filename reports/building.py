@@ -16,10 +16,6 @@ class Context:
     includes_national: bool = False  # national activities (trainings) count in this scope
     memo: dict = field(default_factory=dict)  # results shared by several indicators
 
-    def scope_kwargs(self, path):
-        """The filter that keeps rows of the branches in scope ({} when the scope is every branch)."""
-        return {} if self.branch_ids is None else {f"{path}__in": self.branch_ids}
-
 
 def build_report(definition, period, scope, user, suppress_small=False):
     branch_qs = scope.branches(user)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
+from opsi.dates import DateInput
 from members.models import Branch, Region
 from opsi.dates import PlanningDateField
 from opsi.forms import CleanTextMixin

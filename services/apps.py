@@ -11,3 +11,6 @@ class ServicesConfig(AppConfig):
         from . import reference, today  # noqa: F401 (today adds its parts of the home page)
 
         reference.connect_signals()
+        from . import contributions
+
+        contributions.connect()

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.forms import DateInput
+from opsi.dates import DateInput
 from members.uic import is_valid_uic, normalise_uic
 from opsi.dates import DateField, PlanningDateField
 from opsi.forms import CleanTextMixin, ObjectChoiceField, ObjectMultipleChoiceField
@@ -80,17 +80,18 @@ class VisitForm(CleanTextMixin, forms.Form):
 
     @cached_property
     def fields_cache_key(self):
-        """What the rendered fields of an unfilled form depend on (None once filled in:
-        then the answers and errors are part of the page)."""
+        """The key of the rendered fields of an unfilled form, read from the fields themselves
+        (kind, label, help text, required, widget attributes, initial value, options), so that
+        nothing that changes the rendering can be left out of it; None once filled in (then
+        the answers and errors are part of the page). The submission key is rendered apart."""
         if self.is_bound:
             return None
-        return repr((
-            get_language(),
-            [(s.pk, s.name, s.name_en, s.commodity_id) for s in self.service_types],
-            [(c.pk, c.name) for c in self.fields["drop_in_centre"].objects.values()],
-            self.initial.get("drop_in_centre"), self.initial.get("visited_on"),
-            self.member is None,
-        ))
+        return repr((get_language(), [
+            (name, type(field).__name__, str(field.label), str(field.help_text), field.required,
+             sorted(field.widget.attrs.items()), str(self.get_initial_for_field(field, name)),
+             [(value, str(label)) for value, label in getattr(field, "choices", ())])
+            for name, field in self.fields.items() if name != "submission_key"
+        ]))
 
     def quantity_fields(self):
         return [self[name] for name in self.fields if name.startswith("qty_")]

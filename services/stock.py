@@ -1,10 +1,11 @@
 """Stock of commodities per drop-in centre: receive, hand out, balances."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from members.models import DropInCentre
+from opsi.submissions import create_once
 
 from .models import StockMovement
 
@@ -13,21 +14,11 @@ def receive(centre, commodity, quantity, on, by, source="", submission_key=None)
     """Record stock received; the same form sent again (``submission_key``) is counted once."""
     if quantity <= 0:
         raise ValidationError(_("The quantity received must be more than zero."))
-    if submission_key is not None:
-        existing = StockMovement.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
-    try:
-        with transaction.atomic():
-            return StockMovement.objects.create(
-                drop_in_centre=centre, commodity=commodity, on=on, quantity=quantity,
-                kind=StockMovement.Kind.RECEIVED, source=source, recorded_by=by, submission_key=submission_key,
-            )
-    except IntegrityError:
-        existing = StockMovement.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing
+    movement, _created = create_once(StockMovement, submission_key, lambda: StockMovement.objects.create(
+        drop_in_centre=centre, commodity=commodity, on=on, quantity=quantity,
+        kind=StockMovement.Kind.RECEIVED, source=source, recorded_by=by, submission_key=submission_key,
+    ))
+    return movement
 
 
 class NotInStock(ValidationError):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.models import DropInCentre, Member
-from opsi.scoping import get_visible_or_404, get_writable_or_404
+from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
 
 from . import paperwork, referrals, stock
 from .forms import CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
@@ -22,13 +22,9 @@ from .worklists import CaseFilter, ReferralFilter
 PAGE_SIZE = 25
 
 
-def _require_writer(user):
-    if not (user.writes_in_branches or user.is_admin):
-        raise PermissionDenied
-
-
 @transaction.non_atomic_requests  # the most opened page: no BEGIN and COMMIT to show the form
 @login_required
+@role_required("records_work")
 @require_http_methods(["GET", "POST"])
 def visit_new(request):
     """Find the person, tick the services, save: made for a phone at the centre."""
@@ -46,7 +42,6 @@ def visit_new(request):
 
 
 def _visit_new(request, writes_refused=False):
-    _require_writer(request.user)
     member = None
     member_id = request.GET.get("member") or request.POST.get("member")
     if member_id:
@@ -104,12 +99,11 @@ def _visits(user):
 
 @login_required
 def visit_detail(request, pk):
-    visit = get_visible_or_404(_visits(request.user), request.user, pk=pk)
+    visit, can_write = get_with_access_or_404(_visits(request.user), request.user, pk=pk)
     return render(
         request,
         "services/visit_detail.html",
-        {"visit": visit, "referrals": visit.referrals.all(),
-         "can_write": Visit.objects.writable_by(request.user).filter(pk=pk).exists()},
+        {"visit": visit, "referrals": visit.referrals.all(), "can_write": can_write},
     )
 
 
@@ -200,8 +194,9 @@ def case_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request, pk):
-    case = get_visible_or_404(PaperworkCase.objects.select_related("member__branch"), request.user, pk=pk)
-    can_write = PaperworkCase.objects.writable_by(request.user).filter(pk=pk).exists()
+    case, can_write = get_with_access_or_404(
+        PaperworkCase.objects.select_related("member__branch"), request.user, pk=pk
+    )
     form = StepForm(request.POST or None, case=case, initial={"on": case.member.branch.today()})
     if request.method == "POST":
         if not can_write:
@@ -236,8 +231,7 @@ def stuck_cases(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def centre_stock(request, pk):
-    centre = get_visible_or_404(DropInCentre.objects.select_related("branch"), request.user, pk=pk)
-    can_write = DropInCentre.objects.writable_by(request.user).filter(pk=pk).exists()
+    centre, can_write = get_with_access_or_404(DropInCentre.objects.select_related("branch"), request.user, pk=pk)
     form = ReceiveStockForm(request.POST or None, centre=centre)
     if request.method == "POST":
         if not can_write:

@@ -45,6 +45,14 @@ def jakarta_dic(jakarta):
 
 
 @pytest.fixture
+def mawar(jakarta):
+    """A member of Jakarta, where ayu coordinates."""
+    from .factories import MemberFactory
+
+    return MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
+
+
+@pytest.fixture
 def bali_dic(bali):
     return DropInCentreFactory(branch=bali, name="DIC Denpasar", area="Denpasar")
 

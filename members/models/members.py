@@ -51,6 +51,16 @@ class MemberQuerySet(ScopedQuerySet):
         return self.filter(condition)
 
 
+def asks_work_setting(kind):
+    """Honorary members have no work setting: it is asked of every other kind."""
+    return kind != MemberKind.HONORARY
+
+
+def work_setting_for(kind, work_setting):
+    """The work setting a member of ``kind`` keeps: none for an honorary member."""
+    return work_setting if asks_work_setting(kind) else ""
+
+
 class Member(models.Model):
     branch_path = "branch"
 

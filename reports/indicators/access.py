@@ -99,7 +99,7 @@ def referrals_by_outcome(ctx):
         default=Value(ReferralOutcome.PENDING),
     )
     rows = (
-        Referral.objects.filter(**ctx.scope_kwargs("branch"), made_on__range=(ctx.period.start, ctx.period.end))
+        Referral.objects.in_branches(ctx.branch_ids).filter(made_on__range=(ctx.period.start, ctx.period.end))
         .annotate(known=known)
         .values("facility_kind", "known")
         .annotate(n=Count("pk"))

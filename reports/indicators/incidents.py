@@ -16,8 +16,8 @@ from ..tables import Share, Table
 
 def _incidents(ctx, period=None):
     period = period or ctx.period
-    return Incident.objects.countable().filter(
-        **ctx.scope_kwargs("branch"), occurred_on__range=(period.start, period.end)
+    return Incident.objects.countable().in_branches(ctx.branch_ids).filter(
+        occurred_on__range=(period.start, period.end)
     )
 
 

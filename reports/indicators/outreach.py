@@ -16,7 +16,7 @@ from ..tables import Table
 
 def _sessions(ctx, period=None):
     period = period or ctx.period
-    return OutreachSession.objects.filter(**ctx.scope_kwargs("branch")).in_period(period.start, period.end)
+    return OutreachSession.objects.in_branches(ctx.branch_ids).in_period(period.start, period.end)
 
 
 def _trainings(ctx, period=None):

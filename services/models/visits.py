@@ -6,7 +6,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from opsi.db import person_key
-from opsi.scoping import ScopedQuerySet
+from opsi.scoping import BranchQuerySet, ScopedQuerySet
 
 
 class ServiceType(models.Model):
@@ -48,10 +48,6 @@ def localised_name(obj):
 class VisitQuerySet(ScopedQuerySet):
     def in_period(self, start, end):
         return self.filter(visited_on__range=(start, end))
-
-    def in_branches(self, branch_ids):
-        """Visits at the centres of these branches (``None``: every branch)."""
-        return self if branch_ids is None else self.filter(drop_in_centre__branch__in=branch_ids)
 
     def totals(self):
         """{"visits": n, "people": n} in one pass; people are counted by their code, so a
@@ -121,13 +117,9 @@ class Visit(models.Model):
         super().save(*args, **kwargs)
 
 
-class VisitServiceQuerySet(models.QuerySet):
+class VisitServiceQuerySet(BranchQuerySet):
     def in_period(self, start, end):
         return self.filter(visited_on__range=(start, end))
-
-    def in_branches(self, branch_ids):
-        """Lines of visits at the centres of these branches (``None``: every branch)."""
-        return self if branch_ids is None else self.filter(visit__drop_in_centre__branch__in=branch_ids)
 
     def by_type(self):
         """[{"service_type", "visits", "quantity"}] in one query.
@@ -139,6 +131,9 @@ class VisitServiceQuerySet(models.QuerySet):
 
 
 class VisitService(models.Model):
+    # Reports select lines by branch (in_branches); pages reach them through their visit.
+    branch_path = "visit__drop_in_centre__branch"
+
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="service_lines")
     service_type = models.ForeignKey(ServiceType, verbose_name=_("service"), on_delete=models.PROTECT)
     quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(0)])

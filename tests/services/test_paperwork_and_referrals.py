@@ -7,14 +7,8 @@ from django.urls import reverse
 from services.models import PaperworkCase, Referral, StockMovement
 from services.paperwork import advance, documents_held, open_case, stuck
 from services.stock import hand_out, receive
-from tests.factories import MemberFactory
 
 D = datetime.date
-
-
-@pytest.fixture
-def mawar(jakarta):
-    return MemberFactory(branch=jakarta, alias="Mawar")
 
 
 def test_case_moves_forward_with_dates_and_helpers(mawar, ayu):

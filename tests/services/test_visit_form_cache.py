@@ -110,3 +110,26 @@ def test_the_top_of_the_page_follows_the_role_and_the_language(client_of, ayu, s
     ayu.save()
     content = client_of(ayu).get(reverse("home")).content.decode()
     assert ">Members</a>" in content and ">Anggota</a>" not in content
+
+
+def test_the_cached_fields_key_changes_with_anything_a_field_renders(ayu, mawar, jakarta_dic, catalogue):
+    """The key is read from the fields, not listed by hand: a help text, a label, a widget
+    attribute or an option changed anywhere in the form gives another key."""
+    from services.forms import VisitForm
+
+    def key(change=None):
+        form = VisitForm(user=ayu, member=mawar)
+        if change:
+            change(form)
+        return form.fields_cache_key
+
+    plain = key()
+    assert key() == plain  # a second unfilled form shares the rendered fields
+    changes = [
+        lambda f: setattr(f.fields["visited_on"], "help_text", "Tanggal kunjungan"),
+        lambda f: setattr(f.fields["services"], "label", "Layanan"),
+        lambda f: f.fields["drop_in_centre"].widget.attrs.update(disabled=True),
+        lambda f: f.fields["services"].set_objects(list(f.fields["services"].objects.values())[1:]),
+    ]
+    assert len({plain, *(key(change) for change in changes)}) == 1 + len(changes)
+    assert VisitForm({"visited_on": "2025-01-01"}, user=ayu, member=mawar).fields_cache_key is None

@@ -1,16 +1,15 @@
 """Fill the database with synthetic demo data: never real people.
 
-Each app that has demo records provides ``demo.seed(context)`` in a module named
-``<app>/demo.py``; this command runs them in order after the shared setup.
+Each app that has demo records adds its ``seed(context)`` to ``opsi.contributions.demo_data``
+from its ``AppConfig.ready()``; this command runs them in order after the shared setup.
 """
-
-import importlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from members.models import Branch, DropInCentre
+from members.models.branches import Branch, DropInCentre
+from opsi.contributions import demo_data
 from opsi.models import User
 
 DEMO_PASSWORD = "sandi-demo-2026"
@@ -31,9 +30,6 @@ DEMO_USERS = [
     ("krisis", User.Role.CRISIS_RESPONSE, []),
 ]
 
-SEEDERS = ["members.demo", "services.demo", "outreach.demo", "incidents.demo"]
-
-
 class Command(BaseCommand):
     help = "Create synthetic demo branches, users and records (development only)."
 
@@ -45,12 +41,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 context = self.seed_shared()
-                for name in SEEDERS:
-                    try:
-                        module = importlib.import_module(name)
-                    except ModuleNotFoundError:
-                        continue
-                    module.seed(context)
+                demo_data(context)
         self.print_logins()
 
     def seed_shared(self):

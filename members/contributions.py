@@ -1,0 +1,20 @@
+"""What the apps that record work add about a member (``opsi.contributions``).
+
+Each of them fills these from its ``AppConfig.ready()``; ``members`` imports none of them.
+"""
+
+from opsi.contributions import Contributions
+
+# ``entries(member, user) -> [members.timeline.Entry]``, a constant number of queries each.
+timeline = Contributions("a member's timeline", ["member", "user"])
+
+# ``part(member, user) -> dict`` of names for the member page's template.
+member_page = Contributions("the member page", ["member", "user"])
+
+# ``forget(member, old_code, code)``: put the pseudonym ``code`` in place of the member's
+# ``old_code`` in the app's records (erasure.forget_member, inside its transaction).
+erasure = Contributions("forgetting a member", ["member", "old_code", "code"])
+
+# ``records(member_id) -> [(model, [pk, ...])]``: the app's records of a member whose audit
+# entries the audit trail's member filter shows.
+trail_records = Contributions("the audit trail of a member", ["member_id"])

@@ -1,0 +1,148 @@
+"""The apps form layers, and no module imports from a layer above its own.
+
+Read from the source with ``ast`` (imports inside functions and ``import_module("...")``
+included), so a lazy import cannot hide an upward dependency. What a lower layer needs
+from a higher one arrives through ``opsi.contributions`` / ``members.contributions``.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from members import contributions as members_contributions
+from opsi.contributions import Contributions, demo_data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Lowest first. The tenant (branches, drop-in centres, provinces) belongs to the base: the user
+# model points at it and every app is scoped by it. Its modules still live in ``members`` until
+# they are moved with SeparateDatabaseAndState migrations that keep the table names.
+TENANT = {"members.models.branches", "members.provinces"}
+LAYERS = [
+    {"opsi"},
+    {"members"},
+    {"services", "outreach", "incidents", "fieldwork"},  # the apps that record work
+    {"reports"},
+]
+
+
+def layer_of(module):
+    if module in TENANT or any(module.startswith(t + ".") for t in TENANT):
+        return 0
+    top = module.split(".")[0]
+    for number, apps in enumerate(LAYERS):
+        if top in apps:
+            return number
+    return None  # Django, libraries, the standard library
+
+
+def project_modules():
+    for apps in LAYERS:
+        for app in sorted(apps):
+            for path in sorted((ROOT / app).rglob("*.py")):
+                relative = path.relative_to(ROOT)
+                if not {"migrations", "tests", "__pycache__"} & set(relative.parts):
+                    yield ".".join(relative.with_suffix("").parts), path
+
+
+def imports_of(module, source):
+    """(line, imported module) for every import in ``source``, relative ones resolved."""
+    package = module.split(".") if module.endswith("__init__") else module.split(".")[:-1]
+    if module.endswith("__init__"):
+        package = package[:-1]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join([*base, node.module] if node.module else base)
+            for alias in node.names:
+                # ``from members.models import branches`` imports the module members.models.branches
+                yield node.lineno, f"{target}.{alias.name}" if layer_of(f"{target}.{alias.name}") == 0 else target
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            yield node.lineno, node.args[0].value
+
+
+def upward_imports(module, source):
+    own = layer_of(module)
+    return [
+        f"{module}:{line} imports {target} (layer {layer_of(target)} above {own})"
+        for line, target in imports_of(module, source)
+        if layer_of(target) is not None and layer_of(target) > own
+    ]
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    problems = [p for module, path in project_modules() for p in upward_imports(module, path.read_text())]
+    assert problems == []
+
+
+def test_every_app_of_the_project_has_a_layer():
+    from django.apps import apps
+
+    ours = [c.name for c in apps.get_app_configs() if Path(c.path).parent == ROOT]
+    assert [name for name in ours if layer_of(name) is None] == []
+
+
+@pytest.mark.parametrize(
+    "module,source",
+    [
+        ("members.timeline", "def f():\n    from services.models import Visit\n"),
+        ("members.erasure", "import incidents.models\n"),
+        ("opsi.views", "from incidents.models import Alert\n"),
+        ("opsi.home", "from members.models import Member\n"),
+        ("services.views", "from reports import building\n"),
+        ("members.timeline", "import importlib\nimportlib.import_module('outreach.timeline')\n"),
+        ("members.models.branches", "from ..forms import DateInput\n"),
+    ],
+)
+def test_the_layer_check_sees_an_upward_import(module, source):
+    assert upward_imports(module, source)
+
+
+@pytest.mark.parametrize(
+    "module,source",
+    [
+        ("opsi.management.commands.seed_demo", "from members.models.branches import Branch\n"),
+        ("services.views", "from members.models import Member\nfrom opsi.scoping import role_required\n"),
+        ("reports.building", "from . import tables\nfrom incidents.models import Incident\n"),
+        ("outreach.forms", "from services.forms import ItemsField\n"),
+    ],
+)
+def test_the_layer_check_allows_imports_downwards_and_sideways(module, source):
+    assert upward_imports(module, source) == []
+
+
+def test_the_apps_that_record_work_fill_the_member_extension_points():
+    """A contributor missing (an app's ready() not run, a module renamed) fails here, loudly."""
+    names = lambda registry: {f.__module__ for f in registry}  # noqa: E731
+    assert {"services.timeline", "outreach.timeline"} <= names(members_contributions.timeline)
+    assert "services.contributions" in names(members_contributions.member_page)
+    assert {"services.contributions", "outreach.contributions", "incidents.contributions"} <= names(
+        members_contributions.erasure
+    )
+    assert [f.__module__ for f in demo_data] == ["members.demo", "services.demo", "outreach.demo", "incidents.demo"]
+
+
+def test_a_contributor_with_the_wrong_arguments_is_refused_when_added():
+    registry = Contributions("a test page", ["member", "user"])
+    with pytest.raises(TypeError, match="cannot serve a test page"):
+        registry.add(lambda member: {})
+
+
+def test_a_failing_contributor_is_not_skipped():
+    registry = Contributions("a test page", ["member"])
+
+    @registry.add
+    def broken(member):
+        raise LookupError("broken")
+
+    with pytest.raises(LookupError):
+        registry("someone")
