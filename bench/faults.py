@@ -28,7 +28,6 @@ import os
 import re
 import signal
 import socket
-import statistics
 import subprocess  # nosec B404: our own server and pg_ctl, loopback only
 import sys
 import tempfile

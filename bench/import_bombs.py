@@ -14,7 +14,6 @@ upload handler (kept in memory up to MEMBER_IMPORT_MAX_BYTES, dropped past it), 
 """
 
 import argparse
-import io
 import json
 import os
 import resource

@@ -14,6 +14,8 @@ count() { grep -oE "[0-9]+ $2" <<<"$1" | grep -oE '^[0-9]+' || echo 0; }
 echo "== Hygiene: bandit (medium and high findings fail the run) =="
 .venv/bin/bandit -q -r opsi members services outreach reports incidents bench -x '*/migrations/*' -ll \
     || { echo "bandit found problems"; exit 1; }
+echo "== Hygiene: ruff check (errors: undefined and unused names, syntax; pyproject.toml) =="
+.venv/bin/ruff check --no-cache --quiet . || { echo "ruff found problems"; exit 1; }
 echo "== Hygiene: pip-audit of requirements.lock (known vulnerabilities fail the run) =="
 bash scripts/audit.sh || { echo "pip-audit found problems"; exit 1; }
 

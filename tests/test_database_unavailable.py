@@ -1,7 +1,6 @@
 """A database that stops answering or refuses writes: a clean page, nothing lost, nothing doubled."""
 
 import contextlib
-import datetime
 import uuid
 
 import pytest

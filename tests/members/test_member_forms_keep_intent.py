@@ -1,7 +1,6 @@
 """Member forms save what the user meant: a field left empty on the identity form keeps
 what is stored, and a change of kind is never a step back by default."""
 
-import datetime
 import re
 
 from django.urls import reverse

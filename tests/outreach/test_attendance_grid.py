@@ -82,7 +82,7 @@ def test_a_branch_of_more_than_300_members_records_attendance_by_code_and_on_the
 
 
 def test_adding_by_code_keeps_everyone_already_recorded(client_of, ayu, training, jakarta):
-    mawar = MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
+    MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
     melati = MemberFactory(branch=jakarta, alias="Melati")
     TrainingAttendance.objects.create(training=training, member=melati, day=D(2025, 5, 1))
     Member.objects.filter(pk=melati.pk).update(left_on=D(2025, 6, 1))

@@ -38,7 +38,7 @@ def reports(user, branches):
 
 
 @pytest.fixture
-def closed_data(report_data, gam_data, ayu):
+def closed_data(report_data, gam_data, ayu):  # noqa: F811 (gam_data: the fixture imported above)
     """The two hand-counted datasets, a peer educator, and a referral of April with its
     outcome still unknown at the end of June."""
     Member.objects.filter(alias="Dahlia").update(peer_educator=True)

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from services.models import PaperworkCase, StockMovement, Visit
-from services.paperwork import advance, open_case, stuck
+from services.paperwork import advance, open_case
 from services.stock import receive
 
 D = datetime.date
@@ -79,7 +79,7 @@ def test_a_quantity_typed_without_its_tick_is_saved_with_its_service(client_of, 
     client_of(ayu).post(reverse("visit_new"), visit_data(catalogue, jakarta_dic, mawar,
                                                          **{f"qty_{catalogue['lube'].pk}": "5"}))
     visit = Visit.objects.get()
-    assert {(l.service_type.name, l.quantity) for l in visit.service_lines.all()} == {("Konseling", 1), ("Pelicin", 5)}
+    assert {(line.service_type.name, line.quantity) for line in visit.service_lines.all()} == {("Konseling", 1), ("Pelicin", 5)}
     assert balance(jakarta_dic, catalogue["lube_item"]) == 95
 
 

@@ -46,7 +46,7 @@ def test_logging_a_visit_takes_condoms_from_the_centre_stock(client_of, ayu, maw
     visit = Visit.objects.get()
     assert response.url == reverse("visit_detail", args=[visit.pk])
     assert visit.member == mawar and visit.uic == "SIBU2150390"
-    assert {(l.service_type.name, l.quantity) for l in visit.service_lines.all()} == {("Konseling", 1), ("Kondom", 12)}
+    assert {(line.service_type.name, line.quantity) for line in visit.service_lines.all()} == {("Konseling", 1), ("Kondom", 12)}
     assert StockMovement.objects.filter(drop_in_centre=jakarta_dic).balances()[(jakarta_dic.pk, catalogue["condom_item"].pk)] == 88
 
 
