@@ -1,0 +1,103 @@
+"""What a login costs a plain page: the trivial view, anonymous and logged in, in this process.
+
+    bash scripts/with-postgres.sh .venv/bin/python -m bench.login_stack [--rounds 7 --repeat 300]
+
+The trivial view (/healthz) does nothing itself, so what a logged-in request costs beyond the
+anonymous one is the login stack: the session, the user, the branches or the two-step device,
+and the middleware around them. The variants run in interleaved rounds (the machine's speed
+drifts from minute to minute); each figure is the median of the rounds' medians, with the
+queries and writes of one request. The load test in bench/run.py gives the same ratio under
+gunicorn and wrk.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CACHED_DB = "django.contrib.sessions.backends.cached_db"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=300, help="requests per variant and round")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsi.settings")
+    os.environ.setdefault("AXES_ENABLED", "false")
+    os.environ.setdefault("CONN_MAX_AGE", "60")  # as in production: no new connection per request
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from members.models import Branch
+    from opsi.models import User
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    branch = Branch.objects.order_by("pk").first() or Branch.objects.create(province="31", name="Jakarta")
+    coordinator, _ = User.objects.get_or_create(username="bench.stack.coordinator", defaults={"role": "coordinator"})
+    coordinator.branches.set([branch])
+    secretariat, _ = User.objects.get_or_create(username="bench.stack.secretariat", defaults={"role": "secretariat"})
+
+    def client(user=None, engine=None):
+        """A client whose session engine is fixed when its middleware is first loaded."""
+        with override_settings(**({"SESSION_ENGINE": engine} if engine else {})):
+            made = Client()
+            if user is not None:
+                made.force_login(user)
+                if user.role == "secretariat":
+                    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+                    session = made.session
+                    session["otp_device_id"] = device.persistent_id
+                    session.save()
+                made.get("/")  # the first page of a login notes once whether two-step login is on
+            made.get("/healthz")
+        return made
+
+    variants = {
+        "anonymous": client(),
+        "coordinator, sessions in the database": client(coordinator),
+        "coordinator, sessions in a cache (cached_db)": client(coordinator, CACHED_DB),
+        "secretariat (two-step), sessions in the database": client(secretariat),
+        "secretariat (two-step), sessions in a cache (cached_db)": client(secretariat, CACHED_DB),
+    }
+    queries = {}
+    for name, made in variants.items():
+        with CaptureQueriesContext(connection) as ctx:
+            made.get("/healthz")
+        sql = [q["sql"] for q in ctx.captured_queries]
+        queries[name] = (len(sql), sum(not s.lstrip().upper().startswith("SELECT") for s in sql))
+
+    medians = {name: [] for name in variants}
+    for _ in range(args.rounds):
+        for name, made in variants.items():
+            times = []
+            for _ in range(args.repeat):
+                began = time.perf_counter()
+                made.get("/healthz")
+                times.append((time.perf_counter() - began) * 1000)
+            medians[name].append(statistics.median(times))
+
+    base = statistics.median(medians["anonymous"])
+    print(f"{connection.vendor}, {args.rounds} rounds of {args.repeat} requests per variant")
+    print(f"{'variant':<58} {'ms':>6} {'ratio':>6} {'queries':>8} {'writes':>7}")
+    for name, values in medians.items():
+        ms = statistics.median(values)
+        print(f"{name:<58} {ms:6.3f} {base / ms:6.2f} {queries[name][0]:8d} {queries[name][1]:7d}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Sessions read from a shared cache (cached_db) end as surely as sessions read from the database.
+
+With CACHE_URL pointing at memcached or redis, sessions are read from the cache, the database
+behind it. Whatever ends a session (logging out, an administrator ending a user's sessions, the
+idle and absolute limits) must then end the cached copy too, or a stolen cookie lives on.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from opsi.models import User
+from opsi.sessions import end_sessions_of
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHED_DB = "django.contrib.sessions.backends.cached_db"
+
+
+def _session_engine(cache_url):
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    return subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'opsi.settings');"
+         "django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout.strip()
+
+
+def test_sessions_are_read_from_the_database_when_each_process_keeps_its_own_cache():
+    assert _session_engine(None) == "django.contrib.sessions.backends.db"
+
+
+@pytest.mark.parametrize("cache_url", ["pymemcache://127.0.0.1:11211", "redis://127.0.0.1:6379/1"])
+def test_sessions_are_read_from_a_cache_shared_by_every_process(cache_url):
+    assert _session_engine(cache_url) == CACHED_DB
+
+
+@pytest.fixture
+def cached_sessions(db):
+    with override_settings(SESSION_ENGINE=CACHED_DB):
+        yield
+
+
+def test_ending_a_users_sessions_logs_them_out_where_sessions_are_cached(cached_sessions, ayu, jakarta):
+    phone = Client()
+    phone.force_login(ayu)
+    assert phone.get(reverse("home")).status_code == 200
+    assert end_sessions_of(User.objects.filter(pk=ayu.pk)) == 1
+    response = phone.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_stolen_cookie_is_dead_after_logout_where_sessions_are_cached(cached_sessions, ayu, jakarta):
+    phone = Client()
+    phone.force_login(ayu)
+    assert phone.get(reverse("home")).status_code == 200
+    stolen = phone.cookies["sessionid"].value
+    phone.post(reverse("logout"))
+    thief = Client()
+    thief.cookies["sessionid"] = stolen
+    assert thief.get(reverse("home")).status_code == 302
+
+
+def test_idle_limit_still_logs_out_where_sessions_are_cached(cached_sessions, ayu, jakarta, settings):
+    import time
+
+    phone = Client()
+    phone.force_login(ayu)
+    assert phone.get(reverse("home")).status_code == 200
+    session = phone.session
+    session["last_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
+    session.save()
+    assert phone.get(reverse("home")).status_code == 302
+
+
+def test_a_plain_page_reads_no_session_row_where_sessions_are_cached(
+    cached_sessions, ayu, jakarta, django_assert_max_num_queries
+):
+    phone = Client()
+    phone.force_login(ayu)
+    phone.get(reverse("home"))
+    with django_assert_max_num_queries(2) as captured:
+        assert phone.get(reverse("healthz")).status_code == 200
+    assert not any("django_session" in q["sql"] for q in captured.captured_queries)
