@@ -214,7 +214,6 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 # With a cache shared by every process (CACHE_URL: memcached or redis) a page reads the session
 # from it, the database behind it (cached_db). A cache of each process's own (the default) would
 # keep alive, in one process, a session that another ended (logout, idle timeout, an administrator
@@ -222,6 +221,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "django.contrib.sessions.backends." + (
     "cached_db" if CACHES["default"]["BACKEND"].endswith(("PyMemcacheCache", "PyLibMCCache", "RedisCache")) else "db"
 )
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "id"
