@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("outreach.urls")),
     path("", include("reports.urls")),
     path("", include("incidents.urls")),
+    path("", include("fieldwork.urls")),
     path("admin/", admin.site.urls),
 ]
 

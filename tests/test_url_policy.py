@@ -72,6 +72,9 @@ POLICY = {
     "training_list": (True, None, {}),
     "training_new": (True, None, {}),
     "training_detail": (True, "training", {}),
+    "service_worker": (False, None, {}),
+    "web_manifest": (False, None, {}),
+    "offline_capture": (True, None, {}),
 }
 
 

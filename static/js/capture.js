@@ -1,0 +1,251 @@
+// The capture page: unlock with the PIN, fill a visit or an outreach session into the
+// encrypted queue (window.opsiQueue, offline.js), and send the queue to the ordinary forms
+// one entry at a time with its submission key. The server checks each entry as any post.
+(function () {
+  var root = document.getElementById("capture");
+  var queue = window.opsiQueue;
+  if (!root || !queue) { return; }
+  var msg = root.dataset;
+  var key = null;
+  var syncing = false;
+  var again = false;
+  var needsLogin = false;  // the session ended: back from logging in (another tab), sending carries on
+  var results = {};  // entry id -> the entries this page saw saved on the server
+  var CODE = /^[A-Z]{4}[12349]\d{6}$/;  // members/uic.py: UIC_PATTERN
+
+  function show(id) {
+    ["pin-set", "pin-enter", "unlocked"].forEach(function (name) {
+      document.getElementById(name).hidden = name !== id;
+    });
+  }
+  function pinError(section, text) {
+    var el = section.querySelector("[data-pin-error]");
+    el.textContent = text;
+    el.hidden = !text;
+  }
+  function unlocked(k) {
+    key = k;
+    show("unlocked");
+    document.querySelectorAll("form[data-offline-kind]").forEach(fresh);
+    render().then(function () { if (navigator.onLine) { sync(); } });
+  }
+  function start() {
+    queue.lock().then(function (lock) { show(lock ? "pin-enter" : "pin-set"); });
+  }
+
+  document.querySelector("[data-pin-set]").addEventListener("click", function () {
+    var section = document.getElementById("pin-set");
+    var pin = document.getElementById("pin-new").value, again = document.getElementById("pin-again").value;
+    if (!/^\d{6,}$/.test(pin)) { return pinError(section, msg.msgPinShort); }
+    if (pin !== again) { return pinError(section, msg.msgPinMismatch); }
+    pinError(section, "");
+    queue.setPin(pin).then(unlocked);
+  });
+  document.querySelector("[data-pin-enter]").addEventListener("click", function () {
+    var section = document.getElementById("pin-enter");
+    var input = document.getElementById("pin");
+    queue.unlock(input.value).then(function (result) {
+      input.value = "";
+      if (result.key) { pinError(section, ""); return unlocked(result.key); }
+      if (result.wiped) { show("pin-set"); return pinError(document.getElementById("pin-set"), msg.msgWiped); }
+      pinError(section, msg.msgPinWrong.replace("%(count)s", result.left));
+    });
+  });
+
+  // --- Filling a form: its fields go into the queue as they would be posted.
+  function fresh(form) {
+    form.reset();
+    form.querySelector("[name=submission_key]").value = crypto.randomUUID();
+    // The copy of the page may be from another day: a new entry starts at today.
+    var now = new Date();
+    var today = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+    form.querySelectorAll("[name=visited_on], [name=held_on]").forEach(function (el) { el.value = today; });
+  }
+  function fields(form) {
+    var list = [];
+    new FormData(form).forEach(function (value, name) { list.push([name, String(value)]); });
+    return list;
+  }
+  document.querySelectorAll("form[data-offline-kind]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      event.stopPropagation();  // not a page load: the double-tap guard of app.js does not apply
+      var status = form.querySelector("[data-form-status]");
+      if (!status) {
+        status = document.createElement("p");
+        status.setAttribute("role", "status");
+        status.dataset.formStatus = "";
+        form.appendChild(status);
+      }
+      var people = form.querySelector("[name=people]");
+      if (people) {
+        var bad = people.value.split(/[,;\n]+/).map(function (t) { return t.trim(); })
+          .filter(function (t) { return t && !CODE.test(t.toUpperCase().replace(/[^A-Z0-9]/g, "")); });
+        if (bad.length) { status.textContent = msg.msgCodesOnly.replace("%(entries)s", bad.join(", ")); return; }
+      }
+      var entry = {kind: form.dataset.offlineKind, fields: fields(form), state: "waiting", reasons: [],
+                   kept: new Date().toISOString()};
+      queue.add(key, entry).then(function () {
+        fresh(form);
+        status.textContent = msg.msgQueued;
+        return render();
+      }).then(function () { if (navigator.onLine) { sync(); } });
+    }, true);
+  });
+
+  // --- The list of waiting entries: what each is, what the server said, fix or discard.
+  function describe(entry) {
+    var get = function (name) {
+      var hit = entry.fields.filter(function (f) { return f[0] === name; })[0];
+      return hit ? hit[1] : "";
+    };
+    return entry.kind === "visit"
+      ? msg.msgVisit + " " + get("walk_in_uic") + " · " + get("visited_on")
+      : msg.msgSession + " " + get("area") + " · " + get("held_on");
+  }
+  function render() {
+    return queue.all(key).then(function (entries) {
+      var list = root.querySelector("[data-queue]");
+      list.textContent = "";
+      entries.forEach(function (entry) {
+        var item = document.createElement("li");
+        item.dataset.entryState = entry.state;
+        var said = entry.state === "refused" ? msg.msgRefused + ": " + entry.reasons.join(" ") : msg.msgWaiting;
+        item.textContent = describe(entry) + " — " + said + " ";
+        if (entry.state === "refused") {
+          item.appendChild(button(msg.msgEdit, function () { edit(entry); }));
+          item.appendChild(button(msg.msgDiscard, function () { queue.remove(entry.id).then(render); }));
+        }
+        list.appendChild(item);
+      });
+      Object.keys(results).forEach(function (id) {
+        var text = results[id];
+        var item = document.createElement("li");
+        item.dataset.entryState = "saved";
+        item.textContent = text + " — " + msg.msgSaved;
+        list.appendChild(item);
+      });
+      if (!entries.length && !Object.keys(results).length) {
+        var none = document.createElement("li");
+        none.textContent = msg.msgNothing;
+        list.appendChild(none);
+      }
+    });
+  }
+  function button(text, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "btn-small";
+    b.textContent = text;
+    b.addEventListener("click", action);
+    return b;
+  }
+  // A refused entry goes back into its form (same submission key) and leaves the queue
+  // until it is kept again.
+  function edit(entry) {
+    var form = document.querySelector("form[data-offline-kind=" + entry.kind + "]");
+    form.reset();
+    form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
+    entry.fields.forEach(function (f) {
+      var el = form.querySelector("[name='" + f[0] + "'][value='" + f[1].replace(/'/g, "") + "'][type=checkbox]");
+      if (el) { el.checked = true; return; }
+      el = form.querySelector("[name='" + f[0] + "']");
+      if (el) { el.value = f[1]; }
+    });
+    queue.remove(entry.id).then(render).then(function () {
+      var first = form.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) { first.focus(); }
+    });
+  }
+
+  // --- Sending: one entry at a time, to the same form views as a page would post.
+  var message = root.querySelector("[data-sync-message]");
+  function atLogin(response) { return new URL(response.url).pathname.indexOf("/login/") === 0; }
+  function token() {
+    return fetch(location.pathname, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
+      if (atLogin(response)) { return null; }
+      if (!response.ok) { throw new Error("unavailable"); }
+      return response.text().then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var capture = page.getElementById("capture");
+        if (capture) { return capture.dataset.csrf; }
+        if (page.querySelector("input[type=password]")) { return null; }  // the login page, however reached
+        throw new Error("unavailable");
+      });
+    });
+  }
+  function reasonsIn(html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var reasons = [];
+    page.querySelectorAll("form .has-error, form > p.error").forEach(function (box) {
+      var label = box.querySelector("legend, label");
+      var errors = Array.prototype.map.call(box.querySelectorAll(".error"), function (e) { return e.textContent.trim(); });
+      if (box.matches("p.error")) { errors = [box.textContent.trim()]; label = null; }
+      var name = label ? label.textContent.replace("*", "").trim() + ": " : "";
+      if (errors.length) { reasons.push(name + errors.join(" ")); }
+    });
+    return reasons.length ? reasons : [msg.msgRefused];
+  }
+  function send(entry, csrf) {
+    var body = new URLSearchParams(entry.fields);
+    body.append("csrfmiddlewaretoken", csrf);
+    var url = entry.kind === "visit" ? msg.visitUrl : msg.sessionUrl;
+    return fetch(url, {method: "POST", body: body, credentials: "same-origin", redirect: "follow"}).then(function (response) {
+      if (atLogin(response)) { return {login: true}; }
+      if (response.redirected && response.ok) { return {saved: true}; }  // to the saved record's page
+      if (response.status === 200) { return response.text().then(function (html) { return {refused: reasonsIn(html)}; }); }
+      if (response.status === 403 || response.status === 404 || response.status === 400) {
+        return {refused: [msg.msgRefused + " (" + response.status + ")"]};
+      }
+      return {later: true};  // 503 and the like: the database will be back
+    });
+  }
+  function sync() {
+    if (!key) { return Promise.resolve(); }
+    if (syncing) { again = true; return Promise.resolve(); }  // the signal came back mid-way: once more after
+    syncing = true;
+    message.textContent = "";
+    return token().then(function (csrf) {
+      if (!csrf) { return "login"; }
+      return queue.all(key).then(function (entries) {
+        var waiting = entries.filter(function (e) { return e.state === "waiting"; });
+        return waiting.reduce(function (chain, entry) {
+          return chain.then(function (stop) {
+            if (stop) { return stop; }
+            return send(entry, csrf).then(function (answer) {
+              if (answer.login) { return "login"; }
+              if (answer.later) { return "later"; }
+              if (answer.saved) { results[entry.id] = describe(entry); return queue.remove(entry.id); }
+              entry.state = "refused";
+              entry.reasons = answer.refused;
+              var id = entry.id;
+              delete entry.id;
+              return queue.replace(key, id, entry);
+            });
+          });
+        }, Promise.resolve());
+      });
+    }).catch(function () { return "later"; }).then(function (stop) {
+      syncing = false;
+      needsLogin = stop === "login";
+      if (again) { again = false; return render().then(sync); }
+      if (stop === "login") {
+        message.textContent = "";
+        var link = document.createElement("a");
+        link.href = "/login/?next=" + encodeURIComponent(location.pathname);
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = msg.msgLogin;
+        message.appendChild(link);
+      } else if (stop === "later") {
+        message.textContent = msg.msgLater;
+      }
+      return render();
+    });
+  }
+  root.querySelector("[data-sync]").addEventListener("click", function () { sync(); });
+  window.addEventListener("online", function () { sync(); });
+  window.addEventListener("focus", function () { if (needsLogin) { sync(); } });
+  window.opsiSync = sync;  // the browser tests wait on it
+  start();
+})();

@@ -1,0 +1,27 @@
+// The service worker: pages come from the network; when there is none, the field capture
+// page and the files it needs come from the cache that offline.js fills while online.
+// It caches nothing by itself, so no page with member data is ever kept on the phone.
+// Form posts (the sync) never pass through it.
+var CACHE = "opsi-capture";
+var CAPTURE = "/offline/";
+
+self.addEventListener("install", function () { self.skipWaiting(); });
+self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) { return; }
+  var path = new URL(request.url).pathname;
+  if (path === "/exit/" || path === "/sw.js") { return; }  // the quick exit reaches the server untouched
+  event.respondWith(
+    fetch(request).catch(function (error) {
+      // Offline, any page of the app opens the capture page (the visit and outreach forms).
+      // caches.match never creates a cache, so a wiped phone stays empty.
+      var wanted = request.mode === "navigate" ? CAPTURE : request;
+      return caches.match(wanted, {cacheName: CACHE, ignoreSearch: request.mode === "navigate"}).then(function (hit) {
+        if (hit) { return hit; }
+        throw error;
+      });
+    })
+  );
+});

@@ -1,0 +1,264 @@
+"""A worker in airplane mode: visits and an outreach session filled on the phone, kept
+encrypted under a PIN, sent when the signal is back, once."""
+
+import pytest
+
+from outreach.models import OutreachSession
+from services.models import Visit
+from tests.browser.pages import log_in
+from tests.factories import MemberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PIN = "246810"
+CODES = ["SIBU2150390", "DEAG3010195", "NUAN2240788"]
+RAW_ENTRIES = """() => new Promise((resolve) => {
+  const open = indexedDB.open("opsi-offline");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("entries")) { db.close(); return resolve([]); }
+    const get = db.transaction("entries").objectStore("entries").getAll();
+    get.onsuccess = () => { db.close(); resolve(get.result.map((box) => ({
+      keys: Object.keys(box).sort(), iv: box.iv.length, text: new TextDecoder("latin1").decode(box.data)}))); };
+  };
+})"""
+
+
+DECRYPT_WITH = """async (pin) => {
+  const db = await new Promise((ok) => { const r = indexedDB.open("opsi-offline"); r.onsuccess = () => ok(r.result); });
+  const read = (store, key) => new Promise((ok) => {
+    const r = key ? db.transaction(store).objectStore(store).get(key) : db.transaction(store).objectStore(store).getAll();
+    r.onsuccess = () => ok(r.result); });
+  const lock = await read("meta", "lock"), boxes = await read("entries");
+  const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+  const key = await crypto.subtle.deriveKey({name: "PBKDF2", salt: lock.salt, iterations: 600000, hash: "SHA-256"},
+    base, {name: "AES-GCM", length: 256}, false, ["decrypt"]);
+  try { await crypto.subtle.decrypt({name: "AES-GCM", iv: boxes[0].iv}, key, boxes[0].data); return "read"; }
+  catch (e) { return "unreadable"; } finally { db.close(); }
+}"""
+
+
+def _open_capture(page, live_server, user):
+    log_in(page, live_server, user)
+    page.goto(live_server.url + "/offline/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => window.opsiKeepCaptureCopy(true))")
+
+
+def _set_pin(page):
+    page.locator("#pin-new").fill(PIN)
+    page.locator("#pin-again").fill(PIN)
+    page.locator("[data-pin-set]").click()
+    page.wait_for_selector("#unlocked:not([hidden])")
+
+
+def _unlock(page, pin=PIN):
+    page.locator("#pin").fill(pin)
+    page.locator("[data-pin-enter]").click()
+
+
+def _keep_visit(page, code, *, condoms=None):
+    form = page.locator("form[data-offline-kind=visit]")
+    form.locator("#visit_walk_in_uic").fill(code)
+    form.get_by_label("Konseling").check()
+    if condoms:
+        form.locator("input[name^=qty_]").first.fill(str(condoms))
+    form.locator("button[type=submit]").click()
+    page.wait_for_function("() => document.querySelector('form[data-offline-kind=visit] [data-form-status]')"
+                           " && document.querySelector('#offline-state').dataset.count > 0")
+
+
+def _waiting(page):
+    return int(page.locator("#offline-state").get_attribute("data-count"))
+
+
+def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
+    live_server, phone, ayu, jakarta_dic, catalogue, stocked
+):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    mawar = MemberFactory(branch=jakarta_dic.branch, alias="Mawar", uic="MAWA2010195")
+    context = phone.context
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+
+    context.set_offline(True)
+    _keep_visit(phone, CODES[0], condoms=10)
+    _keep_visit(phone, CODES[1])
+    _keep_visit(phone, CODES[2])
+    session = phone.locator("form[data-offline-kind=session]")
+    session.locator("#session_place_kind").select_option("hotspot")
+    session.locator("#session_area").fill("Taman Lawang")
+    session.locator("#session_people").fill("MAWA2010195, DEAG3010195")
+    session.locator("#session_new_contacts").fill("3")
+    session.locator("input[name=topics][value=hiv_sti]").check()
+    session.locator(f"#session_qty_{catalogue['condom_item'].pk}").fill("30")
+    session.locator("#session_stock_centre").select_option(str(jakarta_dic.pk))
+    session.locator("button[type=submit]").click()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '4'")
+
+    # Still offline, the page opens again (from the service worker's copy) and says what waits.
+    phone.reload()
+    assert "4" in phone.locator("#offline-state").inner_text()
+    assert phone.locator("#offline-state").get_attribute("class").endswith("is-offline")
+    # What the phone holds is ciphertext only: no code, no area, no count in clear.
+    raw = phone.evaluate(RAW_ENTRIES)
+    assert len(raw) == 4 and all(entry["keys"] == ["data", "id", "iv"] and entry["iv"] == 12 for entry in raw)
+    for secret in CODES + ["MAWA2010195", "Taman", "hotspot", "walk_in"]:
+        assert all(secret not in entry["text"] for entry in raw)
+    _unlock(phone)
+    phone.wait_for_selector("#unlocked:not([hidden])")
+    assert phone.locator("[data-queue] li[data-entry-state=waiting]").count() == 4
+    assert Visit.objects.count() == 0
+
+    # The signal comes back: the queue is sent by itself, one entry at a time.
+    context.set_offline(False)
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", timeout=30_000)
+    assert sorted(Visit.objects.values_list("uic", flat=True)) == sorted(CODES)
+    assert all(v.member is None and v.drop_in_centre == jakarta_dic and v.recorded_by == ayu
+               for v in Visit.objects.all())
+    assert Visit.objects.get(uic=CODES[0]).service_lines.get(service_type=catalogue["condoms"]).quantity == 10
+    saved = OutreachSession.objects.get()
+    assert saved.area == "Taman Lawang" and saved.new_contacts == 3 and saved.recorded_by == ayu
+    assert {(c.member, c.uic) for c in saved.contacts.all()} == {(mawar, "MAWA2010195"), (None, "DEAG3010195")}
+    assert phone.locator("[data-queue] li[data-entry-state=saved]").count() == 4
+
+
+def test_a_double_sync_makes_no_duplicates(live_server, phone, browser, ayu, jakarta_dic, catalogue, stocked):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    for code in CODES:
+        _keep_visit(phone, code)
+    # Keep the sealed entries aside, send them, put them back and send them again (a sync
+    # that was cut before the phone heard the answer, or a second tab).
+    phone.evaluate("""() => new Promise((resolve) => {
+      const open = indexedDB.open("opsi-offline");
+      open.onsuccess = () => { const get = open.result.transaction("entries").objectStore("entries").getAll();
+        get.onsuccess = () => { window.kept = get.result; open.result.close(); resolve(); }; };
+    })""")
+    phone.context.set_offline(False)
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", timeout=30_000)
+    assert Visit.objects.count() == 3
+    phone.evaluate("""() => new Promise((resolve) => {
+      const open = indexedDB.open("opsi-offline");
+      open.onsuccess = () => { const tx = open.result.transaction("entries", "readwrite");
+        window.kept.forEach((box) => tx.objectStore("entries").put(box));
+        tx.oncomplete = () => { open.result.close(); resolve(); }; };
+    })""")
+    phone.evaluate("window.opsiSync()")
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", timeout=30_000)
+    assert Visit.objects.count() == 3
+
+
+def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(live_server, phone, ayu, jakarta_dic, catalogue):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    phone.reload()
+    for tries_left in (4, 3, 2, 1):
+        _unlock(phone, "135790")
+        phone.wait_for_function(f"() => document.querySelector('#pin-enter [data-pin-error]').textContent.includes('{tries_left}')")
+        assert phone.locator("#unlocked").is_hidden()
+    # Read straight from IndexedDB, the entry does not open with a key from a wrong PIN.
+    assert phone.evaluate(DECRYPT_WITH, "135790") == "unreadable"
+    assert _waiting(phone) == 1
+    _unlock(phone, "135790")
+    phone.wait_for_selector("#pin-set:not([hidden])")
+    assert phone.evaluate(RAW_ENTRIES) == []
+    assert _waiting(phone) == 0
+
+
+def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(live_server, phone, ayu, jakarta_dic, catalogue):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    assert phone.evaluate("caches.keys()") == ["opsi-capture"]
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    with phone.expect_event("requestfailed", lambda request: "/exit/" in request.url):  # no signal: the server never hears
+        phone.locator("a.exit").click()
+    page = phone.context.new_page()
+    page.context.set_offline(False)
+    page.goto(live_server.url + "/healthz")
+    assert page.evaluate("indexedDB.databases().then((dbs) => dbs.map((db) => db.name))") == []
+    assert page.evaluate("caches.keys()") == []
+
+
+def test_logout_empties_the_queue_even_without_signal(live_server, phone, ayu, jakarta_dic, catalogue):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    assert phone.evaluate(DECRYPT_WITH, PIN) == "read"  # the right PIN opens it
+    with phone.expect_event("requestfailed", lambda request: "/logout/" in request.url):
+        phone.locator("footer form[action$='/logout/'] button").click()
+    page = phone.context.new_page()
+    phone.context.set_offline(False)
+    page.goto(live_server.url + "/healthz")
+    assert page.evaluate("indexedDB.databases().then((dbs) => dbs.map((db) => db.name))") == []
+
+
+def test_a_session_that_ended_offline_asks_for_the_login_then_sending_carries_on(
+    live_server, phone, ayu, jakarta_dic, catalogue
+):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    phone.context.clear_cookies()  # the session ended while the phone had no signal
+    phone.context.set_offline(False)
+    login = phone.locator("[data-sync-message] a[href^='/login/']")
+    login.wait_for()
+    assert Visit.objects.count() == 0 and _waiting(phone) == 1
+    other_tab = phone.context.new_page()
+    log_in(other_tab, live_server, ayu)  # what the login link's tab does
+    other_tab.close()
+    phone.locator("[data-sync]").click()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", timeout=30_000)
+    assert list(Visit.objects.values_list("uic", flat=True)) == [CODES[0]]
+
+
+def test_another_branchs_code_and_centre_reveal_nothing_of_it(
+    live_server, phone, ayu, jakarta_dic, bali_dic, catalogue
+):
+    """A code registered in Bali is only a code to Jakarta (a visit by code, tied to no
+    member); a Bali centre slipped into the queue is refused and kept; no page names Bali."""
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    kamboja = MemberFactory(branch=bali_dic.branch, alias="Kamboja", uic="KAMB2010190")
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    _keep_visit(phone, kamboja.uic)
+    # A tampered entry: the centre select given another branch's centre.
+    phone.evaluate(f"""() => {{ const s = document.querySelector('#visit_drop_in_centre');
+        s.add(new Option('x', '{bali_dic.pk}')); }}""")
+    form = phone.locator("form[data-offline-kind=visit]")
+    form.locator("#visit_walk_in_uic").fill(CODES[1])
+    form.get_by_label("Konseling").check()
+    form.locator("#visit_drop_in_centre").select_option(str(bali_dic.pk))
+    form.locator("button[type=submit]").click()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '2'")
+    phone.context.set_offline(False)
+    refused = phone.locator("[data-queue] li[data-entry-state=refused]")
+    refused.wait_for(timeout=30_000)
+    visit = Visit.objects.get()
+    assert visit.uic == kamboja.uic and visit.member is None and visit.drop_in_centre == jakarta_dic
+    assert _waiting(phone) == 1  # the refused entry stays until it is fixed or discarded
+    assert refused.inner_text().split(" — ")[1].startswith("Ditolak: DIC: ")  # the reason, by its field
+    text = phone.locator("body").inner_text()
+    for secret in ("Kamboja", "Bali", "Denpasar"):
+        assert secret not in text
+    refused.get_by_role("button", name="Buang").click()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'")
+    assert Visit.objects.count() == 1
