@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from opsi.scoping import get_visible_or_404
+from opsi.scoping import get_visible_or_404, get_with_access_or_404, role_required
 from services.stock import NotInStock
 
 from .forms import AttendanceCodesForm, OutsidersForm, ScoreForm, SessionForm, TrainingForm
@@ -53,10 +53,9 @@ def _query(request):
 
 
 @login_required
+@role_required("writes_in_branches")
 @require_http_methods(["GET", "POST"])
 def session_new(request):
-    if not request.user.writes_in_branches:
-        raise PermissionDenied
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,17 +105,16 @@ def training_list(request):
     )
     trainings, start, end = _dated(trainings, request, "starts_on")
     page = Paginator(trainings.order_by("-starts_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    can_add = request.user.writes_in_branches or request.user.is_admin or request.user.role == "secretariat"
     return render(request, "outreach/training_list.html", {"page": page, "start": start, "end": end,
-                                                           "query": _query(request), "can_add": can_add})
+                                                           "query": _query(request),
+                                                           "can_add": request.user.adds_trainings})
 
 
 @login_required
+@role_required("adds_trainings")
 @require_http_methods(["GET", "POST"])
 def training_new(request):
     user = request.user
-    if not (user.writes_in_branches or user.is_admin or user.role == user.Role.SECRETARIAT):
-        raise PermissionDenied
     form = TrainingForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         training = form.save(commit=False)
@@ -130,68 +128,21 @@ def training_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def training_detail(request, pk):
-    training = get_visible_or_404(Training.objects.select_related("branch"), request.user, pk=pk)
-    can_write = Training.objects.writable_by(request.user).filter(pk=pk).exists()
-    outsiders_form = OutsidersForm(prefix="out")
-    score_form = ScoreForm(prefix="score", training=training, user=request.user)
-    codes_form = AttendanceCodesForm(prefix="codes")
+    """The training with its attendance; its four forms each send an ``action`` (TRAINING_ACTIONS)."""
+    training, can_write = get_with_access_or_404(Training.objects.select_related("branch"), request.user, pk=pk)
+    forms = {
+        "outsiders_form": OutsidersForm(prefix="out"),
+        "score_form": ScoreForm(prefix="score", training=training, user=request.user),
+        "codes_form": AttendanceCodesForm(prefix="codes"),
+    }
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
-        action = request.POST.get("action")
-        if action == "attendance":
-            present = set()
-            for key in request.POST.getlist("present"):
-                member, _sep, day = key.partition("|")
-                if member.isdigit() and _date(day):
-                    present.add((int(member), _date(day)))
-            shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
-            was = None
-            if "was" in request.POST or shown:
-                was = set()
-                for key in request.POST.getlist("was"):
-                    member, _sep, day = key.partition("|")
-                    if member.isdigit() and _date(day):
-                        was.add((int(member), _date(day)))
-            try:
-                set_attendance(training, request.user, present, shown, was)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("Attendance saved."))
-                return redirect("training_detail", pk=pk)
-        elif action == "codes":
-            codes_form = AttendanceCodesForm(request.POST, prefix="codes")
-            if codes_form.is_valid():
-                found, _codes, bad = parse_people(codes_form.cleaned_data["people"], allowed_attendees(training, request.user))
-                day = codes_form.cleaned_data["day"]
-                if bad or _codes:
-                    codes_form.add_error("people", _("Not members of the training's branch: %(entries)s")
-                                         % {"entries": ", ".join(bad + _codes)})
-                else:
-                    try:
-                        add_attendance(training, request.user, found, day)
-                    except ValidationError as error:
-                        codes_form.add_error("day", error)
-                    else:
-                        messages.success(request, _("Attendance saved."))
-                        return redirect("training_detail", pk=pk)
-        elif action == "outsiders":
-            outsiders_form = OutsidersForm(request.POST, prefix="out")
-            if outsiders_form.is_valid():
-                outsiders = outsiders_form.save(commit=False)
-                outsiders.training = training
-                outsiders.save()
-                messages.success(request, _("Participants saved."))
-                return redirect("training_detail", pk=pk)
-        elif action == "score":
-            score_form = ScoreForm(request.POST, prefix="score", training=training, user=request.user)
-            if score_form.is_valid():
-                score = score_form.save(commit=False)
-                score.training, score.member = training, score_form.cleaned_data["member_code"]
-                score.save()
-                messages.success(request, _("Scores saved."))
-                return redirect("training_detail", pk=pk)
+        action = TRAINING_ACTIONS.get(request.POST.get("action"))
+        saved = action(request, training, forms) if action else None
+        if saved:
+            messages.success(request, saved)
+            return redirect("training_detail", pk=pk)
     grid, grid_complete = None, True
     if training.branch_id and can_write:
         grid, grid_complete = attendance_grid(training, request.user)
@@ -204,7 +155,77 @@ def training_detail(request, pk):
         {
             "training": training, "can_write": can_write, "grid": grid, "grid_complete": grid_complete,
             "attendance": TrainingAttendance.objects.filter(training=training).select_related("member").order_by("day", "member__alias"),
-            "outsiders": training.outside_participants.all(), "scores": scores,
-            "outsiders_form": outsiders_form, "score_form": score_form, "codes_form": codes_form,
+            "outsiders": training.outside_participants.all(), "scores": scores, **forms,
         },
     )
+
+
+# Each action saves one form of the training page: the message to show once saved, or None
+# (the form, with its errors, replaces the empty one in ``forms``).
+
+
+def _member_days(keys):
+    """{(member id, day)} from the grid's "<member>|<YYYY-MM-DD>" boxes; anything else is ignored."""
+    found = set()
+    for key in keys:
+        member, _sep, day = key.partition("|")
+        if member.isdigit() and _date(day):
+            found.add((int(member), _date(day)))
+    return found
+
+
+def _save_attendance(request, training, forms):
+    present = _member_days(request.POST.getlist("present"))
+    shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
+    was = _member_days(request.POST.getlist("was")) if "was" in request.POST or shown else None
+    try:
+        set_attendance(training, request.user, present, shown, was)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    return _("Attendance saved.")
+
+
+def _add_attendance_by_code(request, training, forms):
+    form = forms["codes_form"] = AttendanceCodesForm(request.POST, prefix="codes")
+    if not form.is_valid():
+        return None
+    found, codes, bad = parse_people(form.cleaned_data["people"], allowed_attendees(training, request.user))
+    if bad or codes:
+        form.add_error("people", _("Not members of the training's branch: %(entries)s")
+                       % {"entries": ", ".join(bad + codes)})
+        return None
+    try:
+        add_attendance(training, request.user, found, form.cleaned_data["day"])
+    except ValidationError as error:
+        form.add_error("day", error)
+        return None
+    return _("Attendance saved.")
+
+
+def _save_outsiders(request, training, forms):
+    form = forms["outsiders_form"] = OutsidersForm(request.POST, prefix="out")
+    if not form.is_valid():
+        return None
+    outsiders = form.save(commit=False)
+    outsiders.training = training
+    outsiders.save()
+    return _("Participants saved.")
+
+
+def _save_score(request, training, forms):
+    form = forms["score_form"] = ScoreForm(request.POST, prefix="score", training=training, user=request.user)
+    if not form.is_valid():
+        return None
+    score = form.save(commit=False)
+    score.training, score.member = training, form.cleaned_data["member_code"]
+    score.save()
+    return _("Scores saved.")
+
+
+TRAINING_ACTIONS = {
+    "attendance": _save_attendance,
+    "codes": _add_attendance_by_code,
+    "outsiders": _save_outsiders,
+    "score": _save_score,
+}
