@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.crypto import EncryptedTextField
+from opsi.crypto import EncryptedTextField
 from opsi.audit import every_field, hide_value, restrict_trail
 from opsi.scoping import ScopedQuerySet
 

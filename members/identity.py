@@ -10,7 +10,7 @@ from opsi.audit import client_address, log_access
 from opsi.scoping import may_change
 
 from . import provinces
-from .crypto import Sealed, lookup_hash
+from opsi.crypto import Sealed, lookup_hash
 from .models import MemberIdentity
 
 IDENTITY_FIELDS = ("legal_name", "nik", "phone")

@@ -35,7 +35,7 @@ from opsi.dates import check_date, country_today
 from opsi.forms import ControlCharacterValidator, has_control_characters
 
 from . import identity as vault
-from .crypto import decrypt_bytes, encrypt_bytes, lookup_hash
+from opsi.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
 from .models import Branch, Member, MemberKind
 from .registration import register_member
 from .uic import is_valid_uic, normalise_uic

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from opsi.audit import log_access
 
-from .crypto import lookup_hash
+from opsi.crypto import lookup_hash
 from .models import Member, MemberIdentity
 
 CODE_LOOKUP = "code lookup"

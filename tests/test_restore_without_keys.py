@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet
 from django.test import override_settings
 from django.urls import reverse
 
-from members import crypto
+from opsi import crypto
 from members.identity import save_identity
 from tests.factories import MemberFactory
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import members.crypto
+import opsi.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('occurred_on', models.DateField(verbose_name='date it happened')),
                 ('place_kind', models.CharField(choices=[('street', 'Street or hotspot'), ('brothel', 'Brothel, lokalisasi or dorm'), ('venue', 'Entertainment venue'), ('home', 'Home'), ('police', 'Police station or detention'), ('health', 'Health facility'), ('office', 'Government office'), ('online', 'Online'), ('other', 'Other')], help_text='No exact location.', max_length=10, verbose_name='kind of place')),
                 ('perpetrator', models.CharField(choices=[('client', 'Client'), ('police', 'Police'), ('satpol_pp', 'Public order officers (Satpol PP)'), ('health_worker', 'Health worker'), ('government', 'Government officer'), ('family', 'Family or partner'), ('venue_owner', 'Venue owner'), ('other', 'Other')], max_length=15, verbose_name='perpetrator')),
-                ('account', members.crypto.EncryptedTextField(help_text='What happened, briefly. No names of other people. Stored encrypted.', verbose_name='short account')),
+                ('account', opsi.crypto.EncryptedTextField(help_text='What happened, briefly. No names of other people. Stored encrypted.', verbose_name='short account')),
                 ('consent', models.CharField(choices=[('record_only', 'Record only'), ('statistics', 'Count in anonymous statistics'), ('advocacy', 'Use in advocacy with details'), ('legal_action', 'Act on it with legal aid')], help_text='What the person allows us to do with this record.', max_length=15, verbose_name='consent given')),
                 ('status', models.CharField(choices=[('reported', 'Reported, no help yet'), ('responding', 'Help under way'), ('closed', 'Closed')], default='reported', max_length=12, verbose_name='status')),
                 ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),

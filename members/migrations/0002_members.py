@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import members.crypto
+import opsi.crypto
 from django.conf import settings
 from django.db import migrations, models
 
@@ -47,10 +47,10 @@ class Migration(migrations.Migration):
             name='MemberIdentity',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_name', members.crypto.EncryptedTextField(blank=True, verbose_name='legal name')),
-                ('nik', members.crypto.EncryptedTextField(blank=True, help_text='The 16-digit number on the KTP.', verbose_name='NIK')),
+                ('legal_name', opsi.crypto.EncryptedTextField(blank=True, verbose_name='legal name')),
+                ('nik', opsi.crypto.EncryptedTextField(blank=True, help_text='The 16-digit number on the KTP.', verbose_name='NIK')),
                 ('nik_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('phone', members.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
+                ('phone', opsi.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='identity', to='members.member', verbose_name='member')),
             ],

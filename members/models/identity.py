@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsi.scoping import ScopedQuerySet
 
-from ..crypto import EncryptedTextField
+from opsi.crypto import EncryptedTextField
 from .members import Member
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from members import crypto
+from opsi import crypto
 from members.identity import nik_owner, save_identity
 from members.models import MemberIdentity
 from tests.factories import MemberFactory

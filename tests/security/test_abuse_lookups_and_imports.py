@@ -22,7 +22,7 @@ from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.crypto import lookup_hash
+from opsi.crypto import lookup_hash
 from members.identity import save_identity
 from members.models import Member, MemberIdentity
 from tests.factories import MemberFactory
