@@ -46,26 +46,19 @@ def incidents_by_violation(ctx):
     return table
 
 
+def _incidents_by(ctx, field, key, title, label, choices):
+    rows = _incidents(ctx).values(field).annotate(n=Count("pk"))
+    return _single_column(key, title, label, choices, {r[field]: r["n"] for r in rows})
+
+
 def incidents_by_perpetrator(ctx):
-    rows = _incidents(ctx).values("perpetrator").annotate(n=Count("pk"))
-    return _single_column(
-        "incidents_by_perpetrator",
-        _("Incidents by perpetrator"),
-        _("Perpetrator"),
-        PerpetratorKind.choices,
-        {r["perpetrator"]: r["n"] for r in rows},
-    )
+    return _incidents_by(ctx, "perpetrator", "incidents_by_perpetrator", _("Incidents by perpetrator"),
+                         _("Perpetrator"), PerpetratorKind.choices)
 
 
 def incidents_by_branch(ctx):
-    rows = _incidents(ctx).values("branch").annotate(n=Count("pk"))
-    return _single_column(
-        "incidents_by_branch",
-        _("Incidents by branch"),
-        _("Branch"),
-        [(b.pk, b.name) for b in ctx.branches],
-        {r["branch"]: r["n"] for r in rows},
-    )
+    return _incidents_by(ctx, "branch", "incidents_by_branch", _("Incidents by branch"), _("Branch"),
+                         [(b.pk, b.name) for b in ctx.branches])
 
 
 def incidents_total(ctx, period=None):
