@@ -160,9 +160,16 @@
 
   // --- Sending: one entry at a time, to the same form views as a page would post.
   var message = root.querySelector("[data-sync-message]");
+  var WAIT_MS = 30000;  // a request hanging on a weak signal gives up, the entry waits for the next try
+  function fetchWithin(url, options) {
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, WAIT_MS);
+    options.signal = abort.signal;
+    return fetch(url, options).finally(function () { clearTimeout(timer); });
+  }
   function atLogin(response) { return new URL(response.url).pathname.indexOf("/login/") === 0; }
   function token() {
-    return fetch(location.pathname, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
+    return fetchWithin(msg.captureUrl, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
       if (atLogin(response)) { return null; }
       if (!response.ok) { throw new Error("unavailable"); }
       return response.text().then(function (html) {
@@ -190,7 +197,7 @@
     var body = new URLSearchParams(entry.fields);
     body.append("csrfmiddlewaretoken", csrf);
     var url = entry.kind === "visit" ? msg.visitUrl : msg.sessionUrl;
-    return fetch(url, {method: "POST", body: body, credentials: "same-origin", redirect: "follow"}).then(function (response) {
+    return fetchWithin(url, {method: "POST", body: body, credentials: "same-origin", redirect: "follow"}).then(function (response) {
       if (atLogin(response)) { return {login: true}; }
       if (response.redirected && response.ok) { return {saved: true}; }  // to the saved record's page
       if (response.status === 200) { return response.text().then(function (html) { return {refused: reasonsIn(html)}; }); }
@@ -204,6 +211,7 @@
     if (!key) { return Promise.resolve(); }
     if (syncing) { again = true; return Promise.resolve(); }  // the signal came back mid-way: once more after
     syncing = true;
+    root.dataset.syncing = "1";
     message.textContent = "";
     return token().then(function (csrf) {
       if (!csrf) { return "login"; }
@@ -227,12 +235,13 @@
       });
     }).catch(function () { return "later"; }).then(function (stop) {
       syncing = false;
+      delete root.dataset.syncing;
       needsLogin = stop === "login";
       if (again) { again = false; return render().then(sync); }
       if (stop === "login") {
         message.textContent = "";
         var link = document.createElement("a");
-        link.href = "/login/?next=" + encodeURIComponent(location.pathname);
+        link.href = "/login/?next=" + encodeURIComponent(msg.captureUrl);
         link.target = "_blank";
         link.rel = "noopener";
         link.textContent = msg.msgLogin;

@@ -5,7 +5,7 @@ import pytest
 
 from outreach.models import OutreachSession
 from services.models import Visit
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, screenshot
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +49,7 @@ def _set_pin(page):
     page.locator("#pin-again").fill(PIN)
     page.locator("[data-pin-set]").click()
     page.wait_for_selector("#unlocked:not([hidden])")
+    page.wait_for_selector("#capture:not([data-syncing])", state="attached")  # the first look at the queue is over
 
 
 def _unlock(page, pin=PIN):
@@ -96,8 +97,11 @@ def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     session.locator("button[type=submit]").click()
     phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '4'")
 
-    # Still offline, the page opens again (from the service worker's copy) and says what waits.
+    # Still offline, the visit form's address opens the capture page (the service worker's
+    # copy), again after a reload, and says what waits.
+    phone.goto(live_server.url + "/visits/new/")
     phone.reload()
+    assert phone.locator("#capture").count() == 1
     assert "4" in phone.locator("#offline-state").inner_text()
     assert phone.locator("#offline-state").get_attribute("class").endswith("is-offline")
     # What the phone holds is ciphertext only: no code, no area, no count in clear.
@@ -108,6 +112,9 @@ def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     _unlock(phone)
     phone.wait_for_selector("#unlocked:not([hidden])")
     assert phone.locator("[data-queue] li[data-entry-state=waiting]").count() == 4
+    assert phone.locator("#pin-enter").is_hidden() and phone.locator("#pin-set").is_hidden()
+    phone.evaluate("window.scrollTo(0, 0)")
+    screenshot(phone, "offline-capture")
     assert Visit.objects.count() == 0
 
     # The signal comes back: the queue is sent by itself, one entry at a time.
