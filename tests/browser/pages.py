@@ -24,6 +24,17 @@ def log_in(page, live_server, user):
     ])
 
 
+def type_login(phone, live_server, username, next_url="/"):
+    """Log in through the login page as a person would, and land on ``next_url``."""
+    from tests.factories import PASSWORD
+
+    phone.goto(live_server.url + ("/login/" if next_url == "/" else f"/login/?next={next_url}"))
+    phone.get_by_label("Nama pengguna").fill(username)
+    phone.get_by_label("Sandi").fill(PASSWORD)
+    phone.get_by_role("button", name="Masuk").click()
+    phone.wait_for_url(live_server.url + next_url)
+
+
 def branch_records(branch, centre, user):
     """One of everything a branch records, dated so that some of it is overdue."""
     from incidents.models import Incident, Violation

@@ -3,18 +3,11 @@
 import pytest
 
 from incidents.models import Incident
+from tests.browser.pages import type_login as log_in
 from tests.factories import MemberFactory
 from tests.incidents.conftest import make_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(phone, live_server, username, next_url):
-    phone.goto(f"{live_server.url}/login/?next={next_url}")
-    phone.get_by_label("Nama pengguna").fill(username)
-    phone.get_by_label("Sandi").fill("a-long-test-password-42")
-    phone.get_by_role("button", name="Masuk").click()
-    phone.wait_for_url(live_server.url + next_url)
 
 
 def test_coordinator_closes_an_incident_with_its_button(live_server, phone, ayu, jakarta):

@@ -3,9 +3,9 @@
 import pytest
 
 from opsi.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
-from .pages import branch_records, log_in, screenshot
+from .pages import branch_records, log_in, screenshot, type_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +23,7 @@ def _bottom(page, selector):
 
 
 def test_coordinator_logs_in_and_is_one_tap_from_logging_a_visit(live_server, phone, ayu, records):
-    phone.goto(live_server.url + "/login/")
-    phone.get_by_label("Nama pengguna").fill("ayu")
-    phone.get_by_label("Sandi").fill(PASSWORD)
-    phone.get_by_role("button", name="Masuk").click()
-    phone.wait_for_url(live_server.url + "/")
+    type_login(phone, live_server, "ayu")
     screenshot(phone, "home-coordinator")
 
     button = phone.locator("a.btn-big")

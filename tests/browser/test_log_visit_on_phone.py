@@ -3,6 +3,7 @@
 import pytest
 
 from services.models import Visit
+from tests.browser.pages import type_login
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,11 +13,7 @@ def test_log_a_visit_for_a_known_member_in_three_steps(live_server, phone, ayu, 
     ayu.usual_drop_in_centre = jakarta_dic
     ayu.save()
     mawar = MemberFactory(branch=jakarta_dic.branch, alias="Mawar", uic="SIBU2150390")
-    phone.goto(live_server.url + "/login/?next=/visits/new/")
-    phone.get_by_label("Nama pengguna").fill("ayu")
-    phone.get_by_label("Sandi").fill("a-long-test-password-42")
-    phone.get_by_role("button", name="Masuk").click()
-    phone.wait_for_url(live_server.url + "/visits/new/")
+    type_login(phone, live_server, "ayu", "/visits/new/")
 
     # 1: type part of the alias; results appear without submitting
     phone.locator("#id_q").type("maw")

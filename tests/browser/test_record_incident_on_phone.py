@@ -3,16 +3,13 @@
 import pytest
 
 from incidents.models import Incident
+from tests.browser.pages import type_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_coordinator_records_an_incident_on_a_phone(live_server, phone, ayu, jakarta_dic):
-    phone.goto(live_server.url + "/login/")
-    phone.get_by_label("Nama pengguna").fill("ayu")
-    phone.get_by_label("Sandi").fill("a-long-test-password-42")
-    phone.get_by_role("button", name="Masuk").click()
-    phone.wait_for_url(live_server.url + "/")
+    type_login(phone, live_server, "ayu")
 
     phone.goto(live_server.url + "/incidents/new/")
     phone.locator("#id_occurred_on").fill("2025-05-01")

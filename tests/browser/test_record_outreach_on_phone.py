@@ -3,6 +3,7 @@
 import pytest
 
 from outreach.models import OutreachSession
+from tests.browser.pages import type_login
 from tests.factories import MemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -10,11 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_outreach_worker_records_a_session_on_a_phone(live_server, phone, putri, jakarta_dic, catalogue, stocked):
     MemberFactory(branch=jakarta_dic.branch, alias="Mawar", uic="SIBU2150390")
-    phone.goto(live_server.url + "/login/?next=/outreach/new/")
-    phone.get_by_label("Nama pengguna").fill("putri")
-    phone.get_by_label("Sandi").fill("a-long-test-password-42")
-    phone.get_by_role("button", name="Masuk").click()
-    phone.wait_for_url(live_server.url + "/outreach/new/")
+    type_login(phone, live_server, "putri", "/outreach/new/")
 
     phone.locator("#id_held_on").fill("2025-05-01")
     phone.locator("#id_place_kind").select_option("hotspot")

@@ -3,17 +3,14 @@
 import pytest
 
 from members.models import Member
+from tests.browser.pages import type_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_coordinator_registers_a_member_on_a_phone(live_server, phone, ayu, jakarta_dic):
     phone.context.add_cookies([{"name": "django_language", "value": "id", "url": live_server.url}])
-    phone.goto(live_server.url + "/login/")
-    phone.get_by_label("Nama pengguna").fill("ayu")
-    phone.get_by_label("Sandi").fill("a-long-test-password-42")
-    phone.get_by_role("button", name="Masuk").click()
-    phone.wait_for_url(live_server.url + "/")
+    type_login(phone, live_server, "ayu")
 
     phone.goto(live_server.url + "/members/new/")
     phone.locator("#id_alias").fill("Melati")
