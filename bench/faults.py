@@ -295,6 +295,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
@@ -323,7 +324,7 @@ def main():
         with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
             session = SessionStore()
             session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+            session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session["last_seen"] = session["login_started_at"] = int(time.time())
             session.update(extra)

@@ -214,7 +214,7 @@ def load_test(args, user, member):
     with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
     with socket.socket() as s:

@@ -89,3 +89,49 @@ def test_a_plain_page_reads_no_session_row_where_sessions_are_cached(
     with django_assert_max_num_queries(2) as captured:
         assert phone.get(reverse("healthz")).status_code == 200
     assert not any("django_session" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_plain_page_of_a_branch_user_reads_the_user_and_branches_in_one_query(
+    ayu, jakarta, bali, client_of, django_assert_max_num_queries
+):
+    ayu.branches.add(bali)
+    client = client_of(ayu)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(2) as captured:  # the session, then the user with the branches
+        assert client.get(reverse("healthz")).status_code == 200
+    assert any("members_branch" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_branches_read_with_the_user_are_the_branches_in_the_database(ayu, jakarta, bali):
+    from opsi.backends import AccountBackend
+
+    ayu.branches.add(bali)
+    user = AccountBackend().get_user(ayu.pk)
+    assert user.branch_list == [bali, jakarta]  # by name, as Branch orders them
+    assert [(b.province, b.name, b.active) for b in user.branch_list] == [("51", "Bali", True), ("31", "Jakarta", True)]
+    assert user.branch_ids == [bali.pk, jakarta.pk]
+
+
+def test_a_user_without_branches_reads_an_empty_list(sari):
+    from opsi.backends import AccountBackend
+
+    assert AccountBackend().get_user(sari.pk).branch_list == []
+
+
+def test_a_branch_taken_away_is_gone_at_the_next_page(ayu, jakarta, bali, client_of):
+    from tests.factories import MemberFactory
+
+    MemberFactory(branch=jakarta, alias="Melati")
+    MemberFactory(branch=bali, alias="Kenanga")
+    client = client_of(ayu)
+    assert "Melati" in client.get(reverse("member_list")).content.decode()
+    ayu.branches.set([bali])  # as an administrator does, in another request or process
+    page = client.get(reverse("member_list")).content.decode()
+    assert "Melati" not in page and "Kenanga" in page
+
+
+def test_a_deactivated_user_is_logged_out_at_the_next_page(ayu, jakarta, client_of):
+    client = client_of(ayu)
+    assert client.get(reverse("home")).status_code == 200
+    User.objects.filter(pk=ayu.pk).update(is_active=False)
+    assert client.get(reverse("home")).status_code == 302

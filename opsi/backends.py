@@ -1,0 +1,55 @@
+"""The logged-in user and the user's branches, read in one query.
+
+Every page of a logged-in user needs both: the branches give the scoping filters their ids,
+the time zone and the menu. Django's ModelBackend reads the user, then ``User.branch_list``
+reads the branches: two round trips on every request, and on a loaded server each round trip
+to the database costs more than the query. Here the branches come in the user's row, as a
+JSON list built by the database, and fill ``branch_list`` for the request.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
+
+from members.models import Branch
+
+from .models import User
+
+BRANCH_FIELDS = [field for field in Branch._meta.concrete_fields]
+
+
+class JSONList(Aggregate):
+    """The rows of a group as one JSON list."""
+
+    function = "JSON_GROUP_ARRAY"  # SQLite
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _branch_rows():
+    links = User.branches.through.objects.filter(user=OuterRef("pk")).values("user")
+    return Subquery(links.annotate(
+        rows=JSONList(JSONObject(**{field.attname: f"branch__{field.attname}" for field in BRANCH_FIELDS}))
+    ).values("rows"))
+
+
+def _branches(rows, using):
+    names = [field.attname for field in BRANCH_FIELDS]
+    branches = [
+        Branch.from_db(using, names, [field.to_python(row[field.attname]) for field in BRANCH_FIELDS])
+        for row in rows or []
+    ]
+    return sorted(branches, key=lambda branch: (branch.name, branch.pk))  # Branch's own order
+
+
+class AccountBackend(ModelBackend):
+    """ModelBackend (password login, permissions), with the user's branches read alongside."""
+
+    def get_user(self, user_id):
+        user = User._default_manager.annotate(branch_rows=_branch_rows()).filter(pk=user_id).first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user.__dict__["branch_list"] = _branches(user.__dict__.pop("branch_rows"), user._state.db)
+        return user
