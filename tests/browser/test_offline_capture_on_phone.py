@@ -269,3 +269,50 @@ def test_another_branchs_code_and_centre_reveal_nothing_of_it(
     refused.get_by_role("button", name="Buang").click()
     phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'")
     assert Visit.objects.count() == 1
+
+
+def test_the_code_helper_works_offline_and_only_the_code_is_kept(live_server, phone, ayu, jakarta_dic, catalogue):
+    """static/js/uic.js, the one copy of the formula (checked against members/uic.py on generated
+    answers in test_forms_help_on_phone.py), works on the capture page without signal."""
+    import datetime
+
+    from members.uic import build_uic
+
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    phone.reload()
+    _unlock(phone)
+    phone.wait_for_selector("#unlocked:not([hidden])")
+    phone.locator("details.uic-helper summary").click()
+    phone.locator("#uic-mother").fill("Sití")
+    phone.locator("#uic-father").fill("Budi")
+    phone.locator("#uic-gender").select_option("woman")
+    phone.locator("#uic-birth").fill("1990-03-15")
+    expected = build_uic("Sití", "Budi", "woman", datetime.date(1990, 3, 15))
+    assert phone.locator("#visit_walk_in_uic").input_value() == expected
+    form = phone.locator("form[data-offline-kind=visit]")
+    form.get_by_label("Konseling").check()
+    form.locator("button[type=submit]").click()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '1'")
+    kept = phone.evaluate("""async (pin) => {
+      const {key} = await window.opsiQueue.unlock(pin);
+      return JSON.stringify(await window.opsiQueue.all(key));
+    }""", PIN)
+    assert expected in kept
+    for answer in ("Sit", "Budi", "1990-03-15", "woman"):
+        assert answer not in kept
+
+
+def test_the_capture_page_has_no_serious_axe_finding_locked_or_open(live_server, phone, ayu, jakarta_dic, catalogue):
+    from tests.browser.pages import axe_findings
+
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    assert axe_findings(phone) == []
+    _set_pin(phone)
+    assert axe_findings(phone) == []
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
