@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -145,3 +146,15 @@ def test_a_bad_date_or_year_is_explained_in_indonesian(client_of, ayu, jakarta):
     text = " ".join(problems[1])
     assert "Bukan tanggal" in text and "Bukan tahun" in text
     assert Member.objects.count() == 0
+
+
+def test_an_imported_member_is_registered_as_the_form_registers_one(client_of, ayu, jakarta):
+    """Through registration.register_member: who registered her, her first kind period from
+    the day she joined, and no work setting for an honorary member."""
+    client = client_of(ayu)
+    row = "31,ANBU2150390,Anggrek,honorary,woman,1990,street,2024-03-01,2024-03-01,no,,,\n"
+    token = upload(client, HEADER + row).context["token"]
+    client.post(reverse("member_import"), {"confirm": token})
+    anggrek = Member.objects.get(alias="Anggrek")
+    assert (anggrek.kind, anggrek.work_setting, anggrek.created_by) == ("honorary", "", ayu)
+    assert list(anggrek.kind_periods.values_list("kind", "started_on")) == [("honorary", datetime.date(2024, 3, 1))]
