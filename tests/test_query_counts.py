@@ -27,7 +27,7 @@ from opsi.models import User
 from outreach.models import OutreachContact, OutreachSession, Training, TrainingAttendance
 from services.models import CaseStep, PaperworkCase, Referral, ServiceType, Visit, VisitService
 
-from .factories import MemberFactory, UserFactory
+from .factories import UserFactory
 
 FEW = 10
 MORE = 200
@@ -36,11 +36,6 @@ MORE = 200
 @pytest.fixture
 def rina(db):
     return UserFactory(username="rina", role=User.Role.CRISIS_RESPONSE)
-
-
-@pytest.fixture
-def mawar(jakarta):
-    return MemberFactory(branch=jakarta, uic="MAWA2150590", alias="Mawar")
 
 
 class Rows:
