@@ -7,7 +7,11 @@ to the database costs more than the query. Here the branches come in the user's 
 JSON list built by the database, and fill ``branch_list`` for the request.
 """
 
+import functools
+import json
+
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 
@@ -44,12 +48,34 @@ def _branches(rows, using):
     return sorted(branches, key=lambda branch: (branch.name, branch.pk))  # Branch's own order
 
 
+_SENTINEL = -7_000_000_001
+
+
+@functools.cache
+def _user_query(vendor):
+    """The SQL and parameters of the query, built once per process: building a query with a
+    subquery and an aggregate costs Django more than the database takes to answer it."""
+    query = User._default_manager.annotate(branch_rows=_branch_rows()).filter(pk=_SENTINEL)
+    sql, params = query.query.sql_with_params()
+    return sql, list(params), params.index(_SENTINEL)
+
+
+def _user_with_branch_rows(user_id):
+    sql, params, at = _user_query(connection.vendor)
+    params = [*params[:at], int(user_id), *params[at + 1:]]
+    return next(iter(User._default_manager.raw(sql, params)), None)
+
+
 class AccountBackend(ModelBackend):
     """ModelBackend (password login, permissions), with the user's branches read alongside."""
 
     def get_user(self, user_id):
-        user = User._default_manager.annotate(branch_rows=_branch_rows()).filter(pk=user_id).first()
+        try:
+            user = _user_with_branch_rows(user_id)
+        except (TypeError, ValueError):  # not an id: nobody
+            return None
         if user is None or not self.user_can_authenticate(user):
             return None
-        user.__dict__["branch_list"] = _branches(user.__dict__.pop("branch_rows"), user._state.db)
+        rows = user.__dict__.pop("branch_rows")
+        user.__dict__["branch_list"] = _branches(json.loads(rows) if isinstance(rows, str) else rows, user._state.db)
         return user

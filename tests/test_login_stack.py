@@ -110,6 +110,7 @@ def test_the_branches_read_with_the_user_are_the_branches_in_the_database(ayu, j
     assert user.branch_list == [bali, jakarta]  # by name, as Branch orders them
     assert [(b.province, b.name, b.active) for b in user.branch_list] == [("51", "Bali", True), ("31", "Jakarta", True)]
     assert user.branch_ids == [bali.pk, jakarta.pk]
+    assert (user.username, user.role, user.date_joined) == (ayu.username, ayu.role, ayu.date_joined)  # typed as read
 
 
 def test_a_user_without_branches_reads_an_empty_list(sari):
