@@ -78,51 +78,51 @@ def disclosed(values, hidden, equations):
         terms = {cell: k for cell, k in terms.items() if k}
         if terms:
             rows.append((terms, rhs))
-    found = _solved_by_elimination(rows)
-    found |= _pinned_by_bounds(rows, {cell: bounds(mark) for cell, mark in hidden.items()})
+    found, reduced = _solved_by_elimination(rows)
+    # Bounds narrowed through the totals as printed and through their combinations.
+    found |= _pinned_by_bounds(rows + reduced, {cell: bounds(mark) for cell, mark in hidden.items()})
     return found
 
 
 def _solved_by_elimination(rows):
     """Cells whose value follows from the equations alone (a row of the reduced system with
-    one cell). Rows are kept sparse ({cell: coefficient}): a column of a national table
-    has forty cells, a row five."""
-    reduced = []  # [(pivot cell, {cell: Fraction})], each pivot absent from the other rows
-    for terms, _rhs in rows:
-        row = {cell: Fraction(k) for cell, k in terms.items()}
-        for pivot, other in reduced:
+    one cell), and the reduced rows. Rows are kept sparse ({cell: coefficient}): a column
+    of a national table has forty cells, a row five."""
+    reduced = []  # [(pivot cell, {cell: Fraction}, right-hand side)], each pivot in one row only
+    for terms, rhs in rows:
+        row, rhs = {cell: Fraction(k) for cell, k in terms.items()}, Fraction(rhs)
+        for pivot, other, other_rhs in reduced:
             factor = row.get(pivot)
             if factor:
-                for cell, v in other.items():
-                    value = row.get(cell, 0) - factor * v
-                    if value:
-                        row[cell] = value
-                    else:
-                        row.pop(cell, None)
+                rhs -= factor * other_rhs
+                _subtract(row, other, factor)
         if not row:
             continue
         pivot = min(row)
         lead = row[pivot]
-        row = {cell: v / lead for cell, v in row.items()}
-        for i, (other_pivot, other) in enumerate(reduced):
+        row, rhs = {cell: v / lead for cell, v in row.items()}, rhs / lead
+        for i, (other_pivot, other, other_rhs) in enumerate(reduced):
             factor = other.get(pivot)
             if factor:
-                for cell, v in row.items():
-                    value = other.get(cell, 0) - factor * v
-                    if value:
-                        other[cell] = value
-                    else:
-                        other.pop(cell, None)
-        reduced.append((pivot, row))
-    return {pivot for pivot, row in reduced if len(row) == 1}
+                _subtract(other, row, factor)
+                reduced[i] = (other_pivot, other, other_rhs - factor * rhs)
+        reduced.append((pivot, row, rhs))
+    solved = {pivot for pivot, row, _rhs in reduced if len(row) == 1}
+    return solved, [(row, rhs) for _pivot, row, rhs in reduced]
+
+
+def _subtract(row, other, factor):
+    for cell, v in other.items():
+        value = row.get(cell, 0) - factor * v
+        if value:
+            row[cell] = value
+        else:
+            row.pop(cell, None)
 
 
 def _pinned_by_bounds(rows, known):
-    """Cells whose bounds, narrowed through every equation until nothing changes, meet.
-
-    Every coefficient is 1 (a part) or -1 (the total), so the arithmetic stays in integers;
-    an unbounded side ("x" has no upper bound) is counted apart.
-    """
+    """Cells whose bounds, narrowed through every equation until nothing changes, meet
+    (each cell a whole number; an unbounded side, "x" has no upper bound, counted apart)."""
     known = dict(known)
     for _round in range(50):
         changed = False
@@ -130,14 +130,16 @@ def _pinned_by_bounds(rows, known):
             spans = {}
             for cell, k in terms.items():
                 lo, hi = known[cell]
-                spans[cell] = (lo, hi) if k > 0 else (-hi, -lo)
+                spans[cell] = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
             least = _Sum(lo for lo, _hi in spans.values())
             most = _Sum(hi for _lo, hi in spans.values())
             for cell, k in terms.items():
                 lo_c, hi_c = spans[cell]
                 # k * cell = rhs - (the others); the others lie within [least - lo_c, most - hi_c]
                 low, high = rhs - most.without(hi_c), rhs - least.without(lo_c)
-                lo, hi = (low, high) if k > 0 else (-high, -low)
+                lo, hi = (low / k, high / k) if k > 0 else (high / k, low / k)
+                lo = lo if math.isinf(lo) or math.isnan(lo) else math.ceil(lo)
+                hi = hi if math.isinf(hi) or math.isnan(hi) else math.floor(hi)
                 old = known[cell]
                 new = (max(old[0], lo), min(old[1], hi))
                 if new != old:
@@ -187,9 +189,15 @@ def suppress_table(table, forced=()):
                  if sum(1 for cell in [total, *parts] if cell in hidden) == 1]
         if not lines:
             exposed = disclosed(values, hidden, equations)
+            if not exposed:
+                break
             lines = [[total, *parts] for total, parts in equations
                      if any(cell in exposed for cell in [total, *parts])]
         cell = _complement(lines, hidden, values, totals)
+        if cell is None:
+            # Worked out through equations further away: widen to every line with a hidden cell.
+            cell = _complement([[total, *parts] for total, parts in equations
+                                if any(c in hidden for c in [total, *parts])], hidden, values, totals)
         if cell is None:
             break
         hidden[cell] = COMPLEMENT

@@ -38,8 +38,14 @@ def worked_out(table):
     if not hidden or not system:
         return {}
     shown_sum = sum(v for v in cells.values() if _is_count(v))
-    cap = 2 * shown_sum + 4 * len(hidden) + 10
-    domain = {cell: range(1, 5) if cells[cell] == "<5" else range(5, cap + 1) for cell in hidden}
+    cap = {cell: 2 * shown_sum + 4 * len(hidden) + 10 for cell in hidden}
+    for total, parts in system:  # a part is never more than a total that is shown
+        if _is_count(cells[total]):
+            for part in parts:
+                if part in cap:
+                    cap[part] = min(cap[part], cells[total])
+    domain = {cell: range(1, 5) if cells[cell] == "<5" else range(5, cap[cell] + 1) for cell in hidden}
+    hidden.sort(key=lambda cell: len(domain[cell]))
     seen = {cell: set() for cell in hidden}
     assignment = {}
 

@@ -68,12 +68,14 @@ def test_a_hidden_total_of_5_or_more_is_marked_x():
     assert worked_out(t) == {}
 
 
-counts = st.integers(min_value=0, max_value=9)
+counts = st.integers(min_value=0, max_value=7)
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.integers(min_value=1, max_value=3), st.integers(min_value=1, max_value=3), st.data())
-def test_no_hidden_cell_of_any_table_can_be_worked_out(n_rows, n_cols, data):
+# Tables up to 2 x 3 and 3 x 2 (the reader's exhaustive search grows fast with hidden cells).
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from([(1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (2, 3), (3, 2)]), st.data())
+def test_no_hidden_cell_of_any_table_can_be_worked_out(shape, data):
+    n_rows, n_cols = shape
     grid = [[data.draw(counts) for _c in range(n_cols)] for _r in range(n_rows)]
     rows = [[f"r{i}", *values, sum(values)] for i, values in enumerate(grid)]
     rows.append(["Total", *[sum(r[c] for r in rows) for c in range(1, n_cols + 2)]])
@@ -115,3 +117,10 @@ def test_a_count_hidden_in_one_table_is_hidden_in_every_table_that_shows_it():
     assert first.rows[0][2] == COMPLEMENT
     assert second.rows[0][1] == COMPLEMENT
     assert worked_out(first) == {} and worked_out(second) == {}
+
+
+def test_a_cell_worked_out_through_distant_totals_is_protected():
+    """1 = (row total + other row total) - column total: found by combining three lines."""
+    rows = [["r0", 1, 1, 0, 2], ["r1", 0, 4, 0, 4], ["r2", 1, 0, 4, 5], ["Total", 2, 5, 4, 11]]
+    t = suppress_table(Table("t", "T", ["", "a", "b", "c", "Total"], rows, total_column=True, total_row=True))
+    assert worked_out(t) == {}
