@@ -20,6 +20,10 @@ def test_benchmark_runs_at_ci_scale_and_writes_its_results(tmp_path):
     text = out.read_text()
     assert "| member search by code |" in text
     assert "| home, coordinator |" in text and "| home, secretariat, figures afresh |" in text
+    for page in ("referrals", "paperwork", "outreach sessions", "trainings", "branches", "incidents", "reports page",
+                 "home, crisis response", "incidents, crisis response"):  # every page of the menus
+        assert f"| {page} |" in text, page
+    assert "| every page p95 < 50 ms" in text
     assert "National annual report" in text and "queries" in text
     assert "| visits (+2 services) | 20,000 |" in text
     assert "| national annual indicators median < 2 s |" in text
