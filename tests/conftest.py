@@ -151,6 +151,19 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture
+def phone_of(phone, live_server):
+    """``phone_of(user)``: the phone with ``user`` logged in (the second factor too where the
+    role needs it), ready to open any page."""
+    from tests.browser.pages import log_in
+
+    def logged_in(user):
+        log_in(phone, live_server, user)
+        return phone
+
+    return logged_in
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -6,7 +6,7 @@ import pytest
 from opsi.models import User
 from tests.factories import UserFactory
 
-from .pages import PAGES_BY_ROLE, axe_findings, branch_records, log_in, url_of, words_broken_inside_table_cells
+from .pages import PAGES_BY_ROLE, axe_findings, branch_records, url_of, words_broken_inside_table_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,8 +24,8 @@ def _user(role, jakarta, people):
 
 
 @pytest.mark.parametrize("role", list(PAGES_BY_ROLE))
-def test_no_serious_or_critical_axe_finding_on_any_page_of_a_role(live_server, phone, people, jakarta, records, role):
-    log_in(phone, live_server, _user(role, jakarta, people))
+def test_no_serious_or_critical_axe_finding_on_any_page_of_a_role(live_server, phone, phone_of, people, jakarta, records, role):
+    phone_of(_user(role, jakarta, people))
     findings = {}
     for name, kind in PAGES_BY_ROLE[role]:
         response = phone.goto(live_server.url + url_of(name, kind, records))
@@ -37,8 +37,8 @@ def test_no_serious_or_critical_axe_finding_on_any_page_of_a_role(live_server, p
     assert findings == {}
 
 
-def test_no_serious_or_critical_axe_finding_on_a_page_showing_a_message(live_server, phone, ayu, records):
-    log_in(phone, live_server, ayu)
+def test_no_serious_or_critical_axe_finding_on_a_page_showing_a_message(live_server, phone, phone_of, ayu, records):
+    phone_of(ayu)
     phone.goto(live_server.url + url_of("referral_outcome", "referral", records))
     phone.locator("#id_outcome").select_option("reached")
     phone.locator("form.stack button[type=submit]").click()

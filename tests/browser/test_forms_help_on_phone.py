@@ -9,7 +9,7 @@ import pytest
 from members.models import Member
 from members.uic import build_uic
 
-from .pages import axe_findings, log_in, screenshot
+from .pages import axe_findings, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,8 +25,8 @@ def _answers(rng):
     return name(), name(), rng.choice(["man", "woman", "waria", "another", "not_said"]), birth
 
 
-def test_the_browsers_code_is_the_servers_code_on_generated_answers(live_server, phone, ayu, jakarta_dic):
-    log_in(phone, live_server, ayu)
+def test_the_browsers_code_is_the_servers_code_on_generated_answers(live_server, phone, phone_of, ayu, jakarta_dic):
+    phone_of(ayu)
     phone.goto(live_server.url + "/members/new/")
     rng = random.Random(2026)
     cases = [_answers(rng) for _ in range(400)]
@@ -38,8 +38,8 @@ def test_the_browsers_code_is_the_servers_code_on_generated_answers(live_server,
     assert in_browser == on_server
 
 
-def test_registration_shows_the_code_as_it_is_typed_and_dates_start_at_today(live_server, phone, ayu, jakarta_dic):
-    log_in(phone, live_server, ayu)
+def test_registration_shows_the_code_as_it_is_typed_and_dates_start_at_today(live_server, phone, phone_of, ayu, jakarta_dic):
+    phone_of(ayu)
     phone.goto(live_server.url + "/members/new/")
     today = jakarta_dic.branch.today().isoformat()
     assert phone.locator("#id_joined_on").input_value() == today
@@ -62,8 +62,8 @@ def test_registration_shows_the_code_as_it_is_typed_and_dates_start_at_today(liv
     assert Member.objects.get().uic == "DEAG3300195"
 
 
-def test_after_an_error_a_summary_at_the_top_takes_focus_and_leads_to_the_field(live_server, phone, ayu, jakarta_dic):
-    log_in(phone, live_server, ayu)
+def test_after_an_error_a_summary_at_the_top_takes_focus_and_leads_to_the_field(live_server, phone, phone_of, ayu, jakarta_dic):
+    phone_of(ayu)
     phone.goto(live_server.url + "/members/new/")
     phone.locator("#id_alias").fill("Melati")
     phone.locator("form.stack button[type=submit]").click()  # no gender, no birth date, no work setting
@@ -78,8 +78,8 @@ def test_after_an_error_a_summary_at_the_top_takes_focus_and_leads_to_the_field(
     assert phone.locator("#id_work_setting").bounding_box()["y"] < 740
 
 
-def test_the_walk_in_form_works_out_the_code_without_sending_the_answers(live_server, phone, ayu, jakarta_dic, catalogue):
-    log_in(phone, live_server, ayu)
+def test_the_walk_in_form_works_out_the_code_without_sending_the_answers(live_server, phone, phone_of, ayu, jakarta_dic, catalogue):
+    phone_of(ayu)
     phone.goto(live_server.url + "/visits/new/?walk_in=1")
     assert phone.locator("#id_visited_on").input_value() == jakarta_dic.branch.today().isoformat()
     phone.locator("details.uic-helper summary").click()

@@ -5,7 +5,7 @@ import pytest
 from opsi.models import User
 from tests.factories import UserFactory
 
-from .pages import branch_records, log_in, screenshot, type_login
+from .pages import branch_records, screenshot, type_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,8 @@ def test_coordinator_logs_in_and_is_one_tap_from_logging_a_visit(live_server, ph
     phone.wait_for_url(live_server.url + "/visits/new/")
 
 
-def test_outreach_worker_home_shows_the_days_work(live_server, phone, putri, records):
-    log_in(phone, live_server, putri)
+def test_outreach_worker_home_shows_the_days_work(live_server, phone, phone_of, putri, records):
+    phone_of(putri)
     phone.goto(live_server.url + "/")
     screenshot(phone, "home-outreach-worker")
     assert phone.locator("a.btn-big").bounding_box()["y"] < 180
@@ -48,8 +48,8 @@ def test_outreach_worker_home_shows_the_days_work(live_server, phone, putri, rec
     assert phone.locator("svg.mini-chart").count() == 1
 
 
-def test_secretariat_home_shows_each_branch_with_the_last_visit(live_server, phone, sari, bali, records):
-    log_in(phone, live_server, sari)
+def test_secretariat_home_shows_each_branch_with_the_last_visit(live_server, phone, phone_of, sari, bali, records):
+    phone_of(sari)
     phone.goto(live_server.url + "/")
     screenshot(phone, "home-secretariat")
     rows = phone.locator("table.glance tbody tr")
@@ -59,16 +59,16 @@ def test_secretariat_home_shows_each_branch_with_the_last_visit(live_server, pho
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_administrator_home_shows_what_to_set_up(live_server, phone, dewi, bali, records):
-    log_in(phone, live_server, dewi)
+def test_administrator_home_shows_what_to_set_up(live_server, phone, phone_of, dewi, bali, records):
+    phone_of(dewi)
     phone.goto(live_server.url + "/")
     screenshot(phone, "home-administrator")
     assert _bottom(phone, "ul.tiles") <= SCREEN
     assert "Bali" in phone.locator("main").inner_text()
 
 
-def test_crisis_response_home_opens_on_the_incidents(live_server, phone, records):
-    log_in(phone, live_server, UserFactory(username="krisis", role=User.Role.CRISIS_RESPONSE))
+def test_crisis_response_home_opens_on_the_incidents(live_server, phone, phone_of, records):
+    phone_of(UserFactory(username="krisis", role=User.Role.CRISIS_RESPONSE))
     phone.goto(live_server.url + "/")
     screenshot(phone, "home-crisis-response")
     phone.locator("a.btn-big").click()

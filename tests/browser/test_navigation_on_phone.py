@@ -2,8 +2,6 @@
 
 import pytest
 
-from .pages import log_in
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TARGETS = """() => [...document.querySelectorAll(%s)].filter(e => e.offsetParent !== null).map(e => {
@@ -13,8 +11,8 @@ TARGETS = """() => [...document.querySelectorAll(%s)].filter(e => e.offsetParent
 
 
 @pytest.mark.parametrize("who", ["ayu", "putri", "sari", "dewi"])
-def test_main_actions_sit_in_one_bar_and_the_rest_in_a_menu(live_server, phone, people, jakarta_dic, who):
-    log_in(phone, live_server, people[who])
+def test_main_actions_sit_in_one_bar_and_the_rest_in_a_menu(live_server, phone, phone_of, people, jakarta_dic, who):
+    phone_of(people[who])
     phone.goto(live_server.url + "/")
     bar = phone.evaluate(TARGETS % "'nav.nav > a, nav.nav summary'")
     assert 2 <= len(bar) <= 4
@@ -33,8 +31,8 @@ def test_main_actions_sit_in_one_bar_and_the_rest_in_a_menu(live_server, phone, 
     phone.wait_for_url(live_server.url + "/referrals/")
 
 
-def test_primary_buttons_are_at_least_44_px_tall(live_server, phone, ayu, jakarta_dic):
-    log_in(phone, live_server, ayu)
+def test_primary_buttons_are_at_least_44_px_tall(live_server, phone, phone_of, ayu, jakarta_dic):
+    phone_of(ayu)
     for path in ("/", "/members/new/", "/referrals/"):
         phone.goto(live_server.url + path)
         for height in phone.evaluate("() => [...document.querySelectorAll('main .btn')].map(b => b.getBoundingClientRect().height)"):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .pages import branch_records, log_in, screenshot, url_of, words_broken_inside_table_cells
+from .pages import branch_records, screenshot, url_of, words_broken_inside_table_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,8 +13,8 @@ def report_url(ayu, jakarta_dic, catalogue):
     return url_of("report_page", None, records)
 
 
-def test_no_word_or_number_is_broken_inside_a_report_table(live_server, phone, ayu, report_url):
-    log_in(phone, live_server, ayu)
+def test_no_word_or_number_is_broken_inside_a_report_table(live_server, phone, phone_of, ayu, report_url):
+    phone_of(ayu)
     phone.goto(live_server.url + report_url)
     assert phone.locator("main table").count() > 3
     screenshot(phone, "report-coordinator")
@@ -24,9 +24,9 @@ def test_no_word_or_number_is_broken_inside_a_report_table(live_server, phone, a
 
 
 def test_key_figures_come_first_and_the_row_labels_stay_in_view_while_a_table_scrolls(
-    live_server, phone, ayu, report_url
+    live_server, phone, phone_of, ayu, report_url
 ):
-    log_in(phone, live_server, ayu)
+    phone_of(ayu)
     phone.goto(live_server.url + report_url)
     figures = phone.locator("table.figures")
     assert figures.bounding_box()["y"] < 740, "the key figures are on the first screen"

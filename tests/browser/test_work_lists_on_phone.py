@@ -2,16 +2,16 @@
 
 import pytest
 
-from .pages import branch_records, log_in, screenshot
+from .pages import branch_records, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_coordinator_goes_from_the_count_to_every_referral_and_filters_the_late_ones(
-    live_server, phone, ayu, jakarta_dic, catalogue
+    live_server, phone, phone_of, ayu, jakarta_dic, catalogue
 ):
     branch_records(jakarta_dic.branch, jakarta_dic, ayu)  # one referral 40 days old, one of today
-    log_in(phone, live_server, ayu)
+    phone_of(ayu)
     phone.goto(live_server.url + "/")
     phone.locator("ul.tiles a[href*='/referrals/']").click()
     phone.wait_for_url("**/referrals/?state=open")
@@ -29,9 +29,9 @@ def test_coordinator_goes_from_the_count_to_every_referral_and_filters_the_late_
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_paperwork_list_shows_open_cases_with_the_stuck_ones_marked(live_server, phone, ayu, jakarta_dic, catalogue):
+def test_paperwork_list_shows_open_cases_with_the_stuck_ones_marked(live_server, phone, phone_of, ayu, jakarta_dic, catalogue):
     branch_records(jakarta_dic.branch, jakarta_dic, ayu)  # one KTP case, 45 days without a step
-    log_in(phone, live_server, ayu)
+    phone_of(ayu)
     phone.goto(live_server.url + "/")
     phone.locator("ul.tiles a[href*='/cases/']").click()
     phone.wait_for_url("**/cases/stuck/?state=stuck")
