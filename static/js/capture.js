@@ -201,7 +201,8 @@
       if (atLogin(response)) { return {login: true}; }
       if (response.redirected && response.ok) { return {saved: true}; }  // to the saved record's page
       if (response.status === 200) { return response.text().then(function (html) { return {refused: reasonsIn(html)}; }); }
-      if (response.status === 403 || response.status === 404 || response.status === 400) {
+      if (response.status === 403) { return {forbidden: true}; }
+      if (response.status === 404 || response.status === 400) {
         return {refused: [msg.msgRefused + " (" + response.status + ")"]};
       }
       return {later: true};  // 503 and the like: the database will be back
@@ -221,6 +222,15 @@
           return chain.then(function (stop) {
             if (stop) { return stop; }
             return send(entry, csrf).then(function (answer) {
+              // A token the cookie no longer matches (a login in another tab): once more with a fresh one.
+              if (!answer.forbidden) { return answer; }
+              return token().then(function (fresh) {
+                if (!fresh) { return {login: true}; }
+                csrf = fresh;
+                return send(entry, csrf);
+              });
+            }).then(function (answer) {
+              if (answer.forbidden) { answer = {refused: [msg.msgRefused + " (403)"]}; }
               if (answer.login) { return "login"; }
               if (answer.later) { return "later"; }
               if (answer.saved) { results[entry.id] = describe(entry); return queue.remove(entry.id); }
@@ -236,6 +246,7 @@
     }).catch(function () { return "later"; }).then(function (stop) {
       syncing = false;
       delete root.dataset.syncing;
+      root.dataset.syncDone = String(Number(root.dataset.syncDone || 0) + 1);  // tests wait on it
       needsLogin = stop === "login";
       if (again) { again = false; return render().then(sync); }
       if (stop === "login") {

@@ -175,9 +175,14 @@
   window.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.exit");
     if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    localStorage.removeItem("opsi-capture-cached");
+    if (navigator.onLine) {
+      // The wipe starts here and the server's Clear-Site-Data finishes it: no waiting.
+      queue.wipe();
+      return;
+    }
     event.preventDefault();
     event.stopPropagation();
-    localStorage.removeItem("opsi-capture-cached");
     wipeThen(function () { window.location.replace(link.href); });
   }, true);
   window.addEventListener("submit", function (event) {

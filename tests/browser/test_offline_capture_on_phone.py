@@ -49,7 +49,7 @@ def _set_pin(page):
     page.locator("#pin-again").fill(PIN)
     page.locator("[data-pin-set]").click()
     page.wait_for_selector("#unlocked:not([hidden])")
-    page.wait_for_selector("#capture:not([data-syncing])", state="attached")  # the first look at the queue is over
+    page.wait_for_selector("#capture[data-sync-done]", state="attached")  # the first look at the queue is over
 
 
 def _unlock(page, pin=PIN):
@@ -102,6 +102,7 @@ def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     phone.goto(live_server.url + "/visits/new/")
     phone.reload()
     assert phone.locator("#capture").count() == 1
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '4'")
     assert "4" in phone.locator("#offline-state").inner_text()
     assert phone.locator("#offline-state").get_attribute("class").endswith("is-offline")
     # What the phone holds is ciphertext only: no code, no area, no count in clear.
@@ -224,6 +225,7 @@ def test_a_session_that_ended_offline_asks_for_the_login_then_sending_carries_on
     _keep_visit(phone, CODES[0])
     phone.context.clear_cookies()  # the session ended while the phone had no signal
     phone.context.set_offline(False)
+    phone.locator("[data-sync]").click()  # or the 'online' event; a tap is what a worker would do
     login = phone.locator("[data-sync-message] a[href^='/login/']")
     login.wait_for()
     assert Visit.objects.count() == 0 and _waiting(phone) == 1
@@ -316,3 +318,33 @@ def test_the_capture_page_has_no_serious_axe_finding_locked_or_open(live_server,
     _set_pin(phone)
     assert axe_findings(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_an_alias_is_never_kept_and_a_refused_entry_can_be_fixed_and_sent(
+    live_server, phone, ayu, jakarta_dic, catalogue
+):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    session = phone.locator("form[data-offline-kind=session]")
+    session.locator("#session_place_kind").select_option("hotspot")
+    session.locator("#session_people").fill("Mawar, DEAG3010195")
+    session.locator("button[type=submit]").click()
+    assert "Mawar" in session.locator("[data-form-status]").inner_text()
+    assert _waiting(phone) == 0  # nothing kept while a name is in it
+    # A visit with a code the server refuses (a check digit that is no gender) is kept, refused
+    # with the reason, fixed in its form and sent again under the same submission key.
+    _keep_visit(phone, "SIBU5150390")
+    phone.context.set_offline(False)
+    refused = phone.locator("[data-queue] li[data-entry-state=refused]")
+    refused.wait_for(timeout=30_000)
+    refused.get_by_role("button", name="Perbaiki").click()
+    form = phone.locator("form[data-offline-kind=visit]")
+    assert form.locator("#visit_walk_in_uic").input_value() == "SIBU5150390"
+    assert form.get_by_label("Konseling").is_checked()
+    form.locator("#visit_walk_in_uic").fill("SIBU2150390")
+    form.locator("button[type=submit]").click()
+    phone.locator("[data-queue] li[data-entry-state=saved]").wait_for(timeout=30_000)
+    assert list(Visit.objects.values_list("uic", flat=True)) == ["SIBU2150390"]
