@@ -304,7 +304,8 @@ def main():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from bench.generate import generate
-    from members.models import Branch, DropInCentre, Member
+    from members.models import Member
+    from opsi.tenant import Branch, DropInCentre
     from opsi.models import User
     from services.models import ServiceType, Visit, VisitService
 

@@ -37,8 +37,9 @@ def setup_django():
 def generate(scale, seed=1, out=print):
     from django.db import transaction
 
-    from members import provinces
-    from members.models import Branch, DropInCentre, Member, MemberKindPeriod
+    from opsi import provinces
+    from members.models import Member, MemberKindPeriod
+    from opsi.tenant import Branch, DropInCentre
     from outreach.models import OutreachContact, OutreachSession, Training, TrainingAttendance
     from services.models import CaseStep, PaperworkCase, ServiceType, Visit, VisitService
 

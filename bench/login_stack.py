@@ -43,7 +43,7 @@ def main():
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from members.models import Branch
+    from opsi.tenant import Branch
     from opsi.models import User
 
     setup_test_environment()

@@ -76,7 +76,8 @@ def main():
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from bench.generate import generate
-    from members.models import Branch, DropInCentre, Member
+    from members.models import Member
+    from opsi.tenant import Branch, DropInCentre
     from opsi.models import User
     from reports import periods
     from reports.building import build_report

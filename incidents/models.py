@@ -93,7 +93,7 @@ class Incident(models.Model):
     branch_path = "branch"
 
     branch = models.ForeignKey(
-        "members.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="incidents"
+        "opsi.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="incidents"
     )
     member = models.ForeignKey(
         "members.Member",
@@ -190,7 +190,7 @@ class Alert(models.Model):
 
     branch_path = "branch"
 
-    branch = models.ForeignKey("members.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="alerts")
+    branch = models.ForeignKey("opsi.Branch", verbose_name=_("branch"), on_delete=models.CASCADE, related_name="alerts")
     text = models.TextField(_("warning"), max_length=500, help_text=_("No names of members."))
     shows_until = models.DateField(_("shown until"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

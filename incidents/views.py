@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members.models import Branch
 from opsi.audit import log_access
 from opsi.scoping import get_visible_or_404, role_required
+from opsi.tenant import Branch
 
 from .forms import AlertForm, IncidentForm, ResponseForm
 from .models import Incident, Status

@@ -10,29 +10,7 @@ from opsi.forms import CleanTextModelForm
 
 from .erasure import forget_member
 from .exporters import MemberExportResource
-from .models import Branch, DropInCentre, Member, MemberIdentity, MemberKindPeriod
-
-
-class DropInCentreInline(admin.TabularInline):
-    model = DropInCentre
-    form = CleanTextModelForm
-    extra = 0
-
-
-@admin.register(Branch)
-class BranchAdmin(ScopedModelAdmin):
-    list_display = ["name", "province", "region", "active"]
-    list_filter = ["region", "active"]
-    search_fields = ["name"]
-    inlines = [DropInCentreInline]
-
-
-@admin.register(DropInCentre)
-class DropInCentreAdmin(ScopedModelAdmin):
-    list_display = ["name", "branch", "area", "active"]
-    list_filter = ["branch", "active"]
-    search_fields = ["name", "area"]
-    list_select_related = ["branch"]
+from .models import Member, MemberIdentity, MemberKindPeriod
 
 
 class KindPeriodInline(admin.TabularInline):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
-    verbose_name = _("Members and branches")
+    verbose_name = _("Members")
 
     def ready(self):
         from opsi.contributions import demo_data

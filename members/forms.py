@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from opsi.dates import EARLIEST_BIRTH, BirthDateField, DateField, DateInput
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.home import today_for
+from opsi.tenant import Branch, DropInCentre
 
 from . import lookups
 from .identity import IDENTITY_FIELDS, validate_nik
-from .models import Branch, DropInCentre, Gender, Member, MemberKind, WorkSetting
+from .models import Gender, Member, MemberKind, WorkSetting
 from .models.members import asks_work_setting
 from .uic import build_uic, is_valid_uic, normalise_uic
 

@@ -6,10 +6,10 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from opsi import provinces
 from opsi.audit import client_address, log_access
 from opsi.scoping import may_change
 
-from . import provinces
 from opsi.crypto import Sealed, lookup_hash
 from .models import MemberIdentity
 

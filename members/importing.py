@@ -33,10 +33,11 @@ from import_export import fields, resources, widgets
 
 from opsi.dates import check_date, country_today
 from opsi.forms import ControlCharacterValidator, has_control_characters
+from opsi.tenant import Branch
 
 from . import identity as vault
 from opsi.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
-from .models import Branch, Member, MemberKind
+from .models import Member, MemberKind
 from .registration import register_member
 from .uic import is_valid_uic, normalise_uic
 

@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from opsi.audit import log_access
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
+from opsi.tenant import Branch
 
 from . import identity as vault
 from .forms import ChangeKindForm, IdentityForm, LeaveForm, MemberFilterForm, MemberForm, RevealForm
 from .exporters import MemberExport
-from .models import Branch, Member, MemberIdentity
+from .models import Member, MemberIdentity
 from .registration import change_kind, member_leaves, member_returns, register_member
 from .contributions import member_page
 from .timeline import timeline

@@ -4,8 +4,7 @@ from django.db.models import Count, Q
 
 from opsi.home import provides
 from opsi.models import User
-
-from .models import Branch
+from opsi.tenant import Branch
 
 
 @provides("admin")

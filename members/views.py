@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from opsi.scoping import get_visible_or_404, get_writable_or_404, may_change
+from opsi.tenant import Branch, DropInCentre
 
 from .forms import DropInCentreForm
-from .models import Branch, DropInCentre
 
 
 @login_required

@@ -5,10 +5,35 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_scoping import ScopedModelAdmin
 from .audit import trail_visible_to
+from .forms import CleanTextModelForm
 from . import two_factor_admin  # noqa: F401  (the device pages, before django-otp's own)
 from .models import User
 from .sessions import end_sessions_of
+from .tenant import Branch, DropInCentre
+
+
+class DropInCentreInline(admin.TabularInline):
+    model = DropInCentre
+    form = CleanTextModelForm
+    extra = 0
+
+
+@admin.register(Branch)
+class BranchAdmin(ScopedModelAdmin):
+    list_display = ["name", "province", "region", "active"]
+    list_filter = ["region", "active"]
+    search_fields = ["name"]
+    inlines = [DropInCentreInline]
+
+
+@admin.register(DropInCentre)
+class DropInCentreAdmin(ScopedModelAdmin):
+    list_display = ["name", "branch", "area", "active"]
+    list_filter = ["branch", "active"]
+    search_fields = ["name", "area"]
+    list_select_related = ["branch"]
 
 
 @admin.register(User)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OpsiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "opsi"
-    verbose_name = _("Accounts and access")
+    verbose_name = _("Branches, accounts and access")
 
     def ready(self):
         from django.db.models.signals import post_delete

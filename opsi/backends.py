@@ -15,9 +15,8 @@ from django.db import connection
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 
-from members.models import Branch
-
 from .models import User
+from .tenant import Branch
 
 BRANCH_FIELDS = [field for field in Branch._meta.concrete_fields]
 

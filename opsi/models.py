@@ -7,6 +7,9 @@ from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+# The tenant is defined in its own module; importing it here is what registers its models with the app.
+from .tenant import Branch, DropInCentre
+
 
 class AccountManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
@@ -35,14 +38,14 @@ class User(AbstractUser):
         ),
     )
     branches = models.ManyToManyField(
-        "members.Branch",
+        Branch,
         verbose_name=_("branches"),
         blank=True,
         related_name="users",
         help_text=_("Branches whose records this user works on."),
     )
     usual_drop_in_centre = models.ForeignKey(
-        "members.DropInCentre",
+        DropInCentre,
         verbose_name=_("usual drop-in centre"),
         on_delete=models.SET_NULL,
         null=True,

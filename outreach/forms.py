@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from opsi.dates import DateInput
-from members.models import Branch, DropInCentre, Member
+from members.models import Member
+from opsi.tenant import Branch, DropInCentre
 from opsi.dates import DateField, PlanningDateField
 from opsi.forms import BranchChoiceMixin, CleanTextMixin
 from opsi.models import User

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsi.dates import DateInput
-from members.models import Branch, Region
+from opsi.tenant import Branch, Region
 from opsi.dates import PlanningDateField
 from opsi.forms import CleanTextMixin
 

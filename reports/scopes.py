@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from members.models import Branch, Region
+from opsi.tenant import Branch, Region
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import time
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-from members.models import Branch, DropInCentre
+from opsi.tenant import Branch, DropInCentre
 
 from .models import Commodity, ServiceType
 

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.models import DropInCentre
 from opsi.submissions import create_once
+from opsi.tenant import DropInCentre
 
 from .models import StockMovement
 

@@ -12,8 +12,9 @@ import datetime
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from members.models import Branch, DropInCentre, Member
+from members.models import Member
 from opsi.home import WRITERS, provides
+from opsi.tenant import Branch, DropInCentre
 
 from . import reference
 from .models import PaperworkCase, Referral, StockMovement, Visit

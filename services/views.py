@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members.models import DropInCentre, Member
+from members.models import Member
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
+from opsi.tenant import DropInCentre
 
 from . import paperwork, referrals, stock
 from .forms import CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm

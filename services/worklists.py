@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Branch, DropInCentre
 from opsi.models import User
+from opsi.tenant import Branch, DropInCentre
 
 from .models import CLOSED_STEPS, PaperworkCase, ReferralOutcome
 from .paperwork import STUCK_AFTER_DAYS

@@ -3,7 +3,7 @@ import functools
 
 import factory
 
-from members.models import Branch, DropInCentre
+from opsi.tenant import Branch, DropInCentre
 from opsi.models import User
 
 PASSWORD = "a-long-test-password-42"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from members.models import DropInCentre
+from opsi.tenant import DropInCentre
 
 # Objects live in Jakarta ("own" for ayu and putri) or Bali ("other").
 READ_PAGES = [
@@ -129,7 +129,7 @@ def test_branch_list_query_count_does_not_grow_with_branches(
 
 def test_a_change_of_branches_takes_effect_on_the_same_user_object(ayu, jakarta, bali):
     """The scoping filters read the user's branches once; moving the user clears that."""
-    from members.models import Branch
+    from opsi.tenant import Branch
 
     assert list(Branch.objects.visible_to(ayu)) == [jakarta]
     ayu.branches.set([bali])

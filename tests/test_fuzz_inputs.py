@@ -63,7 +63,7 @@ def test_member_registration_answers_anything_with_a_page_not_an_error(alias, bi
 def test_visit_form_answers_anything_with_a_page_not_an_error(quantity, day, code):
     from django.test import Client
 
-    from members.models import DropInCentre
+    from opsi.tenant import DropInCentre
     from services.models import Commodity, ServiceType
     from tests.factories import BranchFactory
 

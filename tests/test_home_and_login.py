@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from members import provinces
+from opsi import provinces
 from opsi.models import User
 from tests.factories import PASSWORD
 
@@ -79,5 +79,5 @@ def test_seed_demo_creates_one_user_per_role_and_prints_logins(capsys):
 
 
 def test_admin_pages_are_scoped_and_only_for_admins(client_of, dewi, ayu, jakarta_dic, bali_dic):
-    assert client_of(dewi).get(reverse("admin:members_dropincentre_changelist")).status_code == 200
-    assert client_of(ayu).get(reverse("admin:members_dropincentre_changelist")).status_code == 302
+    assert client_of(dewi).get(reverse("admin:opsi_dropincentre_changelist")).status_code == 200
+    assert client_of(ayu).get(reverse("admin:opsi_dropincentre_changelist")).status_code == 302

@@ -1,7 +1,8 @@
 """The apps form layers, and no module imports from a layer above its own.
 
-Read from the source with ``ast`` (imports inside functions and ``import_module("...")``
-included), so a lazy import cannot hide an upward dependency. What a lower layer needs
+Read from the source with ``ast`` (imports inside functions, ``import_module("...")`` and
+model labels such as ``ForeignKey("members.Member")`` included), so a lazy import cannot hide an
+upward dependency. What a lower layer needs
 from a higher one arrives through ``opsi.contributions`` / ``members.contributions``.
 """
 
@@ -15,12 +16,8 @@ from opsi.contributions import Contributions, demo_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Lowest first. The tenant (branches, drop-in centres, provinces) belongs to the base: the user
-# model points at it and every app is scoped by it. Its modules still live in ``members`` until
-# they are moved with SeparateDatabaseAndState migrations that keep the table names.
-TENANT = {"members.models.branches", "members.provinces"}
-# ``from members.models import Branch`` reaches the tenant through the package's re-export.
-TENANT_NAMES = {"members.models": {"Branch", "DropInCentre", "Region"}}
+# Lowest first. The base (``opsi``) holds the tenant too, ``opsi.tenant`` and ``opsi.provinces``:
+# the user model points at it and every app is scoped by it.
 # Where the project is put together: the settings and the root URLconf name every app by design.
 COMPOSITION = {"opsi.settings", "opsi.urls"}
 LAYERS = [
@@ -32,8 +29,6 @@ LAYERS = [
 
 
 def layer_of(module):
-    if module in TENANT or any(module.startswith(t + ".") for t in TENANT):
-        return 0
     top = module.split(".")[0]
     for number, apps in enumerate(LAYERS):
         if top in apps:
@@ -61,17 +56,15 @@ def imports_of(module, source):
                 yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
-            target = ".".join([*base, node.module] if node.module else base)
-            if {alias.name for alias in node.names} <= TENANT_NAMES.get(target, set()):
-                yield node.lineno, "members.models.branches"
-                continue
-            for alias in node.names:
-                # ``from members.models import branches`` imports the module members.models.branches
-                yield node.lineno, f"{target}.{alias.name}" if layer_of(f"{target}.{alias.name}") == 0 else target
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _names_a_module(node.value):
-            # A module's dotted name in a string (import_module("..."), a hand-kept list of
-            # modules to load) is an import that only happens later.
-            yield node.lineno, node.value
+            yield node.lineno, ".".join([*base, node.module] if node.module else base)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _names_a_module(node.value):
+                # A module's dotted name in a string (import_module("..."), a hand-kept list of
+                # modules to load) is an import that only happens later.
+                yield node.lineno, node.value
+            elif _names_a_model(node.value):
+                # A model's label ("members.Member" in a ForeignKey) ties the app to that model's.
+                yield node.lineno, node.value.split(".")[0]
 
 
 def _names_a_module(text):
@@ -80,6 +73,19 @@ def _names_a_module(text):
         return False
     path = ROOT.joinpath(*parts)
     return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def _names_a_model(text):
+    from django.apps import apps
+
+    parts = text.split(".")
+    if len(parts) != 2 or layer_of(text) is None or not parts[1].isidentifier():
+        return False
+    try:
+        apps.get_model(text)
+    except LookupError:
+        return False
+    return True
 
 
 def upward_imports(module, source):
@@ -117,7 +123,10 @@ def test_every_app_of_the_project_has_a_layer():
         ("services.views", "from reports import building\n"),
         ("members.timeline", "import importlib\nimportlib.import_module('outreach.timeline')\n"),
         ("members.timeline", "SOURCES = ['members.timeline', 'services.timeline']\n"),
-        ("members.models.branches", "from ..forms import DateInput\n"),
+        ("opsi.tenant", "from members.forms import DateInput\n"),
+        ("opsi.tenant", "from members.models import Member\n"),
+        ("opsi.models", "last_member = models.ForeignKey('members.Member', on_delete=models.PROTECT)\n"),
+        ("members.models.members", "visit = models.ForeignKey('services.Visit', on_delete=models.PROTECT)\n"),
     ],
 )
 def test_the_layer_check_sees_an_upward_import(module, source):
@@ -127,12 +136,15 @@ def test_the_layer_check_sees_an_upward_import(module, source):
 @pytest.mark.parametrize(
     "module,source",
     [
-        ("opsi.management.commands.seed_demo", "from members.models.branches import Branch\n"),
-        ("opsi.backends", "from members.models import Branch, DropInCentre\n"),
+        ("opsi.management.commands.seed_demo", "from opsi.tenant import Branch, DropInCentre\n"),
+        ("opsi.backends", "from .tenant import Branch\n"),
+        ("opsi.tenant", "from . import provinces\n"),
+        ("members.models.members", "from opsi.tenant import Branch\n"),
         ("services.views", "from members.models import Member\nfrom opsi.scoping import role_required\n"),
         ("reports.building", "from . import tables\nfrom incidents.models import Incident\n"),
         ("outreach.forms", "from services.forms import ItemsField\n"),
-        ("opsi.models", "branches = models.ManyToManyField('members.Branch')\n"),
+        ("services.models", "branch = models.ForeignKey('opsi.Branch', on_delete=models.PROTECT)\n"),
+        ("opsi.models", "branches = models.ManyToManyField('opsi.Branch')\n"),
     ],
 )
 def test_the_layer_check_allows_imports_downwards_and_sideways(module, source):

@@ -128,7 +128,7 @@ def test_the_guard_catches_an_unscoped_read():
 
 
 def test_every_scoped_model_names_its_path_to_a_branch():
-    from members.models import Branch
+    from opsi.tenant import Branch
 
     for model in apps.get_models():
         if isinstance(model._default_manager.get_queryset(), ScopedQuerySet):

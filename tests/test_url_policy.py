@@ -13,7 +13,8 @@ from incidents.models import Incident, Violation
 from outreach.models import OutreachSession, Training, TrainingAttendance
 from services.models import PaperworkCase, Referral, StockMovement, Visit
 from services.paperwork import open_case
-from members.models import DropInCentre, Member
+from members.models import Member
+from opsi.tenant import DropInCentre
 from tests.factories import DropInCentreFactory, MemberFactory
 
 MARKER = "BALIMARKER"

@@ -1,11 +1,8 @@
-from .branches import Branch, DropInCentre, Region
 from .members import Gender, Member, MemberKind, MemberKindPeriod, WorkSetting
 from .identity import MemberIdentity
 from .history import MemberMove, PeerEducatorChange
 
 __all__ = [
-    "Branch",
-    "DropInCentre",
     "Gender",
     "Member",
     "MemberIdentity",
@@ -13,6 +10,5 @@ __all__ = [
     "MemberKindPeriod",
     "MemberMove",
     "PeerEducatorChange",
-    "Region",
     "WorkSetting",
 ]

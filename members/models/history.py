@@ -15,8 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from opsi.scoping import ScopedQuerySet
-
-from .branches import Branch
+from opsi.tenant import Branch
 
 
 class MemberMove(models.Model):

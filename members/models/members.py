@@ -6,8 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opsi.scoping import ScopedQuerySet
-
-from .branches import Branch
+from opsi.tenant import Branch
 
 
 class MemberKind(models.TextChoices):

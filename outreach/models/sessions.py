@@ -47,7 +47,7 @@ class OutreachSession(models.Model):
     branch_path = "branch"
 
     branch = models.ForeignKey(
-        "members.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="outreach_sessions"
+        "opsi.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="outreach_sessions"
     )
     held_on = models.DateField(_("date"))
     place_kind = models.CharField(_("kind of place"), max_length=10, choices=PlaceKind.choices)
@@ -65,7 +65,7 @@ class OutreachSession(models.Model):
         _("repeat contacts"), default=0, help_text=_("People met before, not known by code.")
     )
     stock_centre = models.ForeignKey(
-        "members.DropInCentre",
+        "opsi.DropInCentre",
         verbose_name=_("stock taken from"),
         on_delete=models.PROTECT,
         null=True,

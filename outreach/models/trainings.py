@@ -62,7 +62,7 @@ class Training(models.Model):
     topic = models.CharField(_("topic"), max_length=20, choices=TrainingTopic.choices)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     branch = models.ForeignKey(
-        "members.Branch",
+        "opsi.Branch",
         verbose_name=_("branch"),
         on_delete=models.PROTECT,
         null=True,

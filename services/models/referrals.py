@@ -31,7 +31,7 @@ class Referral(models.Model):
     branch_path = "branch"
 
     branch = models.ForeignKey(
-        "members.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="referrals"
+        "opsi.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="referrals"
     )
     member = models.ForeignKey(
         "members.Member",

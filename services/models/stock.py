@@ -54,7 +54,7 @@ class StockMovement(models.Model):
     branch_path = "drop_in_centre__branch"
 
     drop_in_centre = models.ForeignKey(
-        "members.DropInCentre",
+        "opsi.DropInCentre",
         verbose_name=_("drop-in centre"),
         on_delete=models.PROTECT,
         related_name="stock_movements",

@@ -72,7 +72,7 @@ class Visit(models.Model):
     branch_path = "drop_in_centre__branch"
 
     drop_in_centre = models.ForeignKey(
-        "members.DropInCentre", verbose_name=_("drop-in centre"), on_delete=models.PROTECT, related_name="visits"
+        "opsi.DropInCentre", verbose_name=_("drop-in centre"), on_delete=models.PROTECT, related_name="visits"
     )
     member = models.ForeignKey(
         "members.Member",

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from members.models.branches import Branch, DropInCentre
 from opsi.contributions import demo_data
 from opsi.models import User
+from opsi.tenant import Branch, DropInCentre
 
 DEMO_PASSWORD = "sandi-demo-2026"
 

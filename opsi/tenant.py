@@ -1,3 +1,9 @@
+"""The tenant: branches (one per province) and their drop-in centres, which every record is scoped by.
+
+The tables keep the names they had when these models lived in ``members`` (``members_branch``,
+``members_dropincentre``): moving the models into the base app changed no table.
+"""
+
 import zoneinfo
 
 from auditlog.registry import auditlog
@@ -5,10 +11,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opsi.dates import EARLIEST, check_date
-from opsi.scoping import ScopedQuerySet
-
-from .. import provinces
+from . import provinces
+from .dates import EARLIEST, check_date
+from .scoping import ScopedQuerySet
 
 
 class Region(models.TextChoices):
@@ -50,6 +55,7 @@ class Branch(models.Model):
         verbose_name = _("branch")
         verbose_name_plural = _("branches")
         ordering = ["name"]
+        db_table = "members_branch"
 
     def __str__(self):
         return self.name
@@ -105,6 +111,7 @@ class DropInCentre(models.Model):
         verbose_name = _("drop-in centre")
         verbose_name_plural = _("drop-in centres")
         ordering = ["branch__name", "name"]
+        db_table = "members_dropincentre"
         constraints = [
             models.UniqueConstraint(
                 fields=["branch", "name"],
