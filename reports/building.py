@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from . import kept
 from .suppression import render_shares, suppress
 from .tables import KeyFigure, Report, Section
 
@@ -25,13 +26,19 @@ def build_report(definition, period, scope, user, suppress_small=False):
     ctx = Context(period=period, branches=branches, branch_ids=None if every_branch else branch_qs.values("pk"),
                   includes_national=scope.kind == "national")
     previous = period.previous()
-    figures = [
-        KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous), sensitive=f.sensitive)
-        for f in definition.key_figures
-    ]
-    sections = [
-        Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections
-    ]
+
+    def compute():
+        figures = [
+            KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous), sensitive=f.sensitive)
+            for f in definition.key_figures
+        ]
+        sections = [
+            Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections
+        ]
+        return figures, sections
+
+    # A closed period's figures are read back when kept (reports.kept).
+    figures, sections = kept.kept_or_computed(definition, period, ctx, compute)
     report = Report(
         definition=definition,
         period=period,
