@@ -198,18 +198,32 @@ def main():
     print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
 
     year = periods.year(datetime.date.today().year - 1)
-    report_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
+
+    def recount():
+        """Last year's report counted afresh: its kept figures (reports.kept) dropped first."""
+        from reports.models import KeptReport
+
+        KeptReport.objects.all().delete()
+        return build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
+
+    report_times = measure(recount, 5)
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as ctx:
-        report = build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
+        report = recount()
     report_queries = len(ctx.captured_queries)
+    # The same closed year read back from its kept figures, as every report after the first.
+    kept_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
+    with CaptureQueriesContext(connection) as ctx:
+        build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
+    kept_times += (len(ctx.captured_queries),)
     pdf_times = measure(lambda: PdfExport().write(report), 3)
-    print(f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries); "
-          f"PDF median {pdf_times[0]:.0f} ms")
+    print(f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries), "
+          f"kept {kept_times[0]:.0f} ms ({kept_times[2]} queries); PDF median {pdf_times[0]:.0f} ms")
 
     load = None if args.no_load else load_test(args, coordinator, member)
 
-    write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load)
+    write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load,
+                  kept_times)
     print(f"Results written to {args.out}")
 
 
@@ -318,7 +332,8 @@ def _ms(match):
     return value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
 
 
-def write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load):
+def write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load,
+                  kept_times=None):
     lines = [
         "# Benchmark results",
         "",
@@ -339,7 +354,10 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
         "",
         "## National annual report",
         "",
-        f"- Indicators: median {report_times[0]:.0f} ms, p95 {report_times[1]:.0f} ms, {report_queries} queries",
+        f"- Indicators, counted afresh: median {report_times[0]:.0f} ms, p95 {report_times[1]:.0f} ms, "
+        f"{report_queries} queries",
+        *([f"- Indicators of the closed year read back from its kept figures: median {kept_times[0]:.0f} ms, "
+           f"p95 {kept_times[1]:.0f} ms, {kept_times[2]} queries"] if kept_times else []),
         f"- PDF (WeasyPrint): median {pdf_times[0]:.0f} ms, p95 {pdf_times[1]:.0f} ms",
         "",
     ]
@@ -363,8 +381,8 @@ def targets_table(results, report_times, pdf_times, load):
     rows = [
         ("member search p95 < 100 ms", p95["member search by alias"], 100, "ms"),
         ("visit POST p95 < 100 ms", p95["log a visit (POST + redirect)"], 100, "ms"),
-        ("national annual indicators median < 2 s", report_times[0], 2000, "ms"),
-        ("its PDF median < 10 s", pdf_times[0], 10000, "ms"),
+        ("national annual indicators, counted afresh, median < 1 s", report_times[0], 1000, "ms"),
+        ("its PDF median < 3 s", pdf_times[0], 3000, "ms"),
     ]
     slowest = max((p, name) for name, _m, p, q in results if q is not None)  # pages (GET), not the POST
     rows.append((f"every page p95 < 50 ms (slowest: {slowest[1]})", slowest[0], 50, "ms"))

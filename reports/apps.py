@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = _("Donor reports")
+
+    def ready(self):
+        from . import kept
+
+        kept.connect()

@@ -70,49 +70,86 @@ def prepare(data):
     facts()
 
 
+# Each damage takes the backup file's bytes, its manifest and the offline keyring and returns
+# the file and the manifest of the damaged copy (None: kept as they were).
+
+
+def _truncated(data, manifest, offline):
+    return data[: len(data) // 2], None
+
+
+def _tampered(data, manifest, offline):
+    data = bytearray(data)
+    data[len(data) // 2] ^= 0xFF
+    return bytes(data), None
+
+
+def _tampered_manifest_redone(data, manifest, offline):
+    """The checksums agree: decryption must catch it."""
+    data, _ = _tampered(data, manifest, offline)
+    return data, _resealed(manifest, data)
+
+
+def _forged(data, manifest, offline):
+    """A whole other backup encrypted with the public key: only the signature tells."""
+    import gnupg
+
+    gpg = gnupg.GPG(gnupghome=offline)
+    plain = gpg.decrypt(data).data
+    forged = gpg.encrypt(plain, [os.environ["BACKUP_GPG_RECIPIENT"]], armor=False, always_trust=True).data
+    return forged, _resealed(manifest, forged)
+
+
+def _manifest_edited(data, manifest, offline):
+    return None, dict(manifest, rows=manifest["rows"] + 1)
+
+
+def _untouched(data, manifest, offline):
+    return None, None
+
+
+def _resealed(manifest, data):
+    from opsi.backups import manifest_digest
+
+    redone = dict(manifest, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    redone["manifest_sha256"] = manifest_digest(redone)
+    return redone
+
+
+# (what is refused, how the copy is damaged, the keyring the restore runs with)
+DAMAGES = [
+    ("truncated", _truncated, "offline"),
+    ("tampered", _tampered, "offline"),
+    ("tampered, manifest redone", _tampered_manifest_redone, "offline"),
+    ("forged with the public key", _forged, "offline"),
+    ("edited manifest", _manifest_edited, "offline"),
+    ("server keyring", _untouched, "server"),
+]
+
+
 def refusals(manifest_path, offline, server):
     """Damaged backups, an edited manifest and the server's own keyring: each refused, nothing written."""
     setup_django()
     from django.core.management import CommandError, call_command
 
-    from opsi.backups import manifest_digest, target_is_empty
+    from opsi.backups import target_is_empty
 
     manifest_path = Path(manifest_path)
     manifest = json.loads(manifest_path.read_text())
     work = Path(tempfile.mkdtemp(prefix="opsi-drill-damaged-"))
     assert target_is_empty(), "the target database is not empty"
+    keyrings = {"offline": offline, "server": server}
     cases = []
-    for damage in ("truncated", "tampered", "tampered, manifest redone", "forged with the public key",
-                   "edited manifest", "server keyring"):
+    for damage, damaged_copy, keyring in DAMAGES:
         copy = work / damage.replace(" ", "-").replace(",", "")
         shutil.copytree(manifest_path.parent, copy)
         damaged = copy / manifest["file"]
-        data = bytearray(damaged.read_bytes())
-        if damage == "truncated":
-            damaged.write_bytes(bytes(data[: len(data) // 2]))
-        elif damage == "tampered":
-            data[len(data) // 2] ^= 0xFF
-            damaged.write_bytes(bytes(data))
-        elif damage == "tampered, manifest redone":  # the checksums agree: decryption must catch it
-            data[len(data) // 2] ^= 0xFF
-            damaged.write_bytes(bytes(data))
-            redone = dict(manifest, size=len(data), sha256=hashlib.sha256(bytes(data)).hexdigest())
-            redone["manifest_sha256"] = manifest_digest(redone)
-            (copy / manifest_path.name).write_text(json.dumps(redone))
-        elif damage == "forged with the public key":  # a whole other backup: only the signature tells
-            import gnupg
-
-            gpg = gnupg.GPG(gnupghome=offline)
-            plain = gpg.decrypt(bytes(data)).data
-            forged = gpg.encrypt(plain, [os.environ["BACKUP_GPG_RECIPIENT"]], armor=False, always_trust=True).data
-            damaged.write_bytes(forged)
-            redone = dict(manifest, size=len(forged), sha256=hashlib.sha256(forged).hexdigest())
-            redone["manifest_sha256"] = manifest_digest(redone)
-            (copy / manifest_path.name).write_text(json.dumps(redone))
-        elif damage == "edited manifest":
-            edited = dict(manifest, rows=manifest["rows"] + 1)
-            (copy / manifest_path.name).write_text(json.dumps(edited))
-        os.environ["GNUPGHOME"] = server if damage == "server keyring" else offline
+        data, changed_manifest = damaged_copy(damaged.read_bytes(), manifest, offline)
+        if data is not None:
+            damaged.write_bytes(data)
+        if changed_manifest is not None:
+            (copy / manifest_path.name).write_text(json.dumps(changed_manifest))
+        os.environ["GNUPGHOME"] = keyrings[keyring]
         try:
             call_command("restore_backup", str(copy / manifest_path.name), verbosity=0)
         except CommandError as error:
@@ -189,30 +226,31 @@ def django(url, *args, gnupghome=None, check=True):
     return run([sys.executable, *args], env, check=check)
 
 
+def _new_key(home, user_id, usage):
+    """A key made in the keyring ``home`` (which holds no other secret key): its fingerprint."""
+    env = {**os.environ, "GNUPGHOME": str(home)}
+    run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", user_id, "default", usage, "never"], env)
+    listed, _ = run(["gpg", "--batch", "--with-colons", "--list-secret-keys"], env)
+    return next(line.split(":")[9] for line in listed.stdout.splitlines() if line.startswith("fpr"))
+
+
+def _give_public_key(fingerprint, source, target, path):
+    """The public half of a key of the keyring ``source``, written to ``path`` and imported into ``target``."""
+    exported, _ = run(["gpg", "--batch", "--armor", "--export", fingerprint], {**os.environ, "GNUPGHOME": str(source)})
+    path.write_text(exported.stdout)
+    run(["gpg", "--batch", "--import", str(path)], {**os.environ, "GNUPGHOME": str(target)})
+
+
 def make_keys(work):
     """A throwaway key pair: the private half in the offline keyring, the public half on the server."""
     offline, server = work / "gnupg-offline", work / "gnupg-server"
     for home in (offline, server):
         home.mkdir(mode=0o700)
-    env = {**os.environ, "GNUPGHOME": str(offline)}
-    run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "OPSI backup drill <drill@example.invalid>",
-         "default", "default", "never"], env)
-    listed, _ = run(["gpg", "--batch", "--with-colons", "--list-keys"], env)
-    fingerprint = next(line.split(":")[9] for line in listed.stdout.splitlines() if line.startswith("fpr"))
-    public = work / "backup-public.asc"
-    exported, _ = run(["gpg", "--batch", "--armor", "--export", fingerprint], env)
-    public.write_text(exported.stdout)
-    run(["gpg", "--batch", "--import", str(public)], {**os.environ, "GNUPGHOME": str(server)})
+    fingerprint = _new_key(offline, "OPSI backup drill <drill@example.invalid>", "default")
+    _give_public_key(fingerprint, offline, server, work / "backup-public.asc")
     # The server's own signing key: its public half goes to the offline keyring to check manifests.
-    server_env = {**os.environ, "GNUPGHOME": str(server)}
-    run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "OPSI server <server@example.invalid>",
-         "default", "sign", "never"], server_env)
-    listed, _ = run(["gpg", "--batch", "--with-colons", "--list-secret-keys"], server_env)
-    signer = next(line.split(":")[9] for line in listed.stdout.splitlines() if line.startswith("fpr"))
-    signer_public = work / "server-signing-public.asc"
-    exported, _ = run(["gpg", "--batch", "--armor", "--export", signer], server_env)
-    signer_public.write_text(exported.stdout)
-    run(["gpg", "--batch", "--import", str(signer_public)], env)
+    signer = _new_key(server, "OPSI server <server@example.invalid>", "sign")
+    _give_public_key(signer, server, offline, work / "server-signing-public.asc")
     return offline, server, fingerprint, signer
 
 

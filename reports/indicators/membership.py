@@ -4,8 +4,8 @@ import functools
 import operator
 from collections import Counter
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from members.models import Gender, Member, MemberKind, MemberKindPeriod, MemberMove, PeerEducatorChange
@@ -92,23 +92,39 @@ def _new_members(ctx, period):
     if key not in ctx.memo:
         periods = list(dict.fromkeys([period, ctx.period, ctx.period.previous()]))
         conditions = [Q(joined_on__range=(p.start, p.end)) for p in periods]
-        kind_on_joining = (
-            MemberKindPeriod.objects.filter(member=OuterRef("pk"), started_on__lte=OuterRef("joined_on"))
-            .order_by("-started_on", "-pk").values("kind")[:1]
-        )
-        rows = (
-            Member.objects.filter(functools.reduce(operator.or_, conditions))
-            .annotate(joined_as=Coalesce(Subquery(kind_on_joining), F("kind")),
-                      joined_branch=branch_at(ctx, F("joined_on"), member=None))
-        )
+        joined = Member.objects.filter(functools.reduce(operator.or_, conditions))
         if ctx.branch_ids is not None:
-            rows = rows.filter(joined_branch__in=ctx.branch_ids)
-        rows = rows.values("joined_as", "gender").annotate(
-            **{f"in_{i}": Count("pk", filter=c) for i, c in enumerate(conditions)}
-        )
+            joined = joined.annotate(joined_branch=branch_at(ctx, F("joined_on"), member=None)).filter(
+                joined_branch__in=ctx.branch_ids)
+        rows = _kind_on_joining(joined, periods)
         for i, p in enumerate(periods):
-            ctx.memo[("new_members", p)] = Counter({(r["joined_as"], r["gender"]): r[f"in_{i}"] for r in rows})
+            ctx.memo[("new_members", p)] = Counter({(kind, gender): row[i] for kind, gender, *row in rows})
     return ctx.memo[key]
+
+
+def _kind_on_joining(joined, periods):
+    """[(kind joined as, gender, members joined in each of ``periods``...)] of the members
+    ``joined``. The kind joined as is that of the member's latest kind period begun by the day
+    she joined (the latest id first on the same day), else the member's kind. Counted in one
+    pass: the kind periods of the members joined are numbered per member by a window, where a
+    subquery for each member took 110 ms for 17,000 members (a probe and a sort each)."""
+    members_sql, members_params = (
+        joined.order_by().values("pk", "gender", "kind", "joined_on").query.sql_with_params())
+    kinds = MemberKindPeriod._meta.db_table
+    adapt = connection.ops.adapt_datefield_value
+    counts = ", ".join("SUM(CASE WHEN j.joined_on BETWEEN %s AND %s THEN 1 ELSE 0 END)" for _p in periods)
+    sql = (
+        f"WITH j (id, gender, kind, joined_on) AS ({members_sql}), "
+        f"k AS (SELECT kp.member_id, kp.kind, ROW_NUMBER() OVER (PARTITION BY kp.member_id "
+        f"ORDER BY kp.started_on DESC, kp.id DESC) AS n FROM {kinds} kp INNER JOIN j ON j.id = kp.member_id "
+        f"WHERE kp.started_on <= j.joined_on) "
+        f"SELECT COALESCE(k.kind, j.kind), j.gender, {counts} FROM j LEFT JOIN k ON k.member_id = j.id AND k.n = 1 "
+        f"GROUP BY COALESCE(k.kind, j.kind), j.gender"
+    )
+    params = [*members_params, *(adapt(d) for p in periods for d in (p.start, p.end))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(kind, gender, *(int(n or 0) for n in counts)) for kind, gender, *counts in cursor.fetchall()]
 
 
 def _grid(title, key, row_choices, col_choices, counts, row_label):

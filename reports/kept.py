@@ -1,0 +1,276 @@
+"""Figures of closed periods, kept as facts.
+
+A period is closed once its last day has passed everywhere in Indonesia (in WIB, the last
+of the three time zones to reach a new day). The rule that fixes past reports (every
+indicator reads the dated histories as they were on the period's last day: kind, branch,
+peer-educator status, a referral's outcome known by then) means that a change dated after
+that day cannot alter the period's figures. So the figures of a closed period are computed
+once and kept, and the next report of the same period is read back instead of recounted.
+
+Where they live: a table (``KeptReport``), not the cache. A cache of each process's own
+(Django's default) cannot be emptied in the other gunicorn workers when a late change
+comes in, and a row deleted in the same transaction as the change that makes it wrong is
+never seen stale by anyone. The rows hold what the report shows before suppression:
+labels and counts, never a member's record, code or name; suppression is applied on every
+read, as for a fresh report.
+
+Kept per definition, period, branches in scope, whether national activities count, the
+language of the labels, and the code version (a hash of the report code), so a new
+release never reads figures made by the old one.
+
+When kept figures are dropped: any save or deletion of a record the indicators read drops
+the figures of every closed period that ends on or after the record's date (a visit's day,
+a session's day, a training's first day, an attendance day, an incident's day, a case's
+opening, a referral, a member's joining, the day of a kind, branch or peer-educator
+change). A visit logged today drops nothing (no closed period holds today). An update whose
+old date is unknown (a record saved whole, a date field among those saved), and any change
+to branches, centres, services or commodities, drops every kept report. Attendances
+recorded in bulk send no signal: a kept report notes the highest attendance id it saw and
+is recomputed when a newer attendance falls inside its period. Whatever the path, a kept
+report is never older than ``MAX_AGE``.
+"""
+
+import datetime
+import hashlib
+import json
+import zoneinfo
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
+
+from .tables import KeyFigure, Section, Share, Table
+
+MAX_AGE = datetime.timedelta(days=1)
+EVERYTHING = datetime.date.min
+_WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def _code_version():
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("*.py"), *root.glob("indicators/*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+def today():
+    """The date in WIB: the last time zone of the country to reach a new day."""
+    return timezone.now().astimezone(_WIB).date()
+
+
+def is_closed(period):
+    return period.end < today()
+
+
+def kept_or_computed(definition, period, ctx, compute):
+    """(key figures, sections) of the report, read back when the period is closed and its
+    figures are kept, computed (and kept, if closed) otherwise."""
+    from outreach.models import TrainingAttendance
+
+    from .models import KeptReport
+
+    if not is_closed(period):
+        return compute()
+    key = _key(definition, period, ctx)
+    kept = KeptReport.objects.filter(key=key, made_at__gte=timezone.now() - MAX_AGE).first()
+    if kept and not TrainingAttendance.objects.filter(pk__gt=kept.attendance_mark, day__lte=period.end).exists():
+        return _load(kept.figures)
+    mark = TrainingAttendance.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    figures, sections = compute()
+    try:
+        with transaction.atomic():
+            KeptReport.objects.filter(key=key).delete()
+            KeptReport.objects.create(key=key, period_end=period.end, figures=_dump(figures, sections),
+                                      attendance_mark=mark)
+    except IntegrityError:
+        pass  # the same report kept by another request at the same moment
+    return figures, sections
+
+
+def _key(definition, period, ctx):
+    branches = "all" if ctx.branch_ids is None else ",".join(str(b.pk) for b in sorted(ctx.branches, key=lambda b: b.pk))
+    text = "|".join([definition.key, period.start.isoformat(), period.end.isoformat(), branches,
+                     str(ctx.includes_national), translation.get_language() or "", CODE_VERSION])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Kept figures as JSON: a percentage keeps its two counts (suppression needs them).
+
+def _value(value):
+    if isinstance(value, Share):
+        return {"share": [value.numerator, value.denominator]}
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)  # labels (translated text)
+
+
+def _unvalue(value):
+    if isinstance(value, dict):
+        return Share(*value["share"])
+    return value
+
+
+def _dump(figures, sections):
+    return {
+        "figures": [[f.key, str(f.label), _value(f.value), _value(f.previous), f.sensitive] for f in figures],
+        "sections": [{"key": s.key, "title": str(s.title), "tables": [_dump_table(t) for t in s.tables]}
+                     for s in sections],
+    }
+
+
+def _dump_table(table):
+    return {
+        "key": table.key, "title": str(table.title), "columns": [str(c) for c in table.columns],
+        "rows": [[_value(v) for v in row] for row in table.rows],
+        "total_column": table.total_column, "total_row": table.total_row, "chart": table.chart,
+        "note": str(table.note), "sensitive": table.sensitive,
+        "summed_columns": None if table.summed_columns is None else list(table.summed_columns),
+        "shares": [[column, list(pair)] for column, pair in table.shares.items()],
+        "total_row_adds": table.total_row_adds,
+        "links": [[list(name) if isinstance(name, tuple) else name, list(cell)] for name, cell in table.links.items()],
+    }
+
+
+def _load(data):
+    figures = [KeyFigure(key, label, _unvalue(value), _unvalue(previous), sensitive=sensitive)
+               for key, label, value, previous, sensitive in data["figures"]]
+    sections = [Section(s["key"], s["title"], [_load_table(t) for t in s["tables"]]) for s in data["sections"]]
+    return figures, sections
+
+
+def _load_table(data):
+    data = dict(data)
+    data["rows"] = [[_unvalue(v) for v in row] for row in data["rows"]]
+    data["summed_columns"] = None if data["summed_columns"] is None else tuple(data["summed_columns"])
+    data["shares"] = {column: tuple(pair) for column, pair in data["shares"]}
+    data["links"] = {tuple(name) if isinstance(name, list) else name: tuple(cell) for name, cell in data["links"]}
+    return Table(**data)
+
+
+def as_json(figures, sections):
+    """The kept form of a report's figures, as text (for tests and inspection)."""
+    return json.dumps(_dump(figures, sections), sort_keys=True)
+
+
+# Dropping kept figures when a change reaches into a closed period.
+
+def forget_from(date):
+    """Drop the kept figures of every period that ends on or after ``date``."""
+    from .models import KeptReport
+
+    if date is None:
+        return
+    date = _as_date(date)
+    if date >= today():
+        return
+    KeptReport.objects.filter(period_end__gte=date).delete()
+    # A report being computed beside this change may keep figures read before it: once the
+    # change is committed, drop them again.
+    transaction.on_commit(lambda: KeptReport.objects.filter(period_end__gte=date).delete())
+
+
+def _as_date(value):
+    """A record's date as saved (a form or a factory may still hold it as text)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return EVERYTHING
+
+
+def _via(attribute, field):
+    """The date of the record this one belongs to, when it is at hand; otherwise every
+    period (no query for each line of a session or a training deleted with it)."""
+    def date_of(instance):
+        related = instance._state.fields_cache.get(attribute)
+        return getattr(related, field, None) or EVERYTHING if related is not None else EVERYTHING
+    return date_of
+
+
+def _own(field):
+    return lambda instance: getattr(instance, field)
+
+
+def _watched():
+    """{model: (its date, the field that holds it or None)}: the records the indicators read."""
+    from incidents.models import Incident, Response, Violation
+    from members.models import Member, MemberKindPeriod, MemberMove, PeerEducatorChange
+    from outreach.models import (
+        OutreachCommodity, OutreachContact, OutreachSession, OutsideParticipants, SessionTopic, Training,
+        TrainingAttendance,
+    )
+    from services.models import CaseStep, PaperworkCase, Referral, Visit, VisitService
+
+    return {
+        Visit: (_own("visited_on"), "visited_on"),
+        VisitService: (_own("visited_on"), "visited_on"),
+        OutreachSession: (_own("held_on"), "held_on"),
+        OutreachContact: (_via("session", "held_on"), "session"),
+        SessionTopic: (_via("session", "held_on"), "session"),
+        OutreachCommodity: (_via("session", "held_on"), "session"),
+        Training: (_own("starts_on"), "starts_on"),
+        TrainingAttendance: (_own("day"), "day"),
+        OutsideParticipants: (_via("training", "starts_on"), "training"),
+        Incident: (_own("occurred_on"), "occurred_on"),
+        Violation: (_via("incident", "occurred_on"), "incident"),
+        Response: (_via("incident", "occurred_on"), "incident"),
+        PaperworkCase: (_own("opened_on"), "opened_on"),
+        CaseStep: (_via("case", "opened_on"), "case"),
+        Referral: (_own("made_on"), "made_on"),
+        Member: (_own("joined_on"), "joined_on"),
+        MemberKindPeriod: (_own("started_on"), "started_on"),
+        MemberMove: (_own("moved_on"), "moved_on"),
+        PeerEducatorChange: (_own("changed_on"), "changed_on"),
+    }
+
+
+# A member's branch, peer-educator status and kind are read from their dated histories,
+# whose rows carry the change's date; saving them on the member itself changes no report.
+_MEMBER_FIELDS_DATED_ELSEWHERE = {"branch", "peer_educator", "kind", "work_setting", "updated_at"}
+_MEMBER_FIELDS_NOT_REPORTED = {"alias", "notes", "birth_year", "linked_member", "consent_on", "registered_by"}
+
+
+def fact_date(model, instance, created, update_fields, deleted=False):
+    """The earliest day whose periods a save or deletion of ``instance`` can change."""
+    watched = _watched()
+    if model not in watched:
+        return EVERYTHING  # branches, centres, services, commodities: names and groupings
+    date_of, field = watched[model]
+    if created or deleted:
+        return date_of(instance) or EVERYTHING
+    if update_fields is None or field in update_fields:
+        return EVERYTHING  # the date itself may have moved: its old value is not known here
+    touched = set(update_fields)
+    if model.__name__ == "Member" and touched <= _MEMBER_FIELDS_DATED_ELSEWHERE | _MEMBER_FIELDS_NOT_REPORTED:
+        return None
+    if model.__name__ == "MemberKindPeriod" and touched == {"ended_on"} and instance.ended_on:
+        return instance.ended_on  # the kind changes from that day on
+    return date_of(instance) or EVERYTHING
+
+
+def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    if raw:
+        return
+    forget_from(fact_date(sender, instance, created, update_fields))
+
+
+def _deleted(sender, instance, **kwargs):
+    forget_from(fact_date(sender, instance, False, None, deleted=True))
+
+
+def connect():
+    from opsi.tenant import Branch, DropInCentre
+    from services.models import Commodity, ServiceType
+
+    for model in [*_watched(), Branch, DropInCentre, ServiceType, Commodity]:
+        post_save.connect(_saved, sender=model, dispatch_uid=f"kept-reports-save-{model.__name__}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"kept-reports-delete-{model.__name__}")
