@@ -320,7 +320,7 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
         "",
     ]
     if load:
-        cache, load = load
+        cache, runs = load
         lines += [f"## Load on gunicorn (2 sync workers, wrk -t2 -c8, {args.load_rounds} interleaved rounds of "
                   f"{args.load_seconds} s; medians)", "", f"Cache: {cache}.", "",
                   "| target | req/s | p90 ms | p99 ms | ratio to trivial, anonymous | ratio to trivial, logged in "
@@ -328,7 +328,7 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         lines += [f"| {n} | {r:.0f} | {p90:.1f} | {p99:.1f} | {ratios['trivial view, anonymous']:.2f} "
                   f"| {ratios['trivial view, logged in']:.2f} | {bad} |"
-                  for n, r, p90, p99, bad, ratios in load]
+                  for n, r, p90, p99, bad, ratios in runs]
         lines.append("")
     lines += targets_table(results, report_times, pdf_times, load)
     lines += growth_table(args, vendor, counts, results, report_times, report_queries)
