@@ -145,3 +145,25 @@ def test_kept_figures_are_per_code_version(data, sari, monkeypatch):
     _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     assert count > 30
     assert KeptReport.objects.count() == 2
+
+
+def test_a_report_counted_while_a_late_change_is_saved_is_shown_but_not_kept(data, sari, ayu, catalogue):
+    from reports.building import Context
+
+    ctx = Context(period=CLOSED, branches=[data["jakarta"], data["bali"]], branch_ids=None, includes_national=True)
+    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+
+    def counted_while_a_visit_of_august_is_saved():
+        log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=D(2025, 8, 17),
+                  services={catalogue["counselling"]: 1}, by=ayu)
+        return [], []
+
+    def counted_while_a_visit_of_today_is_saved():
+        log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=kept.today(),
+                  services={catalogue["counselling"]: 1}, by=ayu)
+        return [], []
+
+    kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_august_is_saved)
+    assert not KeptReport.objects.exists()
+    kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_today_is_saved)
+    assert KeptReport.objects.count() == 1
