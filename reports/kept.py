@@ -38,6 +38,7 @@ import zoneinfo
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
@@ -91,8 +92,10 @@ def kept_or_computed(definition, period, ctx, compute):
             # hold half of it, so they are shown once and not kept.
             if LateChange.objects.filter(pk__gt=late, on__lte=period.end).exists():
                 return figures, sections
+            # What no report will read again: notes and kept figures past their age (other
+            # code versions' figures among them).
             LateChange.objects.filter(at__lt=timezone.now() - MAX_AGE).delete()
-            KeptReport.objects.filter(key=key).delete()
+            KeptReport.objects.filter(Q(key=key) | Q(made_at__lt=timezone.now() - MAX_AGE)).delete()
             KeptReport.objects.create(key=key, period_end=period.end, figures=_dump(figures, sections),
                                       attendance_mark=mark)
     except IntegrityError:

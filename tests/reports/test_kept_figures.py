@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from members.models import Member
 from members.moving import move_member
@@ -213,3 +213,12 @@ def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_onc
     for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM):
         shown = everything(build_report(definition, CLOSED, Scope("national"), sari))
         assert shown == everything(fresh(definition, CLOSED, Scope("national"), sari)), (change, definition.key)
+
+
+def test_kept_figures_past_their_age_are_counted_again_and_pruned(data, sari):
+    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
+    KeptReport.objects.update(made_at=timezone.now() - kept.MAX_AGE - datetime.timedelta(minutes=1))
+    _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert count > 30
+    assert KeptReport.objects.count() == 1  # the stale GAM figures went with it
