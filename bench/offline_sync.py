@@ -12,13 +12,9 @@ until the last entry is saved. Results are appended to bench/RESULTS-offline.md.
 import argparse
 import datetime
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
-
-from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -56,13 +52,12 @@ def main():
 
     django.setup()
     from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
-    from django.test import override_settings
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from bench.generate import generate
+    from bench.server import production_server, session_key
     from members.models import Member
     from opsi.tenant import Branch, DropInCentre
     from opsi.models import User
@@ -80,38 +75,11 @@ def main():
     user.save()
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     secret_key = "bench-" + "k" * 60
-    with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session["otp_device_id"] = device.persistent_id
-        session.create()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ, "DJANGO_ENV": "benchmark", "DEBUG": "false", "SECRET_KEY": secret_key,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}"),
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "FIELD_HASH_KEY": Fernet.generate_key().decode(),
-        "SECURE_SSL_REDIRECT": "false", "AXES_ENABLED": "false",
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True,
-    )
-    origin = f"http://127.0.0.1:{port}"
+    key = session_key(user, secret_key, otp_device_id=device.persistent_id)
     codes = [f"BENC2{i % 28 + 1:02d}{i // 28 % 12 + 1:02d}{90 + i // 336:02d}" for i in range(args.entries)]
     before = Visit.objects.count()
-    try:
-        for _ in range(100):
-            ready = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2", origin + "/healthz"],
-                                   capture_output=True, text=True).stdout
-            if ready == "200":
-                break
-            time.sleep(0.2)
+    with production_server(secret_key) as server:
+        origin = server.origin
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
@@ -121,7 +89,7 @@ def main():
                       "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
             )
             context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": origin}])
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": key, "url": origin}])
             page = context.new_page()
             page.set_default_timeout(600_000)
             page.goto(origin + "/offline/")
@@ -146,16 +114,14 @@ def main():
             page.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", polling=50)
             sync_seconds = time.perf_counter() - began
             browser.close()
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait()
     saved = Visit.objects.count() - before
     assert saved == args.entries, f"{saved} visits saved for {args.entries} entries"
     lines = [
         f"## Field capture offline, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
         "",
         f"Scale {args.scale!r} on {connection.vendor} ({Member.objects.count():,} members, {Visit.objects.count():,} visits), "
-        "gunicorn 2 sync workers with production settings, headless Chromium on the same 2-core machine.",
+        f"gunicorn 2 sync workers with production settings (cache: {server.cache}), headless Chromium on the "
+        "same 2-core machine.",
         "",
         "| measure | value |",
         "| --- | --- |",

@@ -15,15 +15,11 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-
-from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -232,52 +228,17 @@ def load_test(args, user, member):
     if not shutil.which("wrk"):
         print("wrk not found (apt-get install wrk): load test skipped")
         return None
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from django.test import override_settings
     from django.utils.crypto import get_random_string
 
+    from bench.server import production_server, session_key
+
     secret_key = "bench-" + "k" * 60
-    with override_settings(SECRET_KEY=secret_key):  # the server must be able to read this session
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        # Production settings; "benchmark" also lets them run on the SQLite of `make bench`.
-        "DJANGO_ENV": "benchmark",
-        "DEBUG": "false",
-        "SECRET_KEY": secret_key,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}"),
-        # The bench data holds no identity vault rows, so a fresh key is enough.
-        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "FIELD_HASH_KEY": Fernet.generate_key().decode(),
-        "SECURE_SSL_REDIRECT": "false",
-        "AXES_ENABLED": "false",
-    }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    try:
-        for _ in range(100):  # until a worker answers, not only the socket is open
-            ready = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2",
-                                    f"http://127.0.0.1:{port}/healthz"], capture_output=True, text=True).stdout
-            if ready == "200":
-                break
-            time.sleep(0.2)
+    key = session_key(user, secret_key)
+    with production_server(secret_key) as server:
+        origin = server.origin
         # A browser sends back its CSRF cookie too; without it every page would make a new one.
-        cookie = f"sessionid={session.session_key}; csrftoken={get_random_string(32)}"
-        subprocess.run(["wrk", "-t1", "-c2", "-d1s", f"http://127.0.0.1:{port}/healthz"], capture_output=True)
+        cookie = f"sessionid={key}; csrftoken={get_random_string(32)}"
+        subprocess.run(["wrk", "-t1", "-c2", "-d1s", f"{origin}/healthz"], capture_output=True)
         # Two baselines: the bare stack (no session cookie: no session, user or branch read),
         # and the same trivial view for a logged-in user, who pays the session, the user, the
         # two-step check and the branches on every page before the page's own work.
@@ -295,7 +256,7 @@ def load_test(args, user, member):
                 headers = ["-H", f"Cookie: {cookie}"] if logged_in else []
                 out = subprocess.run(
                     ["wrk", "-t2", "-c8", f"-d{args.load_seconds}s", "--latency", *headers,
-                     "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}{path}"],
+                     "-H", "X-Forwarded-Proto: https", f"{origin}{path}"],
                     capture_output=True, text=True, timeout=args.load_seconds + 30,
                 ).stdout
                 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -304,7 +265,7 @@ def load_test(args, user, member):
                 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
                 check = subprocess.run(
                     ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}",
-                     "-H", "X-Forwarded-Proto: https", f"http://127.0.0.1:{port}{path}"],
+                     "-H", "X-Forwarded-Proto: https", f"{origin}{path}"],
                     capture_output=True, text=True,
                 ).stdout
                 assert check == "200", f"{path} answered {check}, not 200: the load test would measure the wrong page"
@@ -321,10 +282,7 @@ def load_test(args, user, member):
                 name, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
                 statistics.median(r[2] for r in runs), sum(r[3] for r in runs), ratios,
             ))
-        return found
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        return server.cache, found
 
 
 def _ms(match):
@@ -348,8 +306,9 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
         lines += ["## Data generation (bulk inserts)", "", "| table | rows | seconds |", "| --- | ---: | ---: |"]
         lines += [f"| {name} | {rows:,} | {secs:.1f} |" for name, (rows, secs) in generation.items()]
         lines.append("")
-    lines += ["## Pages", "", "| page | median ms | p95 ms | queries |", "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {n} | {m:.1f} | {p:.1f} | {q if q is not None else '–'} |" for n, m, p, q in results]
+    lines += ["## Pages", "", "| page | median ms | p95 ms | queries | p95 < 50 ms |", "| --- | ---: | ---: | ---: | --- |"]
+    lines += [f"| {n} | {m:.1f} | {p:.1f} | {q if q is not None else '–'} | "
+              f"{('yes' if p < 50 else 'no') if q is not None else '–'} |" for n, m, p, q in results]
     lines += [
         "",
         "## National annual report",
@@ -362,21 +321,24 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
         "",
     ]
     if load:
+        cache, runs = load
         lines += [f"## Load on gunicorn (2 sync workers, wrk -t2 -c8, {args.load_rounds} interleaved rounds of "
-                  f"{args.load_seconds} s; medians)", "",
+                  f"{args.load_seconds} s; medians)", "", f"Cache: {cache}.", "",
                   "| target | req/s | p90 ms | p99 ms | ratio to trivial, anonymous | ratio to trivial, logged in "
                   "| non-2xx |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         lines += [f"| {n} | {r:.0f} | {p90:.1f} | {p99:.1f} | {ratios['trivial view, anonymous']:.2f} "
                   f"| {ratios['trivial view, logged in']:.2f} | {bad} |"
-                  for n, r, p90, p99, bad, ratios in load]
+                  for n, r, p90, p99, bad, ratios in runs]
         lines.append("")
     lines += targets_table(results, report_times, pdf_times, load)
+    lines += growth_table(args, vendor, counts, results, report_times, report_queries)
     Path(args.out).write_text("\n".join(lines))
 
 
 def targets_table(results, report_times, pdf_times, load):
     """The targets (set for national scale on PostgreSQL), met or not at this run's scale."""
+    load = load[1] if load else None
     p95 = {name: p for name, _m, p, _q in results}
     rows = [
         ("member search p95 < 100 ms", p95["member search by alias"], 100, "ms"),
@@ -393,11 +355,52 @@ def targets_table(results, report_times, pdf_times, load):
         ratio = {name: ratios for name, *_rest, ratios in load}["trivial view, logged in"]["trivial view, anonymous"]
         lines.append(f"| trivial view logged in >= 0.6 of anonymous, under load | {ratio:.2f} "
                      f"| {'yes' if ratio >= 0.6 else 'no'} |")
-        ratios = {name: ratios for name, *_rest, ratios in load}["visit form"]
-        for base in ("trivial view, anonymous", "trivial view, logged in"):
-            ratio = ratios[base]
-            lines.append(f"| visit form under load >= half the {base} | {ratio:.2f} | {'yes' if ratio >= 0.5 else 'no'} |")
+        for page in ("member search", "visit form"):
+            ratio = {name: ratios for name, *_rest, ratios in load}[page]["trivial view, logged in"]
+            lines.append(f"| {page} under load >= half the trivial view, logged in | {ratio:.2f} "
+                         f"| {'yes' if ratio >= 0.5 else 'no'} |")
     return lines + [""]
+
+
+# What "how cost grows" compares between scales: a page's figures, or the indicators'.
+GROWTH_PAGES = ["member page with timeline", "member search by alias", "member search by code"]
+
+
+def growth_table(args, vendor, counts, results, report_times, report_queries):
+    """The member page, member search and the indicators at each scale measured on this
+    database, side by side: each run keeps its figures in bench/growth-<scale>-<database>.json
+    and the table is built from every such file there (the other scales as last measured)."""
+    import json
+
+    by_name = {name: (median, p95, queries) for name, median, p95, queries in results}
+    mine = {
+        "scale": args.scale, "date": datetime.date.today().isoformat(), "members": counts["members"],
+        "visits": counts["visits"], "cpu_probe_ms": round(cpu_probe()),
+        "figures": {**{name: by_name[name] for name in GROWTH_PAGES},
+                    "national annual indicators": (report_times[0], report_times[1], report_queries)},
+    }
+    folder = Path(args.out).resolve().parent
+    (folder / f"growth-{args.scale}-{vendor}.json").write_text(json.dumps(mine, indent=1) + "\n")
+    known = {}
+    for path in folder.glob(f"growth-*-{vendor}.json"):
+        found = json.loads(path.read_text())
+        known[found["scale"]] = found
+    order = ["ci", "medium", "national"]
+    scales = sorted(known, key=lambda scale: (order.index(scale) if scale in order else len(order), scale))
+    lines = ["## How cost grows (median ms / p95 ms / queries at each scale)", "",
+             "| | " + " | ".join(scales) + " |", "| --- |" + " ---: |" * len(scales),
+             "| members | " + " | ".join(f"{known[s]['members']:,}" for s in scales) + " |",
+             "| visits | " + " | ".join(f"{known[s]['visits']:,}" for s in scales) + " |",
+             "| measured on (CPU probe) | " + " | ".join(f"{known[s]['date']} ({known[s]['cpu_probe_ms']} ms)"
+                                                  for s in scales) + " |"]
+    for name in [*GROWTH_PAGES, "national annual indicators"]:
+        cells = []
+        for scale in scales:
+            figures = known[scale]["figures"].get(name)
+            cells.append(f"{figures[0]:.1f} / {figures[1]:.1f} / {figures[2]}" if figures else "–")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines + ["", "Each scale's figures come from its own run (`bench/growth-<scale>-<database>.json`): "
+                        "compare them with their CPU probes beside them.", ""]
 
 
 if __name__ == "__main__":

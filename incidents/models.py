@@ -64,19 +64,21 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def incident_branch_ids(user):
+    """The branches whose incidents a user who handles them reads and records: ``None`` for
+    every branch (the crisis-response role is national by design), else the user's own."""
+    return None if user.responds_nationally else user.branch_ids
+
+
 class IncidentQuerySet(ScopedQuerySet):
     """Stricter than the common rule: only the branch's coordinators and the
     national crisis-response role read or change incidents; nobody else, not
     the secretariat, not administrators, not outreach workers."""
 
     def visible_to(self, user):
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.handles_incidents:
             return self.none()
-        if user.responds_nationally:
-            return self.all()
-        if user.role == user.Role.COORDINATOR:
-            return self._branch_filter(user.branch_ids)
-        return self.none()
+        return self.in_branches(incident_branch_ids(user))
 
     def writable_by(self, user):
         return self.visible_to(user)

@@ -12,14 +12,13 @@ from opsi.scoping import get_visible_or_404, role_required
 from opsi.tenant import Branch
 
 from .forms import AlertForm, IncidentForm, ResponseForm
-from .models import Incident, Status
+from .models import Incident, Status, incident_branch_ids
 from .recording import close, record_incident, respond, send_alert
 
 
 def _branches(user):
-    if user.responds_nationally:
-        return Branch.objects.filter(active=True)
-    return Branch.objects.writable_by(user).filter(active=True)
+    """The active branches where the user may record an incident (incident_branch_ids)."""
+    return Branch.objects.filter(active=True).in_branches(incident_branch_ids(user))
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opsi import provinces
 from opsi.audit import client_address, log_access
-from opsi.scoping import may_change
+from opsi.scoping import may_change as _may_change
 
 from opsi.crypto import Sealed, lookup_hash
 from .models import MemberIdentity
@@ -74,13 +74,14 @@ def save_identity(member, request, **values):
     return identity
 
 
-def may_reveal(user, member):
-    """Coordinators of the member's branch and administrators; nobody else."""
+def may_reveal(user, member, may_change=None):
+    """Coordinators of the member's branch and administrators; nobody else. ``may_change``:
+    whether the user may change the member, when the caller already asked."""
     if user.is_admin:
         return True
     if user.role != user.Role.COORDINATOR:
         return False
-    return may_change(user, member)
+    return _may_change(user, member) if may_change is None else may_change
 
 
 def reveal(member, field, reason, request):

@@ -38,6 +38,7 @@ from opsi.tenant import Branch
 from . import identity as vault
 from opsi.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
 from .models import Member, MemberKind
+from .models.members import work_setting_for
 from .registration import register_member
 from .uic import is_valid_uic, normalise_uic
 
@@ -186,8 +187,7 @@ class MemberImportResource(resources.ModelResource):
         self.seen_codes.setdefault(code, number)
         if not instance.kind:
             instance.kind = MemberKind.REGULAR
-        if instance.kind == MemberKind.HONORARY:
-            instance.work_setting = ""
+        instance.work_setting = work_setting_for(instance.kind, instance.work_setting)
         if instance.joined_on and not instance.consent_on:
             instance.consent_on = instance.joined_on
         nik = str(row.get("nik") or "").strip()

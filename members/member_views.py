@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from opsi.tenant import Branch
 from . import identity as vault
 from .forms import ChangeKindForm, IdentityForm, LeaveForm, MemberFilterForm, MemberForm, RevealForm
 from .exporters import MemberExport
-from .models import Member, MemberIdentity
+from .models import Member, MemberIdentity, MemberKindPeriod
 from .registration import change_kind, member_leaves, member_returns, register_member
 from .contributions import member_page
 from .timeline import timeline
@@ -63,7 +64,13 @@ def member_create(request):
 
 @login_required
 def member_detail(request, pk):
-    member, can_write = get_with_access_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
+    # The kind history is read once, for the page and the timeline alike.
+    member, can_write = get_with_access_or_404(
+        Member.objects.select_related("branch").prefetch_related(
+            Prefetch("kind_periods", queryset=MemberKindPeriod.objects.order_by("started_on", "pk"))
+        ),
+        request.user, pk=pk,
+    )
     log_access(member, request, "member page")
     identity = MemberIdentity.objects.visible_to(request.user).filter(member=member).first()
     masked = {
@@ -79,7 +86,7 @@ def member_detail(request, pk):
             "timeline": timeline(member, request.user),
             "masked": masked,
             "can_write": can_write,
-            "can_reveal": vault.may_reveal(request.user, member),
+            "can_reveal": vault.may_reveal(request.user, member, may_change=can_write),
             "reveal_form": RevealForm(),
         },
     )

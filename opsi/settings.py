@@ -162,7 +162,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # never member data (SECURITY.md). By default each process keeps its own, in memory; a
 # shared cache (CACHE_URL, e.g. memcached) would let every process forget a change at once.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # a memcached client refuses this option
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
 
 AUTH_USER_MODEL = "opsi.User"
 AUTHENTICATION_BACKENDS = [

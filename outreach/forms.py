@@ -99,7 +99,7 @@ class TrainingForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        national = user.is_admin or user.role == user.Role.SECRETARIAT
+        national = user.sees_all_branches
         self.fields["branch"].queryset = (
             Branch.objects.all() if user.is_admin else Branch.objects.writable_by(user).filter(active=True)
         )

@@ -130,16 +130,12 @@ def training_new(request):
 def training_detail(request, pk):
     """The training with its attendance; its four forms each send an ``action`` (TRAINING_ACTIONS)."""
     training, can_write = get_with_access_or_404(Training.objects.select_related("branch"), request.user, pk=pk)
-    forms = {
-        "outsiders_form": OutsidersForm(prefix="out"),
-        "score_form": ScoreForm(prefix="score", training=training, user=request.user),
-        "codes_form": AttendanceCodesForm(prefix="codes"),
-    }
+    sent = request.POST.get("action") if request.method == "POST" else None
+    forms = _training_forms(request, training, sent)
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
-        action = TRAINING_ACTIONS.get(request.POST.get("action"))
-        saved = action(request, training, forms) if action else None
+        saved = _save_sent(request, training, sent, forms)
         if saved:
             messages.success(request, saved)
             return redirect("training_detail", pk=pk)
@@ -160,8 +156,32 @@ def training_detail(request, pk):
     )
 
 
-# Each action saves one form of the training page: the message to show once saved, or None
-# (the form, with its errors, replaces the empty one in ``forms``).
+def _training_forms(request, training, sent):
+    """The page's forms; the one ``sent`` is bound to what was sent (shown again with its errors)."""
+
+    def data(action):
+        return request.POST if action == sent else None
+
+    return {
+        "outsiders_form": OutsidersForm(data("outsiders"), prefix="out"),
+        "score_form": ScoreForm(data("score"), prefix="score", training=training, user=request.user),
+        "codes_form": AttendanceCodesForm(data("codes"), prefix="codes"),
+    }
+
+
+def _save_sent(request, training, sent, forms):
+    """Save what the page sent: the message to show once saved, or None (nothing saved)."""
+    form_name, save = TRAINING_ACTIONS.get(sent, (None, None))
+    if save is None:
+        return None
+    form = forms.get(form_name)
+    if form is not None and not form.is_valid():
+        return None
+    return save(request, training, form)
+
+
+# Each action saves one form of the training page, valid already (the grid has none): the
+# message to show once saved, or None with the form's errors added.
 
 
 def _member_days(keys):
@@ -174,7 +194,7 @@ def _member_days(keys):
     return found
 
 
-def _save_attendance(request, training, forms):
+def _save_attendance(request, training, form):
     present = _member_days(request.POST.getlist("present"))
     shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
     was = _member_days(request.POST.getlist("was")) if "was" in request.POST or shown else None
@@ -186,10 +206,7 @@ def _save_attendance(request, training, forms):
     return _("Attendance saved.")
 
 
-def _add_attendance_by_code(request, training, forms):
-    form = forms["codes_form"] = AttendanceCodesForm(request.POST, prefix="codes")
-    if not form.is_valid():
-        return None
+def _add_attendance_by_code(request, training, form):
     found, codes, bad = parse_people(form.cleaned_data["people"], allowed_attendees(training, request.user))
     if bad or codes:
         form.add_error("people", _("Not members of the training's branch: %(entries)s")
@@ -203,29 +220,24 @@ def _add_attendance_by_code(request, training, forms):
     return _("Attendance saved.")
 
 
-def _save_outsiders(request, training, forms):
-    form = forms["outsiders_form"] = OutsidersForm(request.POST, prefix="out")
-    if not form.is_valid():
-        return None
+def _save_outsiders(request, training, form):
     outsiders = form.save(commit=False)
     outsiders.training = training
     outsiders.save()
     return _("Participants saved.")
 
 
-def _save_score(request, training, forms):
-    form = forms["score_form"] = ScoreForm(request.POST, prefix="score", training=training, user=request.user)
-    if not form.is_valid():
-        return None
+def _save_score(request, training, form):
     score = form.save(commit=False)
     score.training, score.member = training, form.cleaned_data["member_code"]
     score.save()
     return _("Scores saved.")
 
 
+# action sent -> (its form in the page's forms, or None; what saves it)
 TRAINING_ACTIONS = {
-    "attendance": _save_attendance,
-    "codes": _add_attendance_by_code,
-    "outsiders": _save_outsiders,
-    "score": _save_score,
+    "attendance": (None, _save_attendance),
+    "codes": ("codes_form", _add_attendance_by_code),
+    "outsiders": ("outsiders_form", _save_outsiders),
+    "score": ("score_form", _save_score),
 }

@@ -26,8 +26,9 @@ change). A visit logged today drops nothing (no closed period holds today). An u
 old date is unknown (a record saved whole, a date field among those saved), and any change
 to branches, centres, services or commodities, drops every kept report. Attendances
 recorded in bulk send no signal: a kept report notes the highest attendance id it saw and
-is recomputed when a newer attendance falls inside its period. Whatever the path, a kept
-report is never older than ``MAX_AGE``.
+is recomputed when a newer attendance falls inside its period. Each such change is also
+noted (``LateChange``): a report being counted while it is saved is shown but not kept.
+Whatever the path, a kept report is never older than ``MAX_AGE``.
 """
 
 import datetime
@@ -37,6 +38,7 @@ import zoneinfo
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
@@ -73,7 +75,7 @@ def kept_or_computed(definition, period, ctx, compute):
     figures are kept, computed (and kept, if closed) otherwise."""
     from outreach.models import TrainingAttendance
 
-    from .models import KeptReport
+    from .models import KeptReport, LateChange
 
     if not is_closed(period):
         return compute()
@@ -82,10 +84,18 @@ def kept_or_computed(definition, period, ctx, compute):
     if kept and not TrainingAttendance.objects.filter(pk__gt=kept.attendance_mark, day__lte=period.end).exists():
         return _load(kept.figures)
     mark = TrainingAttendance.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    late = LateChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     figures, sections = compute()
     try:
         with transaction.atomic():
-            KeptReport.objects.filter(key=key).delete()
+            # A change into this period saved while it was being counted: the counts may
+            # hold half of it, so they are shown once and not kept.
+            if LateChange.objects.filter(pk__gt=late, on__lte=period.end).exists():
+                return figures, sections
+            # What no report will read again: notes and kept figures past their age (other
+            # code versions' figures among them).
+            LateChange.objects.filter(at__lt=timezone.now() - MAX_AGE).delete()
+            KeptReport.objects.filter(Q(key=key) | Q(made_at__lt=timezone.now() - MAX_AGE)).delete()
             KeptReport.objects.create(key=key, period_end=period.end, figures=_dump(figures, sections),
                                       attendance_mark=mark)
     except IntegrityError:
@@ -162,13 +172,14 @@ def as_json(figures, sections):
 
 def forget_from(date):
     """Drop the kept figures of every period that ends on or after ``date``."""
-    from .models import KeptReport
+    from .models import KeptReport, LateChange
 
     if date is None:
         return
     date = _as_date(date)
     if date >= today():
         return
+    LateChange.objects.create(on=date)
     KeptReport.objects.filter(period_end__gte=date).delete()
     # A report being computed beside this change may keep figures read before it: once the
     # change is committed, drop them again.

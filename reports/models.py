@@ -21,3 +21,15 @@ class KeptReport(models.Model):
     class Meta:
         verbose_name = _("kept report")
         verbose_name_plural = _("kept reports")
+
+
+class LateChange(models.Model):
+    """A change that reached into closed periods (from ``on``): a report computed while it
+    was being saved must not keep what it counted (``reports.kept``)."""
+
+    on = models.DateField(_("from"))
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("late change")
+        verbose_name_plural = _("late changes")

@@ -235,8 +235,9 @@ def _new_key(home, user_id, usage):
 
 
 def _give_public_key(fingerprint, source, target, path):
-    """The public half of a key of the keyring ``source``, written to ``path`` and imported into ``target``."""
-    exported, _ = run(["gpg", "--batch", "--armor", "--export", fingerprint], {**os.environ, "GNUPGHOME": str(source)})
+    """The public half of a key of the keyring ``source``: written to ``path``, imported into ``target``."""
+    env = {**os.environ, "GNUPGHOME": str(source)}
+    exported, _ = run(["gpg", "--batch", "--armor", "--export", fingerprint], env)
     path.write_text(exported.stdout)
     run(["gpg", "--batch", "--import", str(path)], {**os.environ, "GNUPGHOME": str(target)})
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, when missing and when we can.
 #   run:  gettext (compile translations), WeasyPrint's libraries and fonts, gnupg (backups)
-#   test: the above, plus Chromium, poppler-utils (pdftotext), PostgreSQL and its client tools
+#   test: the above, plus Chromium, poppler-utils (pdftotext), PostgreSQL and its client tools,
+#         wrk, curl and memcached (the benchmarks)
 set -euo pipefail
 want=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gnupg)
 if [ "${1:-run}" = test ]; then
-    want+=(chromium poppler-utils wrk curl)
+    want+=(chromium poppler-utils wrk curl memcached)  # memcached: the bench serves as production does
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want+=(postgresql)
     command -v pg_dump >/dev/null || want+=(postgresql-client)  # backups and the restore drill
 fi

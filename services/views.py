@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from .visits import log_visit
 from .worklists import CaseFilter, ReferralFilter
 
 PAGE_SIZE = 25
+logger = logging.getLogger(__name__)
 
 
 @transaction.non_atomic_requests  # the most opened page: no BEGIN and COMMIT to show the form
@@ -33,12 +36,18 @@ def visit_new(request):
         try:
             with transaction.atomic():  # what ATOMIC_REQUESTS gives every other view
                 return _visit_new(request)
-        except (InternalError, OperationalError):
-            # The database refuses writes (read-only, disk full) and rolled the visit back: the
-            # form comes back filled with a message. Were it unreadable too, the "try again"
-            # page (opsi/unavailable.py) keeps the entries instead.
+        except (InternalError, OperationalError) as error:
+            # The database refuses writes (read-only, disk full, a deadlock) and rolled the visit
+            # back: the form comes back filled with a message. Were it unreadable too, the "try
+            # again" page (opsi/unavailable.py) keeps the entries instead. The status says "not
+            # saved, try later", so the phone's offline queue keeps the entry to send again
+            # rather than showing it as refused.
+            logger.warning("visit not saved, the database refused the write: %s", error)
             request.session.modified = False  # a session write would fail the same way
-            return _visit_new(request, writes_refused=True)
+            response = _visit_new(request, writes_refused=True)
+            response.status_code = 503
+            response["Retry-After"] = "5"
+            return response
     return _visit_new(request)
 
 

@@ -24,6 +24,18 @@ def _workers(user):
     return workers.order_by("username")
 
 
+def _open_first(rows, state, is_open, late_state, late):
+    """The rows of the ``state`` chosen ("open", ``late_state``, "closed"; anything else: all),
+    each marked ``closed`` and, open and ``late``, marked ``late_state``."""
+    kept = {"open": is_open, late_state: is_open & late, "closed": ~is_open}.get(state)
+    if kept is not None:
+        rows = rows.filter(kept)
+    return rows.annotate(**{
+        "closed": Case(When(is_open, then=Value(False)), default=Value(True), output_field=BooleanField()),
+        late_state: ExpressionWrapper(is_open & late, output_field=BooleanField()),
+    })
+
+
 class WorkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
@@ -49,22 +61,14 @@ class ReferralFilter(forms.Form):
         by the date of their outcome, newest first; each marked ``overdue`` or not."""
         overdue_on = today - datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
         data = self.cleaned_data if self.is_valid() else {}
-        state = data.get("state")
-        if state == "open":
-            referrals = referrals.open()
-        elif state == "overdue":
-            referrals = referrals.open().filter(made_on__lte=overdue_on)
-        elif state == "closed":
-            referrals = referrals.exclude(outcome=ReferralOutcome.PENDING)
         if data.get("centre"):
             referrals = referrals.filter(visit__drop_in_centre=data["centre"])
         if data.get("worker"):
             referrals = referrals.filter(made_by=data["worker"])
         pending = Q(outcome=ReferralOutcome.PENDING)
-        return referrals.annotate(
-            closed=Case(When(pending, then=Value(False)), default=Value(True), output_field=BooleanField()),
-            overdue=ExpressionWrapper(pending & Q(made_on__lte=overdue_on), output_field=BooleanField()),
-        ).order_by("closed", F("outcome_on").desc(nulls_first=True), "made_on", "pk")
+        return _open_first(referrals, data.get("state"), pending, "overdue", Q(made_on__lte=overdue_on)).order_by(
+            "closed", F("outcome_on").desc(nulls_first=True), "made_on", "pk"
+        )
 
 
 class CaseFilter(forms.Form):
@@ -90,20 +94,11 @@ class CaseFilter(forms.Form):
         closed ones, the latest first; each marked ``stuck`` or not."""
         stuck_on = today - datetime.timedelta(days=STUCK_AFTER_DAYS)
         data = self.cleaned_data if self.is_valid() else {}
-        state = data.get("state")
-        if state == "open":
-            cases = cases.open()
-        elif state == "stuck":
-            cases = cases.open().filter(step_on__lte=stuck_on)
-        elif state == "closed":
-            cases = cases.filter(step__in=CLOSED_STEPS)
         if data.get("branch"):
             cases = cases.filter(member__branch=data["branch"])
         if data.get("worker"):
             cases = cases.filter(pk__in=PaperworkCase.objects.filter(steps__helped_by=data["worker"]).values("pk"))
         is_open = ~Q(step__in=CLOSED_STEPS)
-        return cases.annotate(
-            closed=Case(When(is_open, then=Value(False)), default=Value(True), output_field=BooleanField()),
-            stuck=ExpressionWrapper(is_open & Q(step_on__lte=stuck_on), output_field=BooleanField()),
-        ).order_by("closed", Case(When(is_open, then=F("step_on"))).asc(nulls_last=True),
-                   F("step_on").desc(), "pk")
+        return _open_first(cases, data.get("state"), is_open, "stuck", Q(step_on__lte=stuck_on)).order_by(
+            "closed", Case(When(is_open, then=F("step_on"))).asc(nulls_last=True), F("step_on").desc(), "pk"
+        )

@@ -145,10 +145,31 @@ def browser():
 def phone(browser):
     """A page on a 360 x 740 phone screen."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = watch_requests(context.new_page())
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    settle_and_close(page)
+
+
+def watch_requests(page):
+    """Count the page's requests still waiting for an answer (see ``settle_and_close``)."""
+    waiting = set()
+    page.context.on("request", lambda request: waiting.add(request))
+    for event in ("requestfinished", "requestfailed"):
+        page.context.on(event, lambda request: waiting.discard(request))
+    page.waiting_requests = waiting
+    return page
+
+
+def settle_and_close(page, within_ms=5_000):
+    """Close the phone once its own background requests (the service worker, the renewal of
+    the capture page's copy) are answered: one still running on the test server while the
+    database is emptied for the next test deadlocks with the emptying."""
+    waited = 0
+    while getattr(page, "waiting_requests", None) and waited < within_ms:
+        page.wait_for_timeout(100)
+        waited += 100
+    page.context.close()
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@ import functools
 
 import factory
 
-from opsi.tenant import Branch, DropInCentre
+from members.registration import register_member
 from opsi.models import User
+from opsi.tenant import Branch, DropInCentre
 
 PASSWORD = "a-long-test-password-42"
 
@@ -53,11 +54,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
-    """A member with their first kind period, as registration creates them."""
+    """A member registered as the form registers one (registration.register_member): her first
+    kind period from the day she joined, no work setting when honorary."""
 
     class Meta:
         model = "members.Member"
-        skip_postgeneration_save = True
 
     branch = factory.SubFactory(BranchFactory)
     uic = factory.Sequence(lambda n: f"SIBU2{(n % 28) + 1:02d}{(n // 28) % 12 + 1:02d}{90 + n // 336 % 10:02d}")
@@ -69,9 +70,6 @@ class MemberFactory(factory.django.DjangoModelFactory):
     joined_on = datetime.date(2024, 1, 15)
     consent_on = datetime.date(2024, 1, 15)
 
-    @factory.post_generation
-    def first_period(self, create, extracted, **kwargs):
-        if create:
-            from members.models import MemberKindPeriod
-
-            MemberKindPeriod.objects.create(member=self, kind=self.kind, started_on=self.joined_on)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return register_member(model_class(*args, **kwargs), by=None)

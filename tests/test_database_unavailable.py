@@ -74,7 +74,8 @@ def test_visit_sent_while_writes_are_refused_comes_back_filled_and_saves_once_la
     data = visit_data(catalogue, jakarta_dic, member, key)
     with writes_refused():
         response = client.post(reverse("visit_new") + f"?member={member.pk}", data)
-    assert response.status_code == 200
+    # Not saved, try later: the status tells the phone's offline queue to keep the entry.
+    assert response.status_code == 503 and response["Retry-After"]
     page = response.content.decode()
     assert "Belum ada yang tersimpan" in page  # Bahasa Indonesia, the user's language
     assert f'value="{key}"' in page and 'value="2025-05-01"' in page and "Melati" in page

@@ -136,3 +136,34 @@ def test_a_deactivated_user_is_logged_out_at_the_next_page(ayu, jakarta, client_
     assert client.get(reverse("home")).status_code == 200
     User.objects.filter(pk=ayu.pk).update(is_active=False)
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_memcached_cache_url_gives_a_working_cache(tmp_path):
+    """The cache options of each process's own cache (MAX_ENTRIES) are not handed to a memcached client,
+    which refuses them: every page would fail the moment production names memcached."""
+    import shutil
+    import socket
+    import time
+
+    memcached = shutil.which("memcached")
+    if memcached is None:
+        pytest.skip("memcached is not installed (scripts/system-deps.sh test)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    as_root = ["-u", "nobody"] if os.geteuid() == 0 else []
+    server = subprocess.Popen([memcached, "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-m", "8", *as_root])
+    try:
+        env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+        env["CACHE_URL"] = f"pymemcache://127.0.0.1:{port}"
+        script = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'opsi.settings'); django.setup();"
+                  "from django.core.cache import cache; cache.set('probe', 'kept', 30); print(cache.get('probe'))")
+        for _ in range(50):  # until memcached listens
+            result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+            if result.stdout.strip() == "kept" or "Connection refused" not in result.stderr:
+                break
+            time.sleep(0.1)
+        assert result.stdout.strip() == "kept", result.stderr[-500:]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -177,3 +177,18 @@ def test_a_plain_page_of_a_logged_in_user_reads_a_few_rows_and_writes_nothing(
         assert response.status_code == 200
         writes = [q["sql"] for q in captured.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
         assert writes == []
+
+
+@pytest.mark.parametrize("who", ["ayu", "sari", "dewi"])
+def test_the_member_page_reads_the_kind_history_once_and_asks_once_whether_she_may_be_changed(
+    who, people, rows, client_of
+):
+    """The page lists the kind history and the timeline shows its changes: one read serves both;
+    the actions and the identity reveal both follow from one question on write access."""
+    rows.add(FEW)
+    client = client_of(people[who])
+    url = reverse("member_detail", args=[rows.member.pk])
+    client.get(url)
+    queries = _queries(client, url)
+    assert sum('FROM "members_memberkindperiod"' in sql for sql in queries) == 1
+    assert sum(sql.startswith('SELECT 1 AS "a" FROM "members_member"') for sql in queries) <= 1

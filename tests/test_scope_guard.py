@@ -45,6 +45,8 @@ ALLOWED = {
     ("incidents/views.py", "Branch"): "the crisis-response role is national by design",
     ("outreach/forms.py", "Branch"): "administrators choose any branch for a training",
     ("services/today.py", "Visit"): "a subquery correlated to the user's own drop-in centres",
+    ("members/member_views.py", "MemberKindPeriod"): "the kind history prefetched for the one member "
+    "fetched through get_with_access_or_404",
 }
 
 

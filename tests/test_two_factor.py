@@ -1,23 +1,10 @@
 """Two-step login: required for administrators and the secretariat, available to all."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import PASSWORD
-
-
-def code_for(device):
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
-def password_login(user):
-    client = Client()
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+from tests.logins import code_for, password_login
 
 
 @pytest.mark.parametrize("who", ["sari", "dewi"])

@@ -45,7 +45,7 @@ class TrainingQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_admin:
             return self.all()
-        if user.role == user.Role.SECRETARIAT:
+        if user.sees_all_branches:  # the secretariat: national trainings only
             return self.filter(branch__isnull=True)
         if user.writes_in_branches:
             return self.filter(branch__in=user.branch_ids)

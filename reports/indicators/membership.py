@@ -113,8 +113,10 @@ def _kind_on_joining(joined, periods):
     kinds = MemberKindPeriod._meta.db_table
     adapt = connection.ops.adapt_datefield_value
     counts = ", ".join("SUM(CASE WHEN j.joined_on BETWEEN %s AND %s THEN 1 ELSE 0 END)" for _p in periods)
+    # Safe: ``members_sql`` is the ORM's own compiled query with its values left as parameters;
+    # the table name is the model's and the period conditions are fixed text with parameters.
     sql = (
-        f"WITH j (id, gender, kind, joined_on) AS ({members_sql}), "
+        f"WITH j (id, gender, kind, joined_on) AS ({members_sql}), "  # nosec B608
         f"k AS (SELECT kp.member_id, kp.kind, ROW_NUMBER() OVER (PARTITION BY kp.member_id "
         f"ORDER BY kp.started_on DESC, kp.id DESC) AS n FROM {kinds} kp INNER JOIN j ON j.id = kp.member_id "
         f"WHERE kp.started_on <= j.joined_on) "

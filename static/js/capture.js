@@ -85,11 +85,20 @@
       }
       var entry = {kind: form.dataset.offlineKind, fields: fields(form), state: "waiting", reasons: [],
                    kept: new Date().toISOString()};
+      // The form is emptied at once, not after the phone has stored the entry: what is typed
+      // next belongs to the next entry and is never wiped by a late reset. A second tap meanwhile
+      // finds the button off and the form empty, so it keeps nothing twice.
+      var submit = form.querySelector("button[type=submit]");
+      fresh(form);
+      submit.disabled = true;
+      status.textContent = "";
       queue.add(key, entry).then(function () {
-        fresh(form);
         status.textContent = msg.msgQueued;
-        return render();
-      }).then(function () { if (navigator.onLine) { sync(); } });
+        return render().then(function () { if (navigator.onLine) { sync(); } });
+      }, function () {
+        fill(form, entry.fields);  // the phone would not store it: nothing typed is lost
+        status.textContent = msg.msgNotKept;
+      }).finally(function () { submit.disabled = false; });
     }, true);
   });
 
@@ -142,16 +151,19 @@
   }
   // A refused entry goes back into its form (same submission key) and leaves the queue
   // until it is kept again.
-  function edit(entry) {
-    var form = document.querySelector("form[data-offline-kind=" + entry.kind + "]");
+  function fill(form, list) {
     form.reset();
     form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
-    entry.fields.forEach(function (f) {
+    list.forEach(function (f) {
       var el = form.querySelector("[name='" + f[0] + "'][value='" + f[1].replace(/'/g, "") + "'][type=checkbox]");
       if (el) { el.checked = true; return; }
       el = form.querySelector("[name='" + f[0] + "']");
       if (el) { el.value = f[1]; }
     });
+  }
+  function edit(entry) {
+    var form = document.querySelector("form[data-offline-kind=" + entry.kind + "]");
+    fill(form, entry.fields);
     queue.remove(entry.id).then(render).then(function () {
       var first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
@@ -161,6 +173,16 @@
   // --- Sending: one entry at a time, to the same form views as a page would post.
   var message = root.querySelector("[data-sync-message]");
   var WAIT_MS = 30000;  // a request hanging on a weak signal gives up, the entry waits for the next try
+  // A send that failed while the phone still says "online" (a weak signal, a server restarting)
+  // is tried again by itself, 2 s later, then 4, 8 ... at most every minute; no "online" event
+  // may ever come to wake it.
+  var retryMs = 0;
+  var retryTimer = null;
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryMs = Math.min(retryMs ? retryMs * 2 : 2000, 60000);
+    retryTimer = setTimeout(function () { if (navigator.onLine) { sync(); } }, retryMs);
+  }
   function fetchWithin(url, options) {
     var abort = new AbortController();
     var timer = setTimeout(function () { abort.abort(); }, WAIT_MS);
@@ -260,6 +282,7 @@
       } else if (stop === "later") {
         message.textContent = msg.msgLater;
       }
+      if (stop === "later") { retryLater(); } else { retryMs = 0; clearTimeout(retryTimer); }
       return render();
     });
   }

@@ -13,6 +13,9 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) { return; }
   var path = new URL(request.url).pathname;
   if (path === "/exit/" || path === "/sw.js") { return; }  // the quick exit reaches the server untouched
+  // The page's own fresh-only fetches (the token before sending, the renewal of the copy) go
+  // to the network or fail: never answered from the copy, whose token may be stale.
+  if (request.mode !== "navigate" && request.cache === "no-store") { return; }
   event.respondWith(
     fetch(request).catch(function (error) {
       // Offline, any page of the app opens the capture page (the visit and outreach forms).

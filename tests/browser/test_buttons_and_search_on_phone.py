@@ -4,6 +4,7 @@ import pytest
 
 from incidents.models import Incident
 from tests.browser.pages import type_login as log_in
+from tests.conftest import settle_and_close, watch_requests
 from tests.factories import MemberFactory
 from tests.incidents.conftest import make_incident
 
@@ -36,10 +37,10 @@ def phone_without_service_worker(browser):
     """A phone page whose requests all reach page.route (a service worker's would not)."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
                                   service_workers="block")
-    page = context.new_page()
+    page = watch_requests(context.new_page())
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    settle_and_close(page)
 
 
 def test_live_search_never_shows_the_answer_to_an_older_query(live_server, phone_without_service_worker, ayu, jakarta):

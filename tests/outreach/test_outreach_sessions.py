@@ -4,6 +4,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from members.models import Member
 from outreach.models import OutreachSession
 from services.models import StockMovement
 from tests.factories import MemberFactory
@@ -28,8 +29,11 @@ def session_data(catalogue, **extra):
 
 
 @pytest.fixture
-def mawar(jakarta):
-    return MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390", peer_educator=True)
+def mawar(mawar):
+    """Jakarta's Mawar (tests/conftest.py), here a peer educator since she was registered."""
+    Member.objects.filter(pk=mawar.pk).update(peer_educator=True)
+    mawar.refresh_from_db()
+    return mawar
 
 
 def test_outreach_worker_records_a_session_and_stock_is_taken(client_of, putri, mawar, jakarta_dic, catalogue, stocked):

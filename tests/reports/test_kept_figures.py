@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from members.models import Member
 from members.moving import move_member
@@ -145,3 +145,80 @@ def test_kept_figures_are_per_code_version(data, sari, monkeypatch):
     _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     assert count > 30
     assert KeptReport.objects.count() == 2
+
+
+def test_a_report_counted_while_a_late_change_is_saved_is_shown_but_not_kept(data, sari, ayu, catalogue):
+    from reports.building import Context
+
+    ctx = Context(period=CLOSED, branches=[data["jakarta"], data["bali"]], branch_ids=None, includes_national=True)
+    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+
+    def counted_while_a_visit_of_august_is_saved():
+        log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=D(2025, 8, 17),
+                  services={catalogue["counselling"]: 1}, by=ayu)
+        return [], []
+
+    def counted_while_a_visit_of_today_is_saved():
+        log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=kept.today(),
+                  services={catalogue["counselling"]: 1}, by=ayu)
+        return [], []
+
+    kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_august_is_saved)
+    assert not KeptReport.objects.exists()
+    kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_today_is_saved)
+    assert KeptReport.objects.count() == 1
+
+
+def _late_changes(data, ayu, catalogue):
+    """Changes dated inside 2025, saved now, each through the app's own operation."""
+    from incidents.models import Incident
+    from incidents.recording import record_incident
+    from members.moving import set_peer_educator
+    from members.registration import member_leaves
+    from services.models import Referral
+    from services.paperwork import advance, open_case
+
+    def mawar():
+        return Member.objects.get(alias="Mawar", uic="SIBU2150390")
+
+    return {
+        "visit": lambda: log_visit(centre=data["jakarta_dic"], member=mawar(), uic="", on=D(2025, 8, 17),
+                                   services={catalogue["condoms"]: 3}, by=ayu),
+        "kind": lambda: change_kind(mawar(), "former", D(2025, 9, 1), ayu),
+        "leaving": lambda: member_leaves(mawar(), D(2025, 10, 1)),
+        "peer educator": lambda: set_peer_educator(mawar(), True, D(2025, 10, 1), ayu),
+        "new member": lambda: MemberFactory(branch=data["bali"], alias="Anggrek", joined_on=D(2025, 9, 9)),
+        "referral": lambda: Referral.objects.create(branch=data["bali"], made_on=D(2025, 11, 2),
+                                                    facility_kind="hospital", service="x"),
+        "document": lambda: advance(open_case(Member.objects.get(alias="Kamboja", uic="KAMB2010190"), "bpjs",
+                                              D(2025, 3, 1), ayu), "issued", D(2025, 5, 1), ayu, today=D(2026, 1, 1)),
+        "incident": lambda: record_incident(
+            Incident(branch=data["jakarta"], member=mawar(), uic="SIBU2150390", occurred_on=D(2025, 12, 1),
+                     place_kind="street", perpetrator="client", account="Dipukul.", consent="statistics"),
+            ["violence"], ayu),
+        "training": lambda: Training.objects.create(
+            title="Hak hukum", topic="hiv_sti", audience="members", branch=data["jakarta"],
+            starts_on=D(2025, 10, 1), ends_on=D(2025, 10, 1), recorded_by=ayu),
+    }
+
+
+@pytest.mark.parametrize("change", ["visit", "kind", "leaving", "peer educator", "new member", "referral", "document",
+                                    "incident", "training"])
+def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_once(data, sari, ayu, catalogue,
+                                                                                 change):
+    for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM):
+        build_report(definition, CLOSED, Scope("national"), sari)
+    assert KeptReport.objects.count() == 2
+    _late_changes(data, ayu, catalogue)[change]()
+    for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM):
+        shown = everything(build_report(definition, CLOSED, Scope("national"), sari))
+        assert shown == everything(fresh(definition, CLOSED, Scope("national"), sari)), (change, definition.key)
+
+
+def test_kept_figures_past_their_age_are_counted_again_and_pruned(data, sari):
+    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
+    KeptReport.objects.update(made_at=timezone.now() - kept.MAX_AGE - datetime.timedelta(minutes=1))
+    _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert count > 30
+    assert KeptReport.objects.count() == 1  # the stale GAM figures went with it

@@ -323,15 +323,21 @@ def test_a_multi_line_note_keeps_its_line_breaks_but_refuses_other_control_chara
     assert member.notes == "baris satu\r\nbaris dua\tlagi"
 
 
+IMPORT_HEADER = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator\n"
+
+
+def import_csv(client, body):
+    """The member import checking a CSV file of these rows."""
+    upload = SimpleUploadedFile("m.csv", (IMPORT_HEADER + body).encode())
+    return client.post(reverse("member_import"), {"file": upload})
+
+
 def test_import_lists_a_row_with_a_control_character_and_writes_nothing(client_of, ayu, jakarta):
-    header = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator\n"
     body = (
         "31,SIBU2150390,Mawar\x0bMelati,regular,woman,1990,street,2024-01-15,2024-01-15,no\n"
         "31,DEAG3010195,Melati,regular,woman,1990,street,2024-01-15,2024-01-15,no\n"
     )
-    response = client_of(ayu).post(
-        reverse("member_import"), {"file": SimpleUploadedFile("m.csv", (header + body).encode())}
-    )
+    response = import_csv(client_of(ayu), body)
     problems = dict(response.context["problems"])
     assert list(problems) == [1]
     assert "alias" in " ".join(problems[1]) and any(words in " ".join(problems[1]) for words in REFUSED)
@@ -426,14 +432,11 @@ def test_the_rule_covers_text_added_after_the_form_is_built_and_leaves_passwords
 
 
 def test_import_lists_a_nul_in_any_column_instead_of_failing(client_of, ayu, jakarta):
-    header = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator\n"
     body = (
         "31\x00,SIBU2150390,Mawar,regular,woman,1990,street,2024-01-15,2024-01-15,no\n"
         "31,DEAG3010195,Mel\x00ati,regular,woman,1990,street,2024-01-15,2024-01-15,no\n"
     )
-    response = client_of(ayu).post(
-        reverse("member_import"), {"file": SimpleUploadedFile("m.csv", (header + body).encode())}
-    )
+    response = import_csv(client_of(ayu), body)
     assert response.status_code == 200
     problems = dict(response.context["problems"])
     assert sorted(problems) == [1, 2]

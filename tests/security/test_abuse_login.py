@@ -9,25 +9,14 @@ from axes.models import AccessAttempt, AccessLog
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opsi.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.logins import code_for, password_login, verified_login
 
 PROXY = "127.0.0.1"
-
-
-def code_for(device):
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-
-
-def password_login(user, client=None, **extra):
-    client = client or Client()
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, **extra)
-    assert response.status_code == 302, response.status_code
-    return client
 
 
 def give_devices(user):
@@ -110,8 +99,7 @@ def test_the_setup_page_of_a_user_with_a_device_never_begins_a_new_one(sari):
 def test_a_verified_session_without_the_password_again_cannot_replace_the_device(sari, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     app = give_devices(sari)
-    client = password_login(sari)
-    client.post(reverse("two_factor_verify"), {"token": code_for(app)})
+    client = verified_login(sari, app)
     assert client.get(reverse("home")).status_code == 200
     before = devices_of(sari)
 
@@ -150,8 +138,7 @@ def test_the_operation_itself_refuses_to_replace_devices_without_the_second_step
 def test_guessing_the_password_again_from_a_stolen_verified_session_is_locked_out(sari, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     app = give_devices(sari)
-    client = password_login(sari)
-    client.post(reverse("two_factor_verify"), {"token": code_for(app)})
+    client = verified_login(sari, app)
     for _ in range(5):
         client.post(reverse("two_factor_setup"), {"password": "wrong-password-1"})
     response = client.post(reverse("two_factor_setup"), {"password": PASSWORD})
@@ -163,8 +150,7 @@ def test_guessing_the_password_again_from_a_stolen_verified_session_is_locked_ou
 def test_the_owner_replaces_the_app_after_the_second_step_and_the_password_again(sari, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     old = give_devices(sari)
-    client = password_login(sari)
-    client.post(reverse("two_factor_verify"), {"token": code_for(old)})
+    client = verified_login(sari, old)
 
     response = client.post(reverse("two_factor_setup"), {"password": PASSWORD})
     assert response.status_code == 302 and response.url == reverse("two_factor_setup")

@@ -47,11 +47,13 @@ SECRETS = ["Siti Aminah Rahayu", "3171014502900012", "081299887766"]
 
 
 @pytest.fixture
-def mawar(jakarta):
-    """A Jakarta member with a NIK in the vault: what Bali's coordinator must not learn about."""
-    member = MemberFactory(branch=jakarta, alias="Mawar Jakarta", uic=JAKARTA_CODE)
-    save_identity(member, None, nik=JAKARTA_NIK)
-    return member
+def mawar(mawar):
+    """Jakarta's Mawar (tests/conftest.py, code JAKARTA_CODE) with a NIK in the vault and an alias
+    that names her branch: what Bali's coordinator must not learn about."""
+    mawar.alias = "Mawar Jakarta"
+    mawar.save()
+    save_identity(mawar, None, nik=JAKARTA_NIK)
+    return mawar
 
 
 @pytest.fixture
@@ -141,9 +143,7 @@ def test_the_limit_is_per_user(client_of, ayu, bunga, mawar, settings):
 
 def test_import_check_of_another_branchs_code_and_nik_names_nobody(client_of, bunga, mawar):
     row = f"51,{JAKARTA_CODE},Kenanga,regular,woman,1990,street,2024-01-15,2024-01-15,no,,{JAKARTA_NIK},\n"
-    response = client_of(bunga).post(
-        reverse("member_import"), {"file": SimpleUploadedFile("m.csv", (HEADER + row).encode())}
-    )
+    response = upload(client_of(bunga), "m.csv", (HEADER + row).encode())
     content = response.content.decode()
     assert "Mawar Jakarta" not in content and "Jakarta" not in content
     assert "wilayah lain" in content
@@ -158,8 +158,8 @@ def test_import_checks_stop_at_their_hourly_limit(client_of, bunga, mawar, setti
     client = client_of(bunga)
     row = f"51,{JAKARTA_CODE},Kenanga,regular,woman,1990,street,2024-01-15,2024-01-15,no,,{JAKARTA_NIK},\n"
     for _ in range(2):
-        client.post(reverse("member_import"), {"file": SimpleUploadedFile("m.csv", (HEADER + row).encode())})
-    response = client.post(reverse("member_import"), {"file": SimpleUploadedFile("m.csv", (HEADER + row).encode())})
+        upload(client, "m.csv", (HEADER + row).encode())
+    response = upload(client, "m.csv", (HEADER + row).encode())
     content = response.content.decode()
     assert "Terlalu banyak pemeriksaan" in content
     assert "wilayah lain" not in content and "sudah tercatat" not in content
