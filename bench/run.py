@@ -236,8 +236,12 @@ def load_test(args, user, member):
     key = session_key(user, secret_key)
     with production_server(secret_key) as server:
         origin = server.origin
-        # A browser sends back its CSRF cookie too; without it every page would make a new one.
-        cookie = f"sessionid={key}; csrftoken={get_random_string(32)}"
+        # A browser sends back its CSRF and language cookies too; without them every page would set
+        # them again.
+        from django.conf import settings
+
+        cookie = (f"sessionid={key}; csrftoken={get_random_string(32)}; "
+                  f"{settings.LANGUAGE_COOKIE_NAME}={user.language or settings.LANGUAGE_CODE}")
         subprocess.run(["wrk", "-t1", "-c2", "-d1s", f"{origin}/healthz"], capture_output=True)
         # Two baselines: the bare stack (no session cookie: no session, user or branch read),
         # and the same trivial view for a logged-in user, who pays the session, the user, the
@@ -374,7 +378,7 @@ def growth_table(args, vendor, counts, results, report_times, report_queries):
 
     by_name = {name: (median, p95, queries) for name, median, p95, queries in results}
     mine = {
-        "scale": args.scale, "date": datetime.date.today().isoformat(), "members": counts["members"],
+        "scale": args.scale, "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(), "members": counts["members"],
         "visits": counts["visits"], "cpu_probe_ms": round(cpu_probe()),
         "figures": {**{name: by_name[name] for name in GROWTH_PAGES},
                     "national annual indicators": (report_times[0], report_times[1], report_queries)},

@@ -30,3 +30,18 @@ def test_benchmark_runs_at_ci_scale_and_writes_its_results(tmp_path):
     # How cost grows: this run's figures kept beside the results, and the table built from them.
     assert (tmp_path / "growth-ci-sqlite.json").exists()
     assert "## How cost grows" in text and "| member page with timeline |" in text.split("## How cost grows")[1]
+
+
+def test_the_load_tests_server_answers_with_production_settings_and_a_shared_cache(tmp_path, monkeypatch):
+    """bench/server.py, which the page load test and the offline sync share: gunicorn answers, and
+    runs with memcached beside it where memcached is installed, as production should."""
+    import shutil
+    import urllib.request
+
+    from bench.server import production_server
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    with production_server("bench-" + "k" * 60) as server:
+        with urllib.request.urlopen(server.origin + "/healthz", timeout=10) as response:  # nosec B310: loopback
+            assert response.status == 200
+        assert ("memcached (shared" in server.cache) == bool(shutil.which("memcached"))

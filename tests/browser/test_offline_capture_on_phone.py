@@ -4,6 +4,7 @@ encrypted under a PIN, sent when the signal is back, once."""
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from members.models import DropInCentre
 from outreach.models import OutreachSession
 from services.models import Visit
 from tests.browser.pages import log_in, screenshot
@@ -415,3 +416,47 @@ def test_an_alias_is_never_kept_and_a_refused_entry_can_be_fixed_and_sent(
     form.locator("button[type=submit]").click()
     phone.locator("[data-queue] li[data-entry-state=saved]").wait_for(timeout=30_000)
     assert list(Visit.objects.values_list("uic", flat=True)) == ["SIBU2150390"]
+
+
+def test_chromium_finds_the_app_installable(live_server, phone, ayu, jakarta_dic, catalogue):
+    """What Chromium itself checks before it offers "Install app": the manifest, its icons, a
+    service worker that answers offline. No installability error is left."""
+    _open_capture(phone, live_server, ayu)
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready")
+    phone.reload()
+    session = phone.context.new_cdp_session(phone)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # The one error left is the test's own doing: its browser context is a private window.
+    assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
+    manifest = session.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
+
+
+def test_the_kept_copy_is_renewed_after_ten_minutes_with_the_new_catalogue(
+    live_server, phone, ayu, jakarta_dic, catalogue
+):
+    """A centre opened after the copy was kept reaches the phone at the next page opened online
+    once the copy is ten minutes old, not before."""
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    centre = DropInCentre.objects.create(branch=jakarta_dic.branch, name="Pos Tanjung Priok")
+    offline_choices = """() => caches.match('/offline/', {cacheName: 'opsi-capture'}).then((hit) => hit.text())"""
+    phone.goto(live_server.url + "/")  # a page opened online within ten minutes: the copy stays
+    phone.wait_for_timeout(500)
+    assert centre.name not in phone.evaluate(offline_choices)
+    phone.evaluate("localStorage.setItem('opsi-capture-cached', String(Date.now() - 11 * 60 * 1000))")
+    phone.goto(live_server.url + "/")
+    renewed = phone.evaluate("""async (name) => {
+      for (let i = 0; i < 150; i++) {
+        const hit = await caches.match('/offline/', {cacheName: 'opsi-capture'});
+        if (hit && (await hit.text()).includes(name)) { return true; }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return false;
+    }""", centre.name)
+    assert renewed
+    phone.context.set_offline(True)
+    phone.goto(live_server.url + "/visits/new/")  # offline: the service worker's copy
+    assert phone.locator("#capture").count() == 1
+    assert phone.locator("#visit_drop_in_centre option", has_text=centre.name).count() == 1
