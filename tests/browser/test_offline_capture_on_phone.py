@@ -4,7 +4,7 @@ encrypted under a PIN, sent when the signal is back, once."""
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from members.models import DropInCentre
+from opsi.tenant import DropInCentre
 from outreach.models import OutreachSession
 from services.models import Visit
 from tests.browser.pages import log_in, screenshot
