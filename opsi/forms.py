@@ -110,3 +110,20 @@ class ObjectChoiceField(ObjectChoiceMixin, forms.ChoiceField):
 class ObjectMultipleChoiceField(ObjectChoiceMixin, forms.MultipleChoiceField):
     def clean(self, value):
         return [self.objects[key] for key in dict.fromkeys(super().clean(value))]
+
+
+def rendered_fields_key(form, names):
+    """A cache key for the rendering of the fields ``names`` of ``form``, read from the fields
+    themselves (kind, label, help text, required, widget attributes, value, options) and the
+    language, so that nothing that changes what they show can be left out of it; None when one
+    of them has an error to show."""
+    from django.utils.translation import get_language
+
+    if form.is_bound and any(form.errors.get(name) for name in names):
+        return None
+    return repr((get_language(), [
+        (name, type(field).__name__, str(field.label), str(field.help_text), field.required,
+         sorted(field.widget.attrs.items()), str(form[name].value()),
+         [(str(value), str(label)) for value, label in getattr(field, "choices", ())])
+        for name in names for field in [form.fields[name]]
+    ]))

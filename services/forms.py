@@ -4,14 +4,13 @@ from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from opsi.dates import DateInput
 from members.uic import is_valid_uic, normalise_uic
 from opsi.dates import DateField, PlanningDateField
-from opsi.forms import CleanTextMixin, ObjectChoiceField, ObjectMultipleChoiceField
+from opsi.forms import CleanTextMixin, ObjectChoiceField, ObjectMultipleChoiceField, rendered_fields_key
 
 from . import reference
 from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
@@ -86,12 +85,7 @@ class VisitForm(CleanTextMixin, forms.Form):
         the answers and errors are part of the page). The submission key is rendered apart."""
         if self.is_bound:
             return None
-        return repr((get_language(), [
-            (name, type(field).__name__, str(field.label), str(field.help_text), field.required,
-             sorted(field.widget.attrs.items()), str(self.get_initial_for_field(field, name)),
-             [(value, str(label)) for value, label in getattr(field, "choices", ())])
-            for name, field in self.fields.items() if name != "submission_key"
-        ]))
+        return rendered_fields_key(self, [name for name in self.fields if name != "submission_key"])
 
     def quantity_fields(self):
         return [self[name] for name in self.fields if name.startswith("qty_")]

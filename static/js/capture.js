@@ -103,14 +103,21 @@
   });
 
   // --- The list of waiting entries: what each is, what the server said, fix or discard.
+  // "2026-12-02" read as the page's language writes a day ("2 Des 2026"); the stored value stays as typed.
+  function day(value) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!parts) { return value; }
+    var date = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+    return date.toLocaleDateString(document.documentElement.lang || undefined, {day: "numeric", month: "short", year: "numeric"});
+  }
   function describe(entry) {
     var get = function (name) {
       var hit = entry.fields.filter(function (f) { return f[0] === name; })[0];
       return hit ? hit[1] : "";
     };
     return entry.kind === "visit"
-      ? msg.msgVisit + " " + get("walk_in_uic") + " · " + get("visited_on")
-      : msg.msgSession + " " + get("area") + " · " + get("held_on");
+      ? msg.msgVisit + " " + get("walk_in_uic") + " · " + day(get("visited_on"))
+      : msg.msgSession + " " + get("area") + " · " + day(get("held_on"));
   }
   function render() {
     return queue.all(key).then(function (entries) {

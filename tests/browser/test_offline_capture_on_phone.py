@@ -88,6 +88,22 @@ def _waiting(page):
     return int(page.locator("#offline-state").get_attribute("data-count"))
 
 
+@pytest.fixture
+def capture(live_server, phone, ayu, jakarta_dic, catalogue):
+    """Ayu's phone on the capture page, online, her usual centre the Jakarta one."""
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    return phone
+
+
+@pytest.fixture
+def unlocked(capture):
+    """The same, with a PIN set: the queue is open."""
+    _set_pin(capture)
+    return capture
+
+
 def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     live_server, phone, ayu, jakarta_dic, catalogue, stocked
 ):
@@ -147,11 +163,7 @@ def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     assert phone.locator("[data-queue] li[data-entry-state=saved]").count() == 4
 
 
-def test_a_double_sync_makes_no_duplicates(live_server, phone, browser, ayu, jakarta_dic, catalogue, stocked):
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
+def test_a_double_sync_makes_no_duplicates(phone, unlocked):
     phone.context.set_offline(True)
     for code in CODES:
         _keep_visit(phone, code)
@@ -176,14 +188,10 @@ def test_a_double_sync_makes_no_duplicates(live_server, phone, browser, ayu, jak
     assert Visit.objects.count() == 3
 
 
-def test_a_send_lost_on_a_weak_signal_is_tried_again_by_itself(live_server, phone, ayu, jakarta_dic, catalogue):
+def test_a_send_lost_on_a_weak_signal_is_tried_again_by_itself(phone, unlocked):
     """The phone says "online" but the first send dies on the way (a weak signal) and the next
     finds the database refusing writes: no new "online" event will come, so the page tries
     again by itself until the queue is empty, and never shows the entry as refused."""
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
     lost = []
@@ -206,13 +214,9 @@ def test_a_send_lost_on_a_weak_signal_is_tried_again_by_itself(live_server, phon
     assert phone.locator("[data-queue] li[data-entry-state=refused]").count() == 0
 
 
-def test_a_hurried_worker_keeps_each_entry_whole_and_a_double_tap_keeps_one(live_server, phone, ayu, jakarta_dic, catalogue):
+def test_a_hurried_worker_keeps_each_entry_whole_and_a_double_tap_keeps_one(phone, unlocked):
     """The next code typed the moment "save" is pressed belongs to the next entry (never wiped by
     the first one's reset), and a double tap on "save" keeps one entry."""
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
     phone.context.set_offline(True)
     form = phone.locator("form[data-offline-kind=visit]")
     form.locator("#visit_walk_in_uic").fill(CODES[0])
@@ -228,11 +232,7 @@ def test_a_hurried_worker_keeps_each_entry_whole_and_a_double_tap_keeps_one(live
     assert [CODES[0] in text for text in shown] == [True, False] and CODES[1] in shown[1]
 
 
-def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(live_server, phone, ayu, jakarta_dic, catalogue):
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
+def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(phone, unlocked):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
     phone.reload()
@@ -249,11 +249,7 @@ def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(live_server, ph
     assert _waiting(phone) == 0
 
 
-def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(live_server, phone, ayu, jakarta_dic, catalogue):
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
+def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(phone, unlocked, live_server):
     assert phone.evaluate("caches.keys()") == ["opsi-capture"]
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
@@ -266,11 +262,7 @@ def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(live_server,
     assert page.evaluate("caches.keys()") == []
 
 
-def test_logout_empties_the_queue_even_without_signal(live_server, phone, ayu, jakarta_dic, catalogue):
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
+def test_logout_empties_the_queue_even_without_signal(phone, unlocked, live_server):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
     assert phone.evaluate(DECRYPT_WITH, PIN) == "read"  # the right PIN opens it
@@ -282,13 +274,7 @@ def test_logout_empties_the_queue_even_without_signal(live_server, phone, ayu, j
     assert page.evaluate("indexedDB.databases().then((dbs) => dbs.map((db) => db.name))") == []
 
 
-def test_a_session_that_ended_offline_asks_for_the_login_then_sending_carries_on(
-    live_server, phone, ayu, jakarta_dic, catalogue
-):
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
+def test_a_session_that_ended_offline_asks_for_the_login_then_sending_carries_on(phone, unlocked, live_server, ayu):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
     phone.context.clear_cookies()  # the session ended while the phone had no signal
@@ -388,13 +374,7 @@ def test_the_capture_page_has_no_serious_axe_finding_locked_or_open(live_server,
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_an_alias_is_never_kept_and_a_refused_entry_can_be_fixed_and_sent(
-    live_server, phone, ayu, jakarta_dic, catalogue
-):
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
-    _set_pin(phone)
+def test_an_alias_is_never_kept_and_a_refused_entry_can_be_fixed_and_sent(phone, unlocked):
     phone.context.set_offline(True)
     session = phone.locator("form[data-offline-kind=session]")
     session.locator("#session_place_kind").select_option("hotspot")
@@ -432,14 +412,9 @@ def test_chromium_finds_the_app_installable(live_server, phone, ayu, jakarta_dic
     assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
 
 
-def test_the_kept_copy_is_renewed_after_ten_minutes_with_the_new_catalogue(
-    live_server, phone, ayu, jakarta_dic, catalogue
-):
+def test_the_kept_copy_is_renewed_after_ten_minutes_with_the_new_catalogue(phone, capture, live_server, jakarta_dic):
     """A centre opened after the copy was kept reaches the phone at the next page opened online
     once the copy is ten minutes old, not before."""
-    ayu.usual_drop_in_centre = jakarta_dic
-    ayu.save()
-    _open_capture(phone, live_server, ayu)
     centre = DropInCentre.objects.create(branch=jakarta_dic.branch, name="Pos Tanjung Priok")
     offline_choices = """() => caches.match('/offline/', {cacheName: 'opsi-capture'}).then((hit) => hit.text())"""
     phone.goto(live_server.url + "/")  # a page opened online within ten minutes: the copy stays

@@ -118,3 +118,15 @@ def test_stock_movements_out_of_stock_are_said_so(client_of, ayu, jakarta_dic, c
                                  on=jakarta_dic.branch.today(), quantity=-5, kind="handed_out")
     content = client_of(ayu).get(reverse("home")).content.decode()
     assert "Pelicin: habis" in content
+
+
+def test_a_referral_made_today_reads_today_not_zero_days_ago(client_of, ayu, jakarta_dic, catalogue):
+    today = jakarta_dic.branch.today()
+    member = MemberFactory(branch=jakarta_dic.branch, alias="Kenanga")
+    Referral.objects.create(branch=jakarta_dic.branch, member=member, uic=member.uic, made_on=today,
+                            facility_kind="puskesmas", service="Baru")
+    Referral.objects.create(branch=jakarta_dic.branch, member=member, uic=member.uic,
+                            made_on=today - datetime.timedelta(days=1), facility_kind="hospital", service="Kemarin")
+    content = client_of(ayu).get(reverse("home")).content.decode()
+    assert "0 hari" not in content
+    assert "hari ini</span>" in content and "1 hari yang lalu" in content
