@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import transaction
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -32,9 +33,13 @@ def set_language(request):
     """Switch the interface language: saved on the user, or in a cookie before login."""
     language = request.POST.get("language")
     next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+    # A page of this site only: a path from its root. Anything else (a view's name, a word)
+    # would be read by redirect() as a view to look up, and fail.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
         next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
             request.user.language = language
