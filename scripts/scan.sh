@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Outside scanners (wapiti3, sqlmap) against the app as production runs it; not part of `make test`.
+#   bash scripts/scan.sh            # everything: venv, PostgreSQL, demo data, gunicorn, TLS proxy, scans
+#   SCAN_MINUTES=5 bash scripts/scan.sh
+# The scanners live in a venv of their own (SCAN_VENV, default /tmp/scan-venv), never in .venv.
+# gunicorn runs with DJANGO_ENV=production on a throwaway PostgreSQL (scripts/with-postgres.sh);
+# a small TLS proxy in front adds X-Forwarded-Proto: https as nginx would (scripts/scan_helpers.py).
+# The scanners are logged in by a session cookie in a header (one per role). Reports go to
+# SCAN_OUT (default /tmp/opsi-scan). Loopback only; the internet-callback checks (SSRF, blind XXE,
+# log4shell, ...) are left out because they need a server on the internet.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+if [ -z "${DATABASE_URL:-}" ]; then exec bash scripts/with-postgres.sh bash "$0" "$@"; fi
+
+SCAN_VENV=${SCAN_VENV:-/tmp/scan-venv}
+SCAN_OUT=${SCAN_OUT:-/tmp/opsi-scan}
+SCAN_MINUTES=${SCAN_MINUTES:-10}
+PY="$ROOT/.venv/bin/python"
+if [ ! -x "$SCAN_VENV/bin/wapiti" ] || [ ! -x "$SCAN_VENV/bin/sqlmap" ]; then
+    python3 -m venv "$SCAN_VENV" && "$SCAN_VENV/bin/pip" install -q wapiti3 sqlmap || exit 1
+fi
+echo "wapiti $("$SCAN_VENV/bin/pip" show wapiti3 | sed -n 's/^Version: //p'), sqlmap $("$SCAN_VENV/bin/pip" show sqlmap | sed -n 's/^Version: //p')"
+mkdir -p "$SCAN_OUT"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Demo data with development settings (seed_demo refuses production), then production settings.
+"$PY" manage.py migrate -v0 && "$PY" manage.py seed_demo >/dev/null || exit 1
+APP_PORT=$(free_port)
+TLS_PORT=$(free_port)
+ORIGIN="https://127.0.0.1:$TLS_PORT"
+keygen() { "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'; }
+export DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1 TRUSTED_PROXY_HOPS=1
+SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))'); export SECRET_KEY
+FIELD_ENCRYPTION_KEYS=$(keygen); FIELD_HASH_KEY=$(keygen); export FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY
+unset CACHE_URL DEBUG
+"$PY" manage.py collectstatic --noinput -v0 || exit 1
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null; done; }
+trap cleanup EXIT
+setsid "$PY" -m gunicorn opsi.wsgi --workers 2 --bind "127.0.0.1:$APP_PORT" --log-level warning \
+    >"$SCAN_OUT/gunicorn.log" 2>&1 &
+PIDS+=($!)
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$SCAN_OUT/key.pem" -out "$SCAN_OUT/cert.pem" 2>/dev/null || exit 1
+setsid "$PY" scripts/scan_helpers.py proxy "$TLS_PORT" "$APP_PORT" "$SCAN_OUT/cert.pem" "$SCAN_OUT/key.pem" &
+PIDS+=($!)
+for _ in $(seq 100); do
+    [ "$(curl -sk -o /dev/null -w '%{http_code}' "$ORIGIN/healthz")" = 200 ] && break; sleep 0.3
+done
+echo "app: gunicorn on 127.0.0.1:$APP_PORT, production settings, behind $ORIGIN"
+
+SCAN_PASSWORD=sandi-demo-2026 "$PY" scripts/scan_helpers.py sessions "$ORIGIN" "$SCAN_OUT/cookies" || exit 1
+cookie() { cat "$SCAN_OUT/cookies/$1.cookie"; }
+MEMBER=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
+    "from members.models import Member; print(Member.objects.filter(branch__name__icontains='Jakarta').order_by('pk').values_list('pk', flat=True).first())")
+BRANCH=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
+    "from members.models import Branch; print(Branch.objects.get(name__icontains='Jakarta').pk)")
+CENTRE=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
+    "from members.models import DropInCentre; print(DropInCentre.objects.filter(branch__name__icontains='Jakarta').order_by('pk').values_list('pk', flat=True).first())")
+
+# Never follow the links that end the session or change the password or the two-step app.
+EXCLUDE=(-x "$ORIGIN/logout/" -x "$ORIGIN/exit/" -x "$ORIGIN/password/" -x "$ORIGIN/login/code/setup/"
+         -x "$ORIGIN/language/" -x "$ORIGIN/admin/*")
+MODULES="sql,timesql,exec,file,xss,permanentxss,redirect,crlf,csrf,http_headers,cookieflags,csp,methods,backup,htaccess,ldap,upload,shellshock"
+wapiti_as() {  # user, minutes, report name, pages (only these are crawled, with the forms on them)...
+    local user=$1 minutes=$2 name=$3; shift 3
+    local starts=(); for page in "$@"; do starts+=(-s "$ORIGIN$page"); done
+    timeout $((minutes * 60 * 3 + 300)) "$SCAN_VENV/bin/wapiti" -u "$ORIGIN/" --scope domain -d 0 "${starts[@]}" \
+        "${EXCLUDE[@]}" ${user:+-C "$(cookie "$user")"} -m "$MODULES" --flush-session \
+        --max-scan-time $((minutes * 60)) --max-attack-time $((minutes * 60 / 8 + 10)) -t 30 --tasks 2 --level 2 \
+        -f json -o "$SCAN_OUT/wapiti-$name.json" >"$SCAN_OUT/wapiti-$name.log" 2>&1
+    echo "wapiti as ${user:-anonymous}: $SCAN_OUT/wapiti-$name.json"
+    "$PY" -c 'import json, sys
+report = json.load(open(sys.argv[1]))
+for kind, found in [item for part in ("vulnerabilities", "anomalies", "additionals")
+                    for item in report.get(part, {}).items()]:
+    for v in found:
+        print("  %s: %s %s %s %s" % (kind, v["method"], v["path"], v["parameter"], v["info"][:150]))' "$SCAN_OUT/wapiti-$name.json"
+}
+REPORT="definition=btg&period_kind=quarter&year=2026&number=3"
+SCAN_TOOLS=${SCAN_TOOLS:-wapiti sqlmap}
+if [[ $SCAN_TOOLS == *wapiti* ]]; then
+wapiti_as koordinator.jakarta "$SCAN_MINUTES" coordinator / /offline/ /sw.js /manifest.webmanifest /visits/new/ \
+    "/visits/new/?q=ab" "/visits/new/?q=ab&partial=1" "/visits/new/?member=$MEMBER" "/visits/new/?walk_in=1" \
+    /outreach/new/ /members/ "/members/?q=a&kind=&status=" /members/new/ /members/import/ "/members/$MEMBER/" \
+    "/members/export.csv?q=a" "/members/export.xlsx?q=a" /referrals/ "/drop-in-centres/$CENTRE/visits/" \
+    "/reports/?$REPORT&scope=branch:$BRANCH" "/reports/report.pdf?$REPORT&scope=branch:$BRANCH" \
+    "/reports/report.xlsx?$REPORT&scope=branch:$BRANCH" "/reports/report.csv?$REPORT&scope=branch:$BRANCH" \
+    /healthz /healthz/ready
+wapiti_as sekretariat $(( (SCAN_MINUTES + 1) / 2 )) secretariat / /members/ "/members/export.csv?q=a" \
+    "/reports/?$REPORT&scope=national:" "/reports/report.csv?$REPORT&scope=national:"
+for user in penjangkau.jakarta krisis admin; do
+    MODULES=http_headers,cookieflags,csp,methods,xss,sql wapiti_as "$user" 2 "home-$user" /
+done
+# Anonymous: the login and two-step pages, health.
+MODULES=sql,xss,redirect,crlf,csrf,http_headers,cookieflags,csp,methods wapiti_as "" 3 anonymous \
+    /login/ "/login/?next=/reports/" /login/code/ /healthz /healthz/ready /sw.js /manifest.webmanifest
+fi
+[[ $SCAN_TOOLS == *sqlmap* ]] || exit 0
+
+# sqlmap on the search, filter, report, lookup and import parameters.
+sqlmap() {  # name, sqlmap arguments...
+    local name=$1; shift
+    timeout "${SQLMAP_SECONDS:-300}" "$SCAN_VENV/bin/sqlmap" --batch --threads=1 --level=2 --risk=1 --dbms=PostgreSQL --disable-coloring \
+        --output-dir="$SCAN_OUT/sqlmap" --flush-session --force-ssl "$@" >"$SCAN_OUT/sqlmap-$name.log" 2>&1
+    echo "sqlmap $name: $(grep -Ec "is vulnerable|appears to be '" "$SCAN_OUT/sqlmap-$name.log") lines saying injectable"
+}
+C="Cookie: $(cookie koordinator.jakarta)"
+S="Cookie: $(cookie sekretariat)"
+sqlmap visit-search -u "$ORIGIN/visits/new/?q=ab" -p q -H "$C"
+sqlmap member-list -u "$ORIGIN/members/?q=a&kind=&status=&centre=&page=1" -H "$C"
+sqlmap member-export -u "$ORIGIN/members/export.csv?q=a&kind=&status=" -H "$C"
+sqlmap report -u "$ORIGIN/reports/?$REPORT&scope=national:" -H "$S"
+sqlmap report-csv -u "$ORIGIN/reports/report.csv?$REPORT&scope=national:" -H "$S"
+sqlmap centre-visits -u "$ORIGIN/drop-in-centres/$CENTRE/visits/?start=2026-01-01&end=2026-12-31&service=" -H "$C"
+sqlmap referrals -u "$ORIGIN/referrals/?state=open&centre=&worker=" -H "$C"
+# The forms by hand, not --forms: that would also send every page's logout and quick-exit forms.
+TOKEN=$("$PY" -c 'import sys; from django.middleware.csrf import _mask_cipher_secret as m; print(m(sys.argv[1]))' \
+    "$("$PY" -c 'import sys; sys.path.insert(0, "scripts"); import scan_helpers; print(scan_helpers.CSRF_SECRET)')")
+sqlmap code-lookup -u "$ORIGIN/members/new/" -H "$C" --data \
+    "csrfmiddlewaretoken=$TOKEN&alias=a&mother_first_name=Siti&father_first_name=Budi&birth_date=1990-01-01&typed_uic=&gender=F&kind=member"
+sqlmap language -u "$ORIGIN/language/" -H "$C" --data "csrfmiddlewaretoken=$TOKEN&language=id&next=/members/"
+echo "reports in $SCAN_OUT"
