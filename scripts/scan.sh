@@ -56,9 +56,9 @@ cookie() { cat "$SCAN_OUT/cookies/$1.cookie"; }
 MEMBER=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
     "from members.models import Member; print(Member.objects.filter(branch__name__icontains='Jakarta').order_by('pk').values_list('pk', flat=True).first())")
 BRANCH=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
-    "from members.models import Branch; print(Branch.objects.get(name__icontains='Jakarta').pk)")
+    "from opsi.tenant import Branch; print(Branch.objects.get(name__icontains='Jakarta').pk)")
 CENTRE=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
-    "from members.models import DropInCentre; print(DropInCentre.objects.filter(branch__name__icontains='Jakarta').order_by('pk').values_list('pk', flat=True).first())")
+    "from opsi.tenant import DropInCentre; print(DropInCentre.objects.filter(branch__name__icontains='Jakarta').order_by('pk').values_list('pk', flat=True).first())")
 
 # Never follow the links that end the session or change the password or the two-step app.
 EXCLUDE=(-x "$ORIGIN/logout/" -x "$ORIGIN/exit/" -x "$ORIGIN/password/" -x "$ORIGIN/login/code/setup/"
