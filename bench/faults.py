@@ -55,17 +55,39 @@ class Server:
         default_log = Path(tempfile.gettempdir()) / "opsi-faults-gunicorn.log"
         self.log = Path(os.environ.get("OPSI_FAULTS_LOG") or default_log)
         self.env = {
-            **os.environ, "DJANGO_ENV": "production", "SECRET_KEY": secret_key, "ALLOWED_HOSTS": "127.0.0.1",
-            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "FIELD_HASH_KEY": Fernet.generate_key().decode(),
+            **os.environ,
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": secret_key,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "FIELD_HASH_KEY": Fernet.generate_key().decode(),
             "SECURE_SSL_REDIRECT": "false",
-            "BEHIND_TLS_PROXY": "false", "AXES_ENABLED": "false", "CONN_MAX_AGE": "60",
+            "BEHIND_TLS_PROXY": "false",
+            "AXES_ENABLED": "false",
+            "CONN_MAX_AGE": "60",
         }
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
-                       check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "30", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, start_new_session=True, stderr=open(self.log, "wb"),
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "opsi.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            start_new_session=True,
+            stderr=open(self.log, "wb"),
         )
         for _ in range(150):
             try:
@@ -221,8 +243,9 @@ def killed_worker(server, cookie, path, expect):
 def import_csv(branch, rows):
     """Members nobody else has (codes starting ZZ), in the sample file's columns."""
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    lines = ["branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,"
-             "legal_name,nik,phone"]
+    lines = [
+        "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone"
+    ]
     for n in range(rows):
         code = f"ZZ{letters[n % 26]}{letters[n // 26 % 26]}2{n % 28 + 1:02d}{n // 28 % 12 + 1:02d}{80 + n // 336 % 20}"
         lines.append(f"{branch.province},{code},Uji {n},regular,woman,1990,street,2024-01-15,2024-01-15,no,,,")
@@ -235,13 +258,17 @@ def killed_import(server, cookie, csrf, branch, rows, kill_after):
 
     boundary = uuid.uuid4().hex
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\n{csrf}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"members.csv\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="members.csv"\r\n'
         f"Content-Type: text/csv\r\n\r\n{import_csv(branch, rows)}\r\n--{boundary}--\r\n"
     ).encode()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
-    conn.request("POST", "/members/import/", body=body, headers={
-        "Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    conn.request(
+        "POST",
+        "/members/import/",
+        body=body,
+        headers={"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     checked = conn.getresponse().read().decode()
     conn.close()
     token = re.search(r'name="confirm" value="([^"]+)"', checked)
@@ -337,8 +364,12 @@ def main():
     member = Member.objects.filter(branch=branch).order_by("pk").first()
     centre = DropInCentre.objects.filter(branch=branch).first()
     service = ServiceType.objects.filter(commodity__isnull=True).first()
-    form = {"member": member.pk, "services": [service.pk], "drop_in_centre": centre.pk,
-            "visited_on": branch.today().isoformat()}
+    form = {
+        "member": member.pk,
+        "services": [service.pk],
+        "drop_in_centre": centre.pk,
+        "visited_on": branch.today().isoformat(),
+    }
     visits_before = Visit.objects.count()
     connection.close()
 
@@ -363,35 +394,63 @@ def main():
         refused["visits saved with that key"] = Visit.objects.filter(submission_key=refused.pop("_key")).count()
         connection.close()
         year = branch.today().year - 1
-        pdf = killed_worker(server, national_cookie, "/reports/report.pdf?" + urlencode(
-            {"definition": "btg", "period_kind": "year", "year": year, "scope": "national:"}), b"%PDF")
+        pdf = killed_worker(
+            server,
+            national_cookie,
+            "/reports/report.pdf?"
+            + urlencode({"definition": "btg", "period_kind": "year", "year": year, "scope": "national:"}),
+            b"%PDF",
+        )
         export = killed_worker(server, national_cookie, "/members/export.xlsx", b"PK")
         connection.close()
         imported = killed_import(server, cookie, csrf, branch, args.import_rows, args.kill_after)
     finally:
         server.stop()
 
-    lines = ["# Faults survived", "",
-             f"PostgreSQL, gunicorn 2 sync workers, production settings, loopback; bench data at ci scale; "
-             f"{args.clients} clients posting visits for {args.seconds} s, the database stopped for {args.gap:g} s "
-             f"(`pg_ctl stop -m fast`, then `start`). Whole run {time.monotonic() - began:.0f} s.", "",
-             "## Database restarted under load", "", "| figure | value |", "| --- | ---: |"]
+    lines = [
+        "# Faults survived",
+        "",
+        f"PostgreSQL, gunicorn 2 sync workers, production settings, loopback; bench data at ci scale; "
+        f"{args.clients} clients posting visits for {args.seconds} s, the database stopped for {args.gap:g} s "
+        f"(`pg_ctl stop -m fast`, then `start`). Whole run {time.monotonic() - began:.0f} s.",
+        "",
+        "## Database restarted under load",
+        "",
+        "| figure | value |",
+        "| --- | ---: |",
+    ]
     lines += [f"| {k} | {v} |" for k, v in restart.items()]
     lines += ["", "## Database refusing writes (read-only)", "", "| figure | value |", "| --- | ---: |"]
     lines += [f"| {k} | {v} |" for k, v in refused.items()]
-    lines += ["", "## Worker killed (SIGKILL) during a request", "", "| figure | report PDF | member export (xlsx) |",
-              "| --- | ---: | ---: |"]
+    lines += [
+        "",
+        "## Worker killed (SIGKILL) during a request",
+        "",
+        "| figure | report PDF | member export (xlsx) |",
+        "| --- | ---: | ---: |",
+    ]
     lines += [f"| {k} | {pdf[k]} | {export[k]} |" for k in pdf]
-    lines += ["", f"## Worker killed (SIGKILL) {args.kill_after:g} s into an import of {args.import_rows} members", "",
-              "| figure | value |", "| --- | ---: |"]
+    lines += [
+        "",
+        f"## Worker killed (SIGKILL) {args.kill_after:g} s into an import of {args.import_rows} members",
+        "",
+        "| figure | value |",
+        "| --- | ---: |",
+    ]
     lines += [f"| {k} | {v} |" for k, v in imported.items()]
     Path(args.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
-    bad = (restart["acknowledged visits lost"] or restart["visits saved twice"]
-           or restart["visits half-written (no service line)"] or restart["pages with a traceback"]
-           or refused["visits saved with that key"] != 1 or not refused["form came back filled"]
-           or pdf["next try"] != 200 or export["next try"] != 200
-           or imported.get("members after the next try") != f"{args.import_rows} of {args.import_rows}")
+    bad = (
+        restart["acknowledged visits lost"]
+        or restart["visits saved twice"]
+        or restart["visits half-written (no service line)"]
+        or restart["pages with a traceback"]
+        or refused["visits saved with that key"] != 1
+        or not refused["form came back filled"]
+        or pdf["next try"] != 200
+        or export["next try"] != 200
+        or imported.get("members after the next try") != f"{args.import_rows} of {args.import_rows}"
+    )
     sys.exit(1 if bad else 0)
 
 

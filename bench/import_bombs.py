@@ -23,7 +23,9 @@ import tempfile
 import time
 import zipfile
 
-HEADER = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
+HEADER = (
+    "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
+)
 
 
 def row(n):
@@ -97,12 +99,21 @@ CASES = {
     # name: (what, builder, file name)
     "csv-50mb": ("CSV of 50 MB (over the 5 MB limit)", lambda p: write_csv(p, size=50 * 1024 * 1024), "m.csv"),
     "csv-60k-rows": ("CSV under 5 MB, 60,000 rows (limit 5,000)", lambda p: write_csv(p, rows=60_000), "m.csv"),
-    "xlsx-1mb-to-1.2gb": ("XLSX of 1.2 MB that unpacks to 1.2 GB", lambda p: write_xlsx(p, 2, 1200 * 1024 * 1024), "m.xlsx"),
+    "xlsx-1mb-to-1.2gb": (
+        "XLSX of 1.2 MB that unpacks to 1.2 GB",
+        lambda p: write_xlsx(p, 2, 1200 * 1024 * 1024),
+        "m.xlsx",
+    ),
     "xlsx-300k-rows": ("XLSX of 300,000 rows (unpacks far past the limit)", lambda p: write_xlsx(p, 300_000), "m.xlsx"),
-    "xlsx-15k-rows": ("XLSX under both size limits, 15,000 rows, no dimension element", lambda p: write_xlsx(p, 15_000), "m.xlsx"),
+    "xlsx-15k-rows": (
+        "XLSX under both size limits, 15,000 rows, no dimension element",
+        lambda p: write_xlsx(p, 15_000),
+        "m.xlsx",
+    ),
     "xlsx-heaviest-allowed": (
         "XLSX of 5,000 rows x 15 cells of 100 characters (just under the limits)",
-        lambda p: write_xlsx(p, 5000, cell=lambda n: [f"{n:05d}" + "x" * 95] * 15), "m.xlsx",
+        lambda p: write_xlsx(p, 5000, cell=lambda n: [f"{n:05d}" + "x" * 95] * 15),
+        "m.xlsx",
     ),
     "csv-5000-rows": ("CSV of 5,000 rows (accepted)", lambda p: write_csv(p, rows=5000), "m.csv"),
     "xlsx-5000-rows": ("XLSX of 5,000 rows (accepted)", lambda p: write_xlsx(p, 5000), "m.xlsx"),
@@ -188,7 +199,9 @@ def main():
                 out = subprocess.run(
                     [sys.executable, "-m", "bench.import_bombs", "--case", case, "--file", path]
                     + (["--before"] if before else []),
-                    capture_output=True, text=True, check=True,
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
                 figures.append(json.loads(out.stdout.strip().splitlines()[-1]))
             now = figures[0]

@@ -108,10 +108,15 @@ def main():
         total = (time.perf_counter() - began) * 1000
         sql = sum(q[0] for q in timer.queries)
         rows.append((total, sql, spent["suppress"], len(timer.queries)))
-        print(f"total {total:7.0f} ms   sql {sql:7.0f} ms   suppression {spent['suppress']:6.0f} ms   "
-              f"other {total - sql - spent['suppress']:6.0f} ms   {len(timer.queries)} queries")
-    print("median total {:.0f} ms, sql {:.0f} ms, suppression {:.0f} ms, queries {}".format(
-        *(statistics.median(r[i] for r in rows) for i in range(3)), rows[-1][3]))
+        print(
+            f"total {total:7.0f} ms   sql {sql:7.0f} ms   suppression {spent['suppress']:6.0f} ms   "
+            f"other {total - sql - spent['suppress']:6.0f} ms   {len(timer.queries)} queries"
+        )
+    print(
+        "median total {:.0f} ms, sql {:.0f} ms, suppression {:.0f} ms, queries {}".format(
+            *(statistics.median(r[i] for r in rows) for i in range(3)), rows[-1][3]
+        )
+    )
     print("slowest queries of the last build:")
     for ms, sql, params in sorted(timer.queries, key=lambda q: q[0], reverse=True)[:12]:
         print(f"  {ms:7.1f} ms  {sql[:220]}")

@@ -132,9 +132,13 @@ def main():
     outreach_worker.branches.set([branch])
     administrator, _ = User.objects.get_or_create(username="bench.admin", defaults={"role": "admin"})
     crisis_response, _ = User.objects.get_or_create(username="bench.crisis", defaults={"role": "crisis_response"})
-    clients = {"coordinator": client, "outreach worker": logged_in(outreach_worker),
-               "secretariat": logged_in(secretariat), "administrator": logged_in(administrator),
-               "crisis response": logged_in(crisis_response)}
+    clients = {
+        "coordinator": client,
+        "outreach worker": logged_in(outreach_worker),
+        "secretariat": logged_in(secretariat),
+        "administrator": logged_in(administrator),
+        "crisis response": logged_in(crisis_response),
+    }
 
     def page(url, data=None, as_client=None, before=None):
         def get():
@@ -142,6 +146,7 @@ def main():
                 before()
             response = (as_client or client).get(url, data or {})
             assert response.status_code == 200, (url, response.status_code)
+
         connection.queries_log.clear()  # a full log would hide new queries from the count
         with CaptureQueriesContext(connection) as ctx:
             get()
@@ -195,10 +200,16 @@ def main():
     def post_visit():
         import uuid
 
-        response = client.post("/visits/new/", {
-            "member": member.pk, "submission_key": str(uuid.uuid4()), "services": [service.pk],
-            "drop_in_centre": centre.pk, "visited_on": branch.today().isoformat(),
-        })
+        response = client.post(
+            "/visits/new/",
+            {
+                "member": member.pk,
+                "submission_key": str(uuid.uuid4()),
+                "services": [service.pk],
+                "drop_in_centre": centre.pk,
+                "visited_on": branch.today().isoformat(),
+            },
+        )
         assert response.status_code == 302, response.content[:500]
         client.get(response.url)
 
@@ -226,13 +237,14 @@ def main():
         build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
     kept_times += (len(ctx.captured_queries),)
     pdf_times = measure(lambda: PdfExport().write(report), 3)
-    print(f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries), "
-          f"kept {kept_times[0]:.0f} ms ({kept_times[2]} queries); PDF median {pdf_times[0]:.0f} ms")
+    print(
+        f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries), "
+        f"kept {kept_times[0]:.0f} ms ({kept_times[2]} queries); PDF median {pdf_times[0]:.0f} ms"
+    )
 
     load = None if args.no_load else load_test(args, coordinator, member)
 
-    write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load,
-                  kept_times)
+    write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load, kept_times)
     print(f"Results written to {args.out}")
 
 
@@ -253,8 +265,10 @@ def load_test(args, user, member):
         # them again.
         from django.conf import settings
 
-        cookie = (f"sessionid={key}; csrftoken={get_random_string(32)}; "
-                  f"{settings.LANGUAGE_COOKIE_NAME}={user.language or settings.LANGUAGE_CODE}")
+        cookie = (
+            f"sessionid={key}; csrftoken={get_random_string(32)}; "
+            f"{settings.LANGUAGE_COOKIE_NAME}={user.language or settings.LANGUAGE_CODE}"
+        )
         subprocess.run(["wrk", "-t1", "-c2", "-d1s", f"{origin}/healthz"], capture_output=True)
         # Two baselines: the bare stack (no session cookie: no session, user or branch read),
         # and the same trivial view for a logged-in user, who pays the session, the user, the
@@ -272,33 +286,64 @@ def load_test(args, user, member):
             for name, path, logged_in in targets:
                 headers = ["-H", f"Cookie: {cookie}"] if logged_in else []
                 out = subprocess.run(
-                    ["wrk", "-t2", "-c8", f"-d{args.load_seconds}s", "--latency", *headers,
-                     "-H", "X-Forwarded-Proto: https", f"{origin}{path}"],
-                    capture_output=True, text=True, timeout=args.load_seconds + 30,
+                    [
+                        "wrk",
+                        "-t2",
+                        "-c8",
+                        f"-d{args.load_seconds}s",
+                        "--latency",
+                        *headers,
+                        "-H",
+                        "X-Forwarded-Proto: https",
+                        f"{origin}{path}",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=args.load_seconds + 30,
                 ).stdout
                 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
                 p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
                 p90 = re.search(r"90%\s+([\d.]+)(\w+)", out)
                 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
                 check = subprocess.run(
-                    ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Cookie: {cookie}",
-                     "-H", "X-Forwarded-Proto: https", f"{origin}{path}"],
-                    capture_output=True, text=True,
+                    [
+                        "curl",
+                        "-s",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "-H",
+                        f"Cookie: {cookie}",
+                        "-H",
+                        "X-Forwarded-Proto: https",
+                        f"{origin}{path}",
+                    ],
+                    capture_output=True,
+                    text=True,
                 ).stdout
                 assert check == "200", f"{path} answered {check}, not 200: the load test would measure the wrong page"
                 rounds[name].append((rps, _ms(p90), _ms(p99), int(non2xx.group(1)) if non2xx else 0))
-                print(f"load {name:<26} round {round_number + 1}: {rps:8.0f} req/s  p90 {_ms(p90):6.1f} ms  "
-                      f"p99 {_ms(p99):6.1f} ms")
+                print(
+                    f"load {name:<26} round {round_number + 1}: {rps:8.0f} req/s  p90 {_ms(p90):6.1f} ms  "
+                    f"p99 {_ms(p99):6.1f} ms"
+                )
         found = []
         for name, runs in rounds.items():
             ratios = {
                 base: statistics.median(r[0] / b[0] for r, b in zip(runs, rounds[base]))
                 for base in ("trivial view, anonymous", "trivial view, logged in")
             }
-            found.append((
-                name, statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-                statistics.median(r[2] for r in runs), sum(r[3] for r in runs), ratios,
-            ))
+            found.append(
+                (
+                    name,
+                    statistics.median(r[0] for r in runs),
+                    statistics.median(r[1] for r in runs),
+                    statistics.median(r[2] for r in runs),
+                    sum(r[3] for r in runs),
+                    ratios,
+                )
+            )
         return server.cache, found
 
 
@@ -307,8 +352,9 @@ def _ms(match):
     return value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
 
 
-def write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load,
-                  kept_times=None):
+def write_results(
+    args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load, kept_times=None
+):
     lines = [
         "# Benchmark results",
         "",
@@ -321,33 +367,56 @@ def write_results(args, vendor, counts, generation, results, report_times, repor
     ]
     if generation:
         lines += ["## Data generation (bulk inserts)", "", "| table | rows | seconds |", "| --- | ---: | ---: |"]
-        lines += [f"| {name} | {'–' if rows is None else f'{rows:,}'} | {secs:.1f} |"
-                  for name, (rows, secs) in generation.items()]
+        lines += [
+            f"| {name} | {'–' if rows is None else f'{rows:,}'} | {secs:.1f} |"
+            for name, (rows, secs) in generation.items()
+        ]
         lines.append("")
-    lines += ["## Pages", "", "| page | median ms | p95 ms | queries | p95 < 50 ms |", "| --- | ---: | ---: | ---: | --- |"]
-    lines += [f"| {n} | {m:.1f} | {p:.1f} | {q if q is not None else '–'} | "
-              f"{('yes' if p < 50 else 'no') if q is not None else '–'} |" for n, m, p, q in results]
+    lines += [
+        "## Pages",
+        "",
+        "| page | median ms | p95 ms | queries | p95 < 50 ms |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    lines += [
+        f"| {n} | {m:.1f} | {p:.1f} | {q if q is not None else '–'} | "
+        f"{('yes' if p < 50 else 'no') if q is not None else '–'} |"
+        for n, m, p, q in results
+    ]
     lines += [
         "",
         "## National annual report",
         "",
         f"- Indicators, counted afresh: median {report_times[0]:.0f} ms, p95 {report_times[1]:.0f} ms, "
         f"{report_queries} queries",
-        *([f"- Indicators of the closed year read back from its kept figures: median {kept_times[0]:.0f} ms, "
-           f"p95 {kept_times[1]:.0f} ms, {kept_times[2]} queries"] if kept_times else []),
+        *(
+            [
+                f"- Indicators of the closed year read back from its kept figures: median {kept_times[0]:.0f} ms, "
+                f"p95 {kept_times[1]:.0f} ms, {kept_times[2]} queries"
+            ]
+            if kept_times
+            else []
+        ),
         f"- PDF (WeasyPrint): median {pdf_times[0]:.0f} ms, p95 {pdf_times[1]:.0f} ms",
         "",
     ]
     if load:
         cache, runs = load
-        lines += [f"## Load on gunicorn (2 sync workers, wrk -t2 -c8, {args.load_rounds} interleaved rounds of "
-                  f"{args.load_seconds} s; medians)", "", f"Cache: {cache}.", "",
-                  "| target | req/s | p90 ms | p99 ms | ratio to trivial, anonymous | ratio to trivial, logged in "
-                  "| non-2xx |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-        lines += [f"| {n} | {r:.0f} | {p90:.1f} | {p99:.1f} | {ratios['trivial view, anonymous']:.2f} "
-                  f"| {ratios['trivial view, logged in']:.2f} | {bad} |"
-                  for n, r, p90, p99, bad, ratios in runs]
+        lines += [
+            f"## Load on gunicorn (2 sync workers, wrk -t2 -c8, {args.load_rounds} interleaved rounds of "
+            f"{args.load_seconds} s; medians)",
+            "",
+            f"Cache: {cache}.",
+            "",
+            "| target | req/s | p90 ms | p99 ms | ratio to trivial, anonymous | ratio to trivial, logged in "
+            "| non-2xx |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {n} | {r:.0f} | {p90:.1f} | {p99:.1f} | {ratios['trivial view, anonymous']:.2f} "
+            f"| {ratios['trivial view, logged in']:.2f} | {bad} |"
+            for n, r, p90, p99, bad, ratios in runs
+        ]
         lines.append("")
     lines += targets_table(results, report_times, pdf_times, load)
     lines += growth_table(args, vendor, counts, results, report_times, report_queries)
@@ -367,16 +436,22 @@ def targets_table(results, report_times, pdf_times, load):
     slowest = max((p, name) for name, _m, p, q in results if q is not None)  # pages (GET), not the POST
     rows.append((f"every page p95 < 50 ms (slowest: {slowest[1]})", slowest[0], 50, "ms"))
     lines = ["## Targets", "", "| target | figure | met |", "| --- | ---: | --- |"]
-    lines += [f"| {label} | {figure:.0f} {unit} | {'yes' if figure < limit else 'no'} |"
-              for label, figure, limit, unit in rows]
+    lines += [
+        f"| {label} | {figure:.0f} {unit} | {'yes' if figure < limit else 'no'} |"
+        for label, figure, limit, unit in rows
+    ]
     if load:
         ratio = {name: ratios for name, *_rest, ratios in load}["trivial view, logged in"]["trivial view, anonymous"]
-        lines.append(f"| trivial view logged in >= 0.6 of anonymous, under load | {ratio:.2f} "
-                     f"| {'yes' if ratio >= 0.6 else 'no'} |")
+        lines.append(
+            f"| trivial view logged in >= 0.6 of anonymous, under load | {ratio:.2f} "
+            f"| {'yes' if ratio >= 0.6 else 'no'} |"
+        )
         for page in ("member search", "visit form"):
             ratio = {name: ratios for name, *_rest, ratios in load}[page]["trivial view, logged in"]
-            lines.append(f"| {page} under load >= half the trivial view, logged in | {ratio:.2f} "
-                         f"| {'yes' if ratio >= 0.5 else 'no'} |")
+            lines.append(
+                f"| {page} under load >= half the trivial view, logged in | {ratio:.2f} "
+                f"| {'yes' if ratio >= 0.5 else 'no'} |"
+            )
     return lines + [""]
 
 
@@ -392,10 +467,15 @@ def growth_table(args, vendor, counts, results, report_times, report_queries):
 
     by_name = {name: (median, p95, queries) for name, median, p95, queries in results}
     mine = {
-        "scale": args.scale, "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(), "members": counts["members"],
-        "visits": counts["visits"], "cpu_probe_ms": round(cpu_probe()),
-        "figures": {**{name: by_name[name] for name in GROWTH_PAGES},
-                    "national annual indicators": (report_times[0], report_times[1], report_queries)},
+        "scale": args.scale,
+        "date": datetime.datetime.now(datetime.timezone.utc).date().isoformat(),
+        "members": counts["members"],
+        "visits": counts["visits"],
+        "cpu_probe_ms": round(cpu_probe()),
+        "figures": {
+            **{name: by_name[name] for name in GROWTH_PAGES},
+            "national annual indicators": (report_times[0], report_times[1], report_queries),
+        },
     }
     folder = Path(args.out).resolve().parent
     (folder / f"growth-{args.scale}-{vendor}.json").write_text(json.dumps(mine, indent=1) + "\n")
@@ -405,20 +485,29 @@ def growth_table(args, vendor, counts, results, report_times, report_queries):
         known[found["scale"]] = found
     order = ["ci", "medium", "national"]
     scales = sorted(known, key=lambda scale: (order.index(scale) if scale in order else len(order), scale))
-    lines = ["## How cost grows (median ms / p95 ms / queries at each scale)", "",
-             "| | " + " | ".join(scales) + " |", "| --- |" + " ---: |" * len(scales),
-             "| members | " + " | ".join(f"{known[s]['members']:,}" for s in scales) + " |",
-             "| visits | " + " | ".join(f"{known[s]['visits']:,}" for s in scales) + " |",
-             "| measured on (CPU probe) | " + " | ".join(f"{known[s]['date']} ({known[s]['cpu_probe_ms']} ms)"
-                                                  for s in scales) + " |"]
+    lines = [
+        "## How cost grows (median ms / p95 ms / queries at each scale)",
+        "",
+        "| | " + " | ".join(scales) + " |",
+        "| --- |" + " ---: |" * len(scales),
+        "| members | " + " | ".join(f"{known[s]['members']:,}" for s in scales) + " |",
+        "| visits | " + " | ".join(f"{known[s]['visits']:,}" for s in scales) + " |",
+        "| measured on (CPU probe) | "
+        + " | ".join(f"{known[s]['date']} ({known[s]['cpu_probe_ms']} ms)" for s in scales)
+        + " |",
+    ]
     for name in [*GROWTH_PAGES, "national annual indicators"]:
         cells = []
         for scale in scales:
             figures = known[scale]["figures"].get(name)
             cells.append(f"{figures[0]:.1f} / {figures[1]:.1f} / {figures[2]}" if figures else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines + ["", "Each scale's figures come from its own run (`bench/growth-<scale>-<database>.json`): "
-                        "compare them with their CPU probes beside them.", ""]
+    return lines + [
+        "",
+        "Each scale's figures come from its own run (`bench/growth-<scale>-<database>.json`): "
+        "compare them with their CPU probes beside them.",
+        "",
+    ]
 
 
 if __name__ == "__main__":

@@ -96,22 +96,44 @@ def production_server(secret_key, workers=2, shared_cache=True):
             described = "memcached (shared by the workers); sessions in it, the database behind (cached_db)"
         else:
             env.pop("CACHE_URL", None)
-            described = ("each worker's own cache (memcached not installed); sessions in the database"
-                         if shared_cache else "each worker's own cache; sessions in the database")
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
-                       check=True)
+            described = (
+                "each worker's own cache (memcached not installed); sessions in the database"
+                if shared_cache
+                else "each worker's own cache; sessions in the database"
+            )
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "opsi.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "opsi.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         stack.callback(_stop, server)
         origin = f"http://127.0.0.1:{port}"
 
         def ready():  # a worker answers, not only the socket is open
-            return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2",
-                                   origin + "/healthz"], capture_output=True, text=True).stdout == "200"
+            return (
+                subprocess.run(
+                    ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "2", origin + "/healthz"],
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                == "200"
+            )
 
         _wait_for(ready, "gunicorn")
         yield Server(origin=origin, cache=described)

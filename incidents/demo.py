@@ -43,6 +43,8 @@ def seed(context):
                 Violation.objects.create(incident=incident, kind=kind)
             if incident.status != "reported":
                 Response.objects.create(
-                    incident=incident, help_kind="counselling", at=reported + datetime.timedelta(hours=rng.randint(1, 120)),
+                    incident=incident,
+                    help_kind="counselling",
+                    at=reported + datetime.timedelta(hours=rng.randint(1, 120)),
                     by=coordinator,
                 )

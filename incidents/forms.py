@@ -58,7 +58,9 @@ class IncidentForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
             elif is_valid_uic(code):
                 self.instance.uic = code
             else:
-                self.add_error("member_code", _("No member of this branch has this alias or code, and it is not a valid code."))
+                self.add_error(
+                    "member_code", _("No member of this branch has this alias or code, and it is not a valid code.")
+                )
         return cleaned
 
 

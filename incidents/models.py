@@ -129,9 +129,7 @@ class Incident(models.Model):
     referrals = models.ManyToManyField("services.Referral", verbose_name=_("referrals"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     submission_key = models.UUIDField(unique=True, null=True, editable=False)
 
     objects = IncidentQuerySet.as_manager()
@@ -212,7 +210,9 @@ class Alert(models.Model):
 # those who may read the incident see its entries in the audit admin.
 _HIDE = "opsi.audit.hide_value"
 auditlog.register(
-    Incident, exclude_fields=["submission_key"], mask_fields=every_field(Incident, but=["submission_key"]),
+    Incident,
+    exclude_fields=["submission_key"],
+    mask_fields=every_field(Incident, but=["submission_key"]),
     mask_callable=_HIDE,
 )
 auditlog.register(Violation, mask_fields=every_field(Violation), mask_callable=_HIDE)

@@ -57,9 +57,7 @@ def incident_create(request):
 @login_required
 @role_required("handles_incidents")
 def incident_detail(request, pk):
-    incident = get_visible_or_404(
-        Incident.objects.select_related("branch", "member"), request.user, pk=pk
-    )
+    incident = get_visible_or_404(Incident.objects.select_related("branch", "member"), request.user, pk=pk)
     log_access(incident, request, "incident")
     return render(
         request,
@@ -88,7 +86,13 @@ def incident_respond(request, pk):
         return redirect("incident_detail", pk=pk)
     form = ResponseForm(request.POST)
     if form.is_valid():
-        respond(incident, form.cleaned_data["help_kind"], form.cleaned_data["given"], form.cleaned_data["note"], request.user)
+        respond(
+            incident,
+            form.cleaned_data["help_kind"],
+            form.cleaned_data["given"],
+            form.cleaned_data["note"],
+            request.user,
+        )
         messages.success(request, _("Response recorded."))
     else:
         messages.error(request, _("Choose the kind of help."))
@@ -123,9 +127,16 @@ def incident_refer(request, pk):
     form = ReferralForm(request.POST or None, branch=incident.branch)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        referral = refer(branch=incident.branch, member=incident.member, uic=incident.uic, on=data["made_on"],
-                         facility_kind=data["facility_kind"], facility_name=data["facility_name"],
-                         service=data["service"], by=request.user)
+        referral = refer(
+            branch=incident.branch,
+            member=incident.member,
+            uic=incident.uic,
+            on=data["made_on"],
+            facility_kind=data["facility_kind"],
+            facility_name=data["facility_name"],
+            service=data["service"],
+            by=request.user,
+        )
         incident.referrals.add(referral)
         messages.success(request, _("Referral saved."))
         return redirect("incident_detail", pk=pk)

@@ -84,8 +84,14 @@ class MemberTrailFilter(admin.SimpleListFilter):
             return queryset
         related = [
             (Member, [value]),
-            (MemberIdentity, [str(pk) for pk in MemberIdentity.objects.filter(member_id=value).values_list("pk", flat=True)]),
-            (MemberKindPeriod, [str(pk) for pk in MemberKindPeriod.objects.filter(member_id=value).values_list("pk", flat=True)]),
+            (
+                MemberIdentity,
+                [str(pk) for pk in MemberIdentity.objects.filter(member_id=value).values_list("pk", flat=True)],
+            ),
+            (
+                MemberKindPeriod,
+                [str(pk) for pk in MemberKindPeriod.objects.filter(member_id=value).values_list("pk", flat=True)],
+            ),
             *(record for records in trail_records(value) for record in records),  # visits, cases
         ]
         condition = Q(pk__in=[])

@@ -57,12 +57,15 @@ def forget_member(member, by=None, request=None, reason="request"):
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_pk__in=[str(pk) for pk in pks]
         ).delete()
-    _scrub_trail(own + tied, {
-        old_code: code,
-        old_alias: "—",
-        # The number the visits carried for the code (opsi.db) could be matched to it too.
-        str(person_key(old_code)): str(person_key(code)),
-    })
+    _scrub_trail(
+        own + tied,
+        {
+            old_code: code,
+            old_alias: "—",
+            # The number the visits carried for the code (opsi.db) could be matched to it too.
+            str(person_key(old_code)): str(person_key(code)),
+        },
+    )
     member.refresh_from_db()
     LogEntry.objects.log_create(
         member,
@@ -97,7 +100,8 @@ def _records_of(member, code):
 def _reverse_relations(model):
     """Foreign keys of other models that point at ``model`` (hidden ones included)."""
     return [
-        field for field in model._meta.get_fields(include_hidden=True)
+        field
+        for field in model._meta.get_fields(include_hidden=True)
         if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
     ]
 
@@ -124,7 +128,7 @@ def _scrub_trail(records, replacements):
     for model, pks in records:
         content_type = ContentType.objects.get_for_model(model)
         for start in range(0, len(pks), 500):
-            keys = [str(pk) for pk in pks[start:start + 500]]
+            keys = [str(pk) for pk in pks[start : start + 500]]
             for entry in LogEntry.objects.filter(content_type=content_type, object_pk__in=keys).only(
                 "pk", *text_fields
             ):

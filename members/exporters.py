@@ -23,8 +23,16 @@ class MemberExportResource(resources.ModelResource):
     class Meta:
         model = Member
         fields = [
-            "uic", "alias", "kind", "gender", "birth_year", "work_setting", "branch",
-            "joined_on", "left_on", "peer_educator",
+            "uic",
+            "alias",
+            "kind",
+            "gender",
+            "birth_year",
+            "work_setting",
+            "branch",
+            "joined_on",
+            "left_on",
+            "peer_educator",
         ]
         export_order = fields
 

@@ -105,7 +105,9 @@ class MemberForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         # chosen (or, when editing, the member's kind) is honorary.
         kind = self.data.get(self.add_prefix("kind")) if self.is_bound and "kind" in self.fields else self.instance.kind
         self.fields["work_setting"].required = asks_work_setting(kind)
-        self.fields["work_setting"].error_messages["required"] = _("Choose a work setting (not asked of honorary members).")
+        self.fields["work_setting"].error_messages["required"] = _(
+            "Choose a work setting (not asked of honorary members)."
+        )
         if self.instance.pk:
             self.fields["branch"].required = False  # not given: stays where it is
             for name in ["mother_first_name", "father_first_name", "birth_date", "typed_uic", "same_person", "kind"]:
@@ -305,7 +307,9 @@ class MemberFilterForm(CleanTextMixin, forms.Form):
         required=False,
         choices=[("active", _("Active")), ("left", _("Left")), ("all", _("All"))],
     )
-    branch = forms.ModelChoiceField(label=_("Branch"), required=False, queryset=Branch.objects.none(), empty_label=_("All"))
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), required=False, queryset=Branch.objects.none(), empty_label=_("All")
+    )
 
     FOLDED = ["kind", "gender", "work_setting", "status", "branch"]
 

@@ -21,9 +21,7 @@ def validate_nik(value):
     if not re.fullmatch(r"\d{16}", value or ""):
         raise ValidationError(_("A NIK has exactly 16 digits."), code="nik_length")
     day, month = int(value[6:8]), int(value[8:10])
-    if value[:2] not in provinces.BY_CODE or not (1 <= month <= 12) or not (
-        1 <= day <= 31 or 41 <= day <= 71
-    ):
+    if value[:2] not in provinces.BY_CODE or not (1 <= month <= 12) or not (1 <= day <= 31 or 41 <= day <= 71):
         raise ValidationError(
             _("This is not a valid NIK: check the province code and the birth date in it."),
             code="nik_invalid",

@@ -17,7 +17,13 @@ from opsi.forms import CleanTextMixin
 
 from . import lookups
 from .importing import (
-    ImportUploadHandler, forget_checked, keep_checked, read_file, row_problems, run_import, take_checked,
+    ImportUploadHandler,
+    forget_checked,
+    keep_checked,
+    read_file,
+    row_problems,
+    run_import,
+    take_checked,
     too_large_message,
 )
 
@@ -75,8 +81,12 @@ def _member_import(request, handler):
         else:
             result, resource = run_import(dataset, request.user, dry_run=True)
             lookups.audit_import_check(
-                request, len(dataset), resource.codes_elsewhere, resource.codes_own,
-                resource.niks_checked, resource.niks_taken,
+                request,
+                len(dataset),
+                resource.codes_elsewhere,
+                resource.codes_own,
+                resource.niks_checked,
+                resource.niks_taken,
             )
             problems = row_problems(result)
             context.update(rows=len(dataset), problems=problems)

@@ -43,8 +43,19 @@ from .registration import register_member
 from .uic import is_valid_uic, normalise_uic
 
 COLUMNS = [
-    "branch", "uic", "alias", "kind", "gender", "birth_year", "work_setting",
-    "joined_on", "consent_on", "peer_educator", "legal_name", "nik", "phone",
+    "branch",
+    "uic",
+    "alias",
+    "kind",
+    "gender",
+    "birth_year",
+    "work_setting",
+    "joined_on",
+    "consent_on",
+    "peer_educator",
+    "legal_name",
+    "nik",
+    "phone",
 ]
 MAX_COLUMNS = 40  # far more than COLUMNS; a sheet 16,384 columns wide is read this far only
 PENDING = "member_import_checked"
@@ -62,11 +73,7 @@ class BranchWidget(widgets.ForeignKeyWidget):
         value = str(value or "").strip()
         if not value:
             raise ValueError(_("The branch is missing."))
-        branch = (
-            Branch.objects.writable_by(self.user)
-            .filter(Q(province=value) | Q(name__iexact=value))
-            .first()
-        )
+        branch = Branch.objects.writable_by(self.user).filter(Q(province=value) | Q(name__iexact=value)).first()
         if branch is None:
             raise ValueError(_("Unknown branch, or one you may not write to: %(value)s") % {"value": value})
         return branch
@@ -164,7 +171,8 @@ class MemberImportResource(resources.ModelResource):
         # refuses a NUL with an error no user should read.
         refused = {
             str(column): [ValidationError(ControlCharacterValidator.message)]
-            for column, value in row.items() if has_control_characters(value)
+            for column, value in row.items()
+            if has_control_characters(value)
         }
         if refused:
             raise ValidationError(refused)
@@ -264,7 +272,12 @@ class ImportUploadHandler(FileUploadHandler):
     def file_complete(self, file_size):
         self.buffer.seek(0)
         return InMemoryUploadedFile(
-            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset,
+            self.buffer,
+            self.field_name,
+            self.file_name,
+            self.content_type,
+            file_size,
+            self.charset,
             self.content_type_extra,
         )
 
@@ -376,9 +389,7 @@ def _read_rows(rows):
         if len(dataset) + blank >= max_rows:
             raise ValidationError(_("At most %(n)s rows per file.") % {"n": max_rows})
         if any(str(value).strip() for value in row[width:]):
-            raise ValidationError(
-                _("Row %(row)s has more cells than there are column names.") % {"row": number}
-            )
+            raise ValidationError(_("Row %(row)s has more cells than there are column names.") % {"row": number})
         for _blank in range(blank):
             dataset.append([""] * width)
         blank = 0

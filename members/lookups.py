@@ -97,15 +97,17 @@ def find_code(code, user, request=None, exclude=None, audit=True):
     """Every member with this code, split into what ``user`` may see and what she may not."""
     if audit:
         ensure_allowed(CODE_LOOKUP, request)
-    found = Member.objects.filter(uic=code).select_related("branch").only(
-        "pk", "alias", "uic", "branch__name", "branch_id"
+    found = (
+        Member.objects.filter(uic=code).select_related("branch").only("pk", "alias", "uic", "branch__name", "branch_id")
     )
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     found = list(found.order_by("pk")[:10])
-    visible_ids = set(
-        Member.objects.visible_to(user).filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True)
-    ) if found else set()
+    visible_ids = (
+        set(Member.objects.visible_to(user).filter(pk__in=[m.pk for m in found]).values_list("pk", flat=True))
+        if found
+        else set()
+    )
     matches = CodeMatches(
         visible=[m for m in found if m.pk in visible_ids],
         elsewhere=[m for m in found if m.pk not in visible_ids],
@@ -126,8 +128,9 @@ def nik_taken(nik, request=None, exclude_member=None, audit=True):
         found = found.exclude(member=exclude_member)
     owner = found.values_list("member_id", flat=True).first()
     if audit:
-        _audit(request, NIK_LOOKUP, nik_hash=digest, result="taken" if owner else "free",
-               members=[owner] if owner else [])
+        _audit(
+            request, NIK_LOOKUP, nik_hash=digest, result="taken" if owner else "free", members=[owner] if owner else []
+        )
     return owner is not None
 
 
@@ -144,4 +147,3 @@ def audit_import_check(request, rows, codes_elsewhere, codes_own, niks_checked, 
         niks_checked=niks_checked,
         niks_taken=niks_taken,
     )
-

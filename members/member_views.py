@@ -69,13 +69,14 @@ def member_detail(request, pk):
         Member.objects.select_related("branch").prefetch_related(
             Prefetch("kind_periods", queryset=MemberKindPeriod.objects.order_by("started_on", "pk"))
         ),
-        request.user, pk=pk,
+        request.user,
+        pk=pk,
     )
     log_access(member, request, "member page")
     identity = MemberIdentity.objects.visible_to(request.user).filter(member=member).first()
-    masked = {
-        field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS
-    } if identity else {}
+    masked = (
+        {field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS} if identity else {}
+    )
     return render(
         request,
         "members/member_detail.html",
@@ -120,9 +121,7 @@ def member_leave(request, pk):
             member_returns(member)
             messages.success(request, _("The member is active again."))
             return redirect("member_detail", pk=member.pk)
-        return render(
-            request, "members/member_action.html", {"form": None, "member": member, "action": "return"}
-        )
+        return render(request, "members/member_action.html", {"form": None, "member": member, "action": "return"})
     return _dated_action(request, member, LeaveForm, "leave")
 
 
@@ -194,8 +193,9 @@ def member_export(request, file_format):
     members = Member.objects.visible_to(request.user)
     members = form.filter(members) if form.is_bound else members.filter(left_on__isnull=True)
     content, rows = export.write(members, file_format)
-    scope = ", ".join(Branch.objects.visible_to(request.user).filter(
-        pk__in=members.values("branch")).values_list("name", flat=True))
+    scope = ", ".join(
+        Branch.objects.visible_to(request.user).filter(pk__in=members.values("branch")).values_list("name", flat=True)
+    )
     export.audit(request, scope, rows, file_format)
     response = HttpResponse(content, content_type=export.formats[file_format])
     response["Content-Disposition"] = f'attachment; filename="{export.filename(file_format)}"'

@@ -17,8 +17,7 @@ def _check_date(member, on, latest):
         raise ValidationError(_("The change cannot be dated before the member joined."))
     if latest is not None and on < latest:
         raise ValidationError(
-            _("The change must be dated on or after %(date)s, the last change recorded.")
-            % {"date": latest.isoformat()}
+            _("The change must be dated on or after %(date)s, the last change recorded.") % {"date": latest.isoformat()}
         )
     member.branch.refuse_future(on)
 

@@ -15,9 +15,7 @@ def register_member(member, by):
     member.created_by = by
     member.work_setting = work_setting_for(member.kind, member.work_setting)
     member.save(force_insert=True)
-    MemberKindPeriod.objects.create(
-        member=member, kind=member.kind, started_on=member.joined_on, recorded_by=by
-    )
+    MemberKindPeriod.objects.create(member=member, kind=member.kind, started_on=member.joined_on, recorded_by=by)
     return member
 
 

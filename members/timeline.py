@@ -29,7 +29,9 @@ def entries(member, user):
     found = [Entry(member.joined_on, _("Membership"), _("Joined"))]
     for period in member.kind_periods.all():
         if period.started_on != member.joined_on:
-            found.append(Entry(period.started_on, _("Membership"), _("Became: %(kind)s") % {"kind": labels[period.kind]}))
+            found.append(
+                Entry(period.started_on, _("Membership"), _("Became: %(kind)s") % {"kind": labels[period.kind]})
+            )
     if member.left_on:
         found.append(Entry(member.left_on, _("Membership"), _("Left")))
     return found

@@ -37,10 +37,7 @@ def initials(name):
 
 def build_uic(mother_first_name, father_first_name, gender, birth_date):
     return (
-        initials(mother_first_name)
-        + initials(father_first_name)
-        + GENDER_CODES[gender]
-        + birth_date.strftime("%d%m%y")
+        initials(mother_first_name) + initials(father_first_name) + GENDER_CODES[gender] + birth_date.strftime("%d%m%y")
     )
 
 

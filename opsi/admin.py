@@ -44,9 +44,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Access"), {"fields": ["role", "branches", "usual_drop_in_centre", "language"]}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("Access"), {"fields": ["role", "branches"]}),
-    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Access"), {"fields": ["role", "branches"]}),)
     actions = ["end_sessions"]
 
     @admin.action(description=_("End these users' sessions (log them out everywhere)"))

@@ -33,9 +33,11 @@ class JSONList(Aggregate):
 
 def _branch_rows():
     links = User.branches.through.objects.filter(user=OuterRef("pk")).values("user")
-    return Subquery(links.annotate(
-        rows=JSONList(JSONObject(**{field.attname: f"branch__{field.attname}" for field in BRANCH_FIELDS}))
-    ).values("rows"))
+    return Subquery(
+        links.annotate(
+            rows=JSONList(JSONObject(**{field.attname: f"branch__{field.attname}" for field in BRANCH_FIELDS}))
+        ).values("rows")
+    )
 
 
 def _branches(rows, using):
@@ -65,7 +67,7 @@ def _user_query(vendor):
 
 def _user_with_branch_rows(user_id):
     sql, params, at, names, converters = _user_query(connection.vendor)
-    params = [*params[:at], int(user_id), *params[at + 1:]]
+    params = [*params[:at], int(user_id), *params[at + 1 :]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -75,7 +77,7 @@ def _user_with_branch_rows(user_id):
     for position, (field_converters, expression) in converters.items():
         for convert in field_converters:
             values[position] = convert(values[position], expression, connection)
-    user = User.from_db(connection.alias, names, values[:len(names)])
+    user = User.from_db(connection.alias, names, values[: len(names)])
     user.__dict__["branch_rows"] = values[len(names)]  # the one column after the user's own
     return user
 

@@ -179,8 +179,9 @@ def take_backup(directory=None, now=None):
         name = f"{stem}.{connector.extension}.gz.gpg"
         encrypted = workdir / name
         with open(compressed, "rb") as source:
-            result = gpg.encrypt_file(source, recipients=[recipient], output=str(encrypted), armor=False,
-                                      always_trust=True)
+            result = gpg.encrypt_file(
+                source, recipients=[recipient], output=str(encrypted), armor=False, always_trust=True
+            )
         if not result.ok:
             raise BackupError(f"Encryption failed: {result.status}")
         target = directory / name

@@ -21,7 +21,9 @@ class Contributions:
         try:
             inspect.signature(function).bind(*self.arguments)
         except TypeError as error:
-            raise TypeError(f"{function.__module__}.{function.__qualname__} cannot serve {self.name}: {error}") from None
+            raise TypeError(
+                f"{function.__module__}.{function.__qualname__} cannot serve {self.name}: {error}"
+            ) from None
         if function not in self._functions:
             self._functions.append(function)
         return function

@@ -84,7 +84,10 @@ class DateField(forms.DateField):
     def validate(self, value):
         super().validate(value)
         check_date(
-            value, today=country_today(), earliest=self.earliest, ahead=self.ahead,
+            value,
+            today=country_today(),
+            earliest=self.earliest,
+            ahead=self.ahead,
             earliest_message=self.earliest_message,
         )
 

@@ -121,9 +121,22 @@ def rendered_fields_key(form, names):
 
     if form.is_bound and any(form.errors.get(name) for name in names):
         return None
-    return repr((get_language(), [
-        (name, type(field).__name__, str(field.label), str(field.help_text), field.required,
-         sorted(field.widget.attrs.items()), str(form[name].value()),
-         [(str(value), str(label)) for value, label in getattr(field, "choices", ())])
-        for name in names for field in [form.fields[name]]
-    ]))
+    return repr(
+        (
+            get_language(),
+            [
+                (
+                    name,
+                    type(field).__name__,
+                    str(field.label),
+                    str(field.help_text),
+                    field.required,
+                    sorted(field.widget.attrs.items()),
+                    str(form[name].value()),
+                    [(str(value), str(label)) for value, label in getattr(field, "choices", ())],
+                )
+                for name in names
+                for field in [form.fields[name]]
+            ],
+        )
+    )

@@ -71,7 +71,8 @@ def accounts_to_secure(user, today):
         "without_two_step_more": len(listed) > USERS_LISTED,
         "audit_entries": list(
             # As in the audit admin: incident entries only for those who may read the incidents.
-            trail_visible_to(LogEntry.objects.select_related("actor", "content_type"), user)
-            .order_by("-timestamp")[:LATEST_AUDIT_ENTRIES]
+            trail_visible_to(LogEntry.objects.select_related("actor", "content_type"), user).order_by("-timestamp")[
+                :LATEST_AUDIT_ENTRIES
+            ]
         ),
     }

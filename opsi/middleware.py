@@ -35,12 +35,22 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         user = getattr(request, "user", None)  # read again: the view may have logged the user out
-        if (user is not None and user.is_authenticated and request.COOKIES.get(LANGUAGE_COOKIE) != language
-                and LANGUAGE_COOKIE not in response.cookies):  # the language switch sets its own
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.COOKIES.get(LANGUAGE_COOKIE) != language
+            and LANGUAGE_COOKIE not in response.cookies
+        ):  # the language switch sets its own
             # Kept in the cookie too, so that the "try again" page made while the database is
             # down (opsi/unavailable.py) speaks the user's language.
-            response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax",
-                                secure=request.is_secure(), httponly=True)
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                language,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                secure=request.is_secure(),
+                httponly=True,
+            )
         return response
 
 

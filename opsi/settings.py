@@ -34,9 +34,7 @@ if DEBUG:
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random value of at least 50 characters in production."
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters in production.")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in production.")
@@ -152,10 +150,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Parallel writers wait their turn (up to 20 s) instead of failing at once with "database is
     # locked", and readers never block the writer (WAL).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds the service catalogue, the drop-in centres and rendered parts of pages,

@@ -35,8 +35,16 @@ CHANGE_NOTICE_DAYS = 14
 PASSWORD_AT = "password_at"
 PASSWORD_AGAIN_AT = "password_again_at"
 PENDING_DEVICE = "otp_pending_device"
-OPEN_PATHS = ("two_factor_verify", "two_factor_setup", "logout", "quick_exit", "set_language", "login", "healthz",
-              "healthz_ready")
+OPEN_PATHS = (
+    "two_factor_verify",
+    "two_factor_setup",
+    "logout",
+    "quick_exit",
+    "set_language",
+    "login",
+    "healthz",
+    "healthz_ready",
+)
 
 
 def required_for(user):
@@ -166,9 +174,9 @@ def change_notice(user):
     if changed is None or timezone.now() - changed > datetime.timedelta(days=CHANGE_NOTICE_DAYS):
         return None
     when = formats.date_format(timezone.localtime(changed), "DATETIME_FORMAT")
-    return _(
-        "Two-step login was changed on %(when)s. If it was not you, tell an administrator at once."
-    ) % {"when": when}
+    return _("Two-step login was changed on %(when)s. If it was not you, tell an administrator at once.") % {
+        "when": when
+    }
 
 
 def match(user, token):

@@ -111,8 +111,13 @@ def setup(request):
     return render(
         request,
         "registration/two_factor_setup.html",
-        {"form": form, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-         "config_url": device.config_url, "next": _next(request), "replacing": replacing},
+        {
+            "form": form,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "config_url": device.config_url,
+            "next": _next(request),
+            "replacing": replacing,
+        },
     )
 
 

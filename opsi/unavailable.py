@@ -58,8 +58,13 @@ def _language(request):
 
 
 def unavailable_response(request, error):
-    logger.warning("database unavailable on %s %s: %s: %s", request.method, request.path,
-                   type(error).__name__, str(error).strip().splitlines()[0] if str(error).strip() else "")
+    logger.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.path,
+        type(error).__name__,
+        str(error).strip().splitlines()[0] if str(error).strip() else "",
+    )
     language = _language(request)
     with translation.override(language):
         try:
@@ -67,14 +72,17 @@ def unavailable_response(request, error):
         except Exception:
             files_lost = False
         try:
-            html = render_to_string("503.html", {
-                "LANGUAGE_CODE": language,
-                "SITE_TITLE": settings.SITE_TITLE,
-                "fields": _kept_fields(request),
-                "action": request.get_full_path(),
-                "files_lost": files_lost,
-                "retry_after": RETRY_AFTER_SECONDS,
-            })
+            html = render_to_string(
+                "503.html",
+                {
+                    "LANGUAGE_CODE": language,
+                    "SITE_TITLE": settings.SITE_TITLE,
+                    "fields": _kept_fields(request),
+                    "action": request.get_full_path(),
+                    "files_lost": files_lost,
+                    "retry_after": RETRY_AFTER_SECONDS,
+                },
+            )
         except Exception:  # this page must not fail in turn (a missing static file, a template error)
             logger.exception("the try-again page could not be rendered")
             html = FALLBACK

@@ -9,8 +9,18 @@ from django.utils import timezone
 from services.models import Commodity
 
 from .models import (
-    Audience, OutreachCommodity, OutreachContact, OutreachSession, OutsideParticipants, PlaceKind, SessionTopic,
-    Topic, Training, TrainingAttendance, TrainingScore, TrainingTopic,
+    Audience,
+    OutreachCommodity,
+    OutreachContact,
+    OutreachSession,
+    OutsideParticipants,
+    PlaceKind,
+    SessionTopic,
+    Topic,
+    Training,
+    TrainingAttendance,
+    TrainingScore,
+    TrainingTopic,
 )
 
 
@@ -25,10 +35,14 @@ def seed(context, sessions_per_branch=40):
         workers = [u for u in users.values() if branch in u.branches.all()]
         sessions = [
             OutreachSession(
-                branch=branch, held_on=today - datetime.timedelta(days=rng.randint(0, 364)),
-                place_kind=rng.choice(PlaceKind.values), area=rng.choice(["Kota", "Pelabuhan", "Pasar", "Terminal"]),
-                new_contacts=rng.randint(0, 12), repeat_contacts=rng.randint(0, 20),
-                stock_centre=branch.drop_in_centres.first(), submission_key=uuid.uuid4(),
+                branch=branch,
+                held_on=today - datetime.timedelta(days=rng.randint(0, 364)),
+                place_kind=rng.choice(PlaceKind.values),
+                area=rng.choice(["Kota", "Pelabuhan", "Pasar", "Terminal"]),
+                new_contacts=rng.randint(0, 12),
+                repeat_contacts=rng.randint(0, 20),
+                stock_centre=branch.drop_in_centres.first(),
+                submission_key=uuid.uuid4(),
             )
             for _ in range(sessions_per_branch)
         ]
@@ -38,11 +52,13 @@ def seed(context, sessions_per_branch=40):
         )
         OutreachContact.objects.bulk_create(
             OutreachContact(session=s, member=m, uic=m.uic)
-            for s in sessions for m in rng.sample(branch_members, min(3, len(branch_members)))
+            for s in sessions
+            for m in rng.sample(branch_members, min(3, len(branch_members)))
         )
         OutreachCommodity.objects.bulk_create(
             OutreachCommodity(session=s, commodity=item, quantity=rng.choice([20, 50, 100]))
-            for s in sessions for item in items[:2]
+            for s in sessions
+            for item in items[:2]
         )
         peer_educators = [m for m in branch_members if m.peer_educator]
         for session in sessions:
@@ -54,9 +70,13 @@ def seed(context, sessions_per_branch=40):
             audience = Audience.MEMBERS if n % 2 == 0 else rng.choice(Audience.values[1:])
             training = Training.objects.create(
                 title=f"Pelatihan {TrainingTopic(rng.choice(TrainingTopic.values)).label}",
-                topic=rng.choice(TrainingTopic.values), audience=audience, branch=branch,
-                starts_on=start, ends_on=start + datetime.timedelta(days=rng.randint(0, 2)),
-                facilitators="Tim OPSI", partners=rng.choice(["", "PKBI", "Mitra pengurangan dampak buruk"]),
+                topic=rng.choice(TrainingTopic.values),
+                audience=audience,
+                branch=branch,
+                starts_on=start,
+                ends_on=start + datetime.timedelta(days=rng.randint(0, 2)),
+                facilitators="Tim OPSI",
+                partners=rng.choice(["", "PKBI", "Mitra pengurangan dampak buruk"]),
             )
             if audience == Audience.MEMBERS:
                 attendees = rng.sample(branch_members, min(8, len(branch_members)))

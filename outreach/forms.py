@@ -31,11 +31,23 @@ class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
 
     class Meta:
         model = OutreachSession
-        fields = ["branch", "held_on", "place_kind", "area", "new_contacts", "repeat_contacts", "peer_educators",
-                  "workers", "stock_centre"]
+        fields = [
+            "branch",
+            "held_on",
+            "place_kind",
+            "area",
+            "new_contacts",
+            "repeat_contacts",
+            "peer_educators",
+            "workers",
+            "stock_centre",
+        ]
         field_classes = {"held_on": DateField}
-        widgets = {"held_on": DateInput(), "peer_educators": forms.CheckboxSelectMultiple,
-                   "workers": forms.CheckboxSelectMultiple}
+        widgets = {
+            "held_on": DateInput(),
+            "peer_educators": forms.CheckboxSelectMultiple,
+            "workers": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +65,10 @@ class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         self.items = list(Commodity.objects.filter(active=True))
         for item in self.items:
             self.fields[f"qty_{item.pk}"] = QuantityField(
-                label=_("Handed out: %(item)s") % {"item": item}, min_value=0, max_value=100000, required=False,
+                label=_("Handed out: %(item)s") % {"item": item},
+                min_value=0,
+                max_value=100000,
+                required=False,
             )
 
     def quantity_fields(self):
@@ -76,7 +91,9 @@ class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
         members = Member.objects.visible_to(self.user).filter(branch=branch) if branch else Member.objects.none()
         found, codes, bad = parse_people(cleaned.get("people"), members)
         if bad:
-            self.add_error("people", _("Not a member of this branch nor a valid code: %(entries)s") % {"entries": ", ".join(bad)})
+            self.add_error(
+                "people", _("Not a member of this branch nor a valid code: %(entries)s") % {"entries": ", ".join(bad)}
+            )
         cleaned["members_reached"], cleaned["codes_reached"] = found, codes
         cleaned["commodities"] = {item: cleaned.get(f"qty_{item.pk}") or 0 for item in self.items}
         if any(cleaned["commodities"].values()) and not centre:
@@ -161,6 +178,7 @@ class ScoreForm(CleanTextMixin, forms.ModelForm):
 class AttendanceCodesForm(CleanTextMixin, forms.Form):
     day = DateField(label=_("Day"), widget=DateInput())
     people = forms.CharField(
-        label=_("Members present, by code or alias"), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Members present, by code or alias"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separated by commas."),
     )

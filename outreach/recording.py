@@ -86,7 +86,7 @@ def attendance_grid(training, user):
     by code or alias and then appear.
     """
     present = set(training.attendance.values_list("member_id", "day"))
-    candidates = list(allowed_attendees(training, user).active().order_by("alias")[:GRID_LIMIT + 1])
+    candidates = list(allowed_attendees(training, user).active().order_by("alias")[: GRID_LIMIT + 1])
     complete = len(candidates) <= GRID_LIMIT
     members = {m.pk: m for m in candidates} if complete else {}
     recorded = {member for member, _day in present} - set(members)
@@ -110,8 +110,9 @@ def set_attendance(training, user, present, shown=(), was=None):
         raise ValidationError(_("A day outside the training was given."))
     shown = set(shown)
     existing = set(
-        TrainingAttendance.objects.filter(training=training, member__in=shown | {m for m, _d in present})
-        .values_list("member_id", "day")
+        TrainingAttendance.objects.filter(training=training, member__in=shown | {m for m, _d in present}).values_list(
+            "member_id", "day"
+        )
     )
     if was is not None:
         present = present | {(m, d) for m, d in existing if (m, d) not in was}  # ticked by someone else meanwhile

@@ -14,12 +14,26 @@ from .models import OutreachContact, OutreachSession, Training, TrainingAttendan
 def entries(member, user):
     found = []
     trainings = Training.objects.visible_to(user).values("pk")
-    for attendance in TrainingAttendance.objects.filter(member=member, training__in=trainings).select_related("training"):
-        found.append(Entry(attendance.day, _("Training"), attendance.training.title,
-                           reverse("training_detail", args=[attendance.training_id])))
+    for attendance in TrainingAttendance.objects.filter(member=member, training__in=trainings).select_related(
+        "training"
+    ):
+        found.append(
+            Entry(
+                attendance.day,
+                _("Training"),
+                attendance.training.title,
+                reverse("training_detail", args=[attendance.training_id]),
+            )
+        )
     sessions = OutreachSession.objects.visible_to(user).values("pk")
     contacts = OutreachContact.objects.filter(member=member, session__in=sessions).select_related("session")
     for contact in contacts:
-        found.append(Entry(contact.session.held_on, _("Outreach"), contact.session.get_place_kind_display(),
-                           reverse("session_detail", args=[contact.session_id])))
+        found.append(
+            Entry(
+                contact.session.held_on,
+                _("Outreach"),
+                contact.session.get_place_kind_display(),
+                reverse("session_detail", args=[contact.session_id]),
+            )
+        )
     return found

@@ -37,13 +37,16 @@ def _dated(queryset, request, field):
 
 @login_required
 def session_list(request):
-    sessions = OutreachSession.objects.visible_to(request.user).select_related("branch").annotate(
-        reached=Count("contacts", distinct=True)
+    sessions = (
+        OutreachSession.objects.visible_to(request.user)
+        .select_related("branch")
+        .annotate(reached=Count("contacts", distinct=True))
     )
     sessions, start, end = _dated(sessions, request, "held_on")
     page = Paginator(sessions.order_by("-held_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outreach/session_list.html", {"page": page, "start": start, "end": end,
-                                                          "query": _query(request)})
+    return render(
+        request, "outreach/session_list.html", {"page": page, "start": start, "end": end, "query": _query(request)}
+    )
 
 
 def _query(request):
@@ -61,9 +64,15 @@ def session_new(request):
         data = form.cleaned_data
         try:
             session, created = record_session(
-                form.save(commit=False), topics=data["topics"], members=data["members_reached"],
-                codes=data["codes_reached"], commodities=data["commodities"], workers=data["workers"],
-                peer_educators=data["peer_educators"], by=request.user, submission_key=data["submission_key"],
+                form.save(commit=False),
+                topics=data["topics"],
+                members=data["members_reached"],
+                codes=data["codes_reached"],
+                commodities=data["commodities"],
+                workers=data["workers"],
+                peer_educators=data["peer_educators"],
+                by=request.user,
+                submission_key=data["submission_key"],
             )
         except NotInStock as error:
             form.refuse_stock(error)
@@ -100,14 +109,18 @@ def training_list(request):
         .annotate(total=Sum("count"))
         .values("total")
     )
-    trainings = Training.objects.visible_to(request.user).select_related("branch").annotate(
-        members=Count("attendance__member", distinct=True), outsiders=Subquery(outsiders)
+    trainings = (
+        Training.objects.visible_to(request.user)
+        .select_related("branch")
+        .annotate(members=Count("attendance__member", distinct=True), outsiders=Subquery(outsiders))
     )
     trainings, start, end = _dated(trainings, request, "starts_on")
     page = Paginator(trainings.order_by("-starts_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outreach/training_list.html", {"page": page, "start": start, "end": end,
-                                                           "query": _query(request),
-                                                           "can_add": request.user.adds_trainings})
+    return render(
+        request,
+        "outreach/training_list.html",
+        {"page": page, "start": start, "end": end, "query": _query(request), "can_add": request.user.adds_trainings},
+    )
 
 
 @login_required
@@ -149,9 +162,16 @@ def training_detail(request, pk):
         request,
         "outreach/training_detail.html",
         {
-            "training": training, "can_write": can_write, "grid": grid, "grid_complete": grid_complete,
-            "attendance": TrainingAttendance.objects.filter(training=training).select_related("member").order_by("day", "member__alias"),
-            "outsiders": training.outside_participants.all(), "scores": scores, **forms,
+            "training": training,
+            "can_write": can_write,
+            "grid": grid,
+            "grid_complete": grid_complete,
+            "attendance": TrainingAttendance.objects.filter(training=training)
+            .select_related("member")
+            .order_by("day", "member__alias"),
+            "outsiders": training.outside_participants.all(),
+            "scores": scores,
+            **forms,
         },
     )
 
@@ -209,8 +229,9 @@ def _save_attendance(request, training, form):
 def _add_attendance_by_code(request, training, form):
     found, codes, bad = parse_people(form.cleaned_data["people"], allowed_attendees(training, request.user))
     if bad or codes:
-        form.add_error("people", _("Not members of the training's branch: %(entries)s")
-                       % {"entries": ", ".join(bad + codes)})
+        form.add_error(
+            "people", _("Not members of the training's branch: %(entries)s") % {"entries": ", ".join(bad + codes)}
+        )
         return None
     try:
         add_attendance(training, request.user, found, form.cleaned_data["day"])

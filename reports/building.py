@@ -28,8 +28,12 @@ def build_report(definition, period, scope, user, suppress_small=False):
     branches = list(branch_qs.order_by("name"))
     every_branch = scope.kind == "national" and user.sees_all_branches
     # With every branch in scope, leaving the filter out spares the joins on large tables.
-    ctx = Context(period=period, branches=branches, branch_ids=None if every_branch else branch_qs.values("pk"),
-                  includes_national=scope.kind == "national")
+    ctx = Context(
+        period=period,
+        branches=branches,
+        branch_ids=None if every_branch else branch_qs.values("pk"),
+        includes_national=scope.kind == "national",
+    )
     previous = period.previous()
 
     def compute():
@@ -37,9 +41,7 @@ def build_report(definition, period, scope, user, suppress_small=False):
             KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous), sensitive=f.sensitive)
             for f in definition.key_figures
         ]
-        sections = [
-            Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections
-        ]
+        sections = [Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections]
         return figures, sections
 
     # A closed period's figures are read back when kept (reports.kept).

@@ -45,19 +45,23 @@ BRIDGING_THE_GAPS = ReportDefinition(
         KeyFigureDef("ktp_issued", _("KTP issued"), access.ktp_issued_total),
         KeyFigureDef("bpjs_issued", _("BPJS cards issued"), access.bpjs_issued_total),
         KeyFigureDef(
-            "ktp_and_bpjs", _("Members holding both KTP and BPJS at the end of the period"),
+            "ktp_and_bpjs",
+            _("Members holding both KTP and BPJS at the end of the period"),
             access.holding_ktp_and_bpjs_total,
         ),
         KeyFigureDef("outreach_sessions", _("Outreach sessions"), outreach.sessions_total),
         KeyFigureDef("members", _("Members at the end of the period"), membership.members_total),
         KeyFigureDef("new_members", _("New members"), membership.new_members_total),
         KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total),
-        KeyFigureDef("active_peer_educators", _("Peer educators who did outreach"), outreach.active_peer_educators_total),
+        KeyFigureDef(
+            "active_peer_educators", _("Peer educators who did outreach"), outreach.active_peer_educators_total
+        ),
         KeyFigureDef("members_trained", _("Members trained at least once"), outreach.members_trained_total),
         KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
         KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total, sensitive=True),
         KeyFigureDef(
-            "incidents_responded", _("Share of incidents helped within 72 hours (%)"),
+            "incidents_responded",
+            _("Share of incidents helped within 72 hours (%)"),
             incidents.responded_within_72_hours,
             sensitive=True,
         ),
@@ -91,27 +95,41 @@ BRIDGING_THE_GAPS = ReportDefinition(
     ],
     method_notes=[
         _("People are counted by their unique identifier code, never by name."),
-        _("Members are counted by their kind, their branch and their peer-educator status on the last day of the "
-          "period, from the dated histories; new members by the kind and the branch they joined with; a document "
-          "in the branch the member belonged to when it was issued; a referral's outcome as it was known on the "
-          "period's last day. A report of a closed period therefore stays the same when a later change is "
-          "recorded. Moves between branches and peer-educator changes are dated from December 2026 on; earlier "
-          "ones were not recorded."),
+        _(
+            "Members are counted by their kind, their branch and their peer-educator status on the last day of the "
+            "period, from the dated histories; new members by the kind and the branch they joined with; a document "
+            "in the branch the member belonged to when it was issued; a referral's outcome as it was known on the "
+            "period's last day. A report of a closed period therefore stays the same when a later change is "
+            "recorded. Moves between branches and peer-educator changes are dated from December 2026 on; earlier "
+            "ones were not recorded."
+        ),
         _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
-        _("Median days to issue: the days from the case opened to the document issued, middle value of the "
-          "period's documents; with an even number of documents, half-way between the two middle values, rounded "
-          "to whole days (halves up)."),
+        _(
+            "Median days to issue: the days from the case opened to the document issued, middle value of the "
+            "period's documents; with an even number of documents, half-way between the two middle values, rounded "
+            "to whole days (halves up)."
+        ),
         _("Rights violations are counted only where the person consented to anonymous statistics."),
-        _("Members holding both KTP and BPJS: members on the last day of the period (not those who left before "
-          "it) with both documents issued through the programme by that day."),
-        _("Members trained: members who attended at least one day of training within the period; a day after "
-          "the period's end counts in the next period, even for a training that spans both."),
-        _("National trainings run by the secretariat appear in the national report only, so that regional and "
-          "branch reports add up to it."),
-        _("Share of incidents helped within 72 hours: the percentage of the period's counted incidents in which "
-          "help was given within 72 hours of the report."),
-        _("Rights violations: counts from 1 to 4 are hidden in every report, whoever reads it, with a further "
-          "count where a total would give them away; a report on one branch or region covers at least a month."),
+        _(
+            "Members holding both KTP and BPJS: members on the last day of the period (not those who left before "
+            "it) with both documents issued through the programme by that day."
+        ),
+        _(
+            "Members trained: members who attended at least one day of training within the period; a day after "
+            "the period's end counts in the next period, even for a training that spans both."
+        ),
+        _(
+            "National trainings run by the secretariat appear in the national report only, so that regional and "
+            "branch reports add up to it."
+        ),
+        _(
+            "Share of incidents helped within 72 hours: the percentage of the period's counted incidents in which "
+            "help was given within 72 hours of the report."
+        ),
+        _(
+            "Rights violations: counts from 1 to 4 are hidden in every report, whoever reads it, with a further "
+            "count where a total would give them away; a report on one branch or region covers at least a month."
+        ),
     ],
 )
 
@@ -126,16 +144,24 @@ UNAIDS_GAM = ReportDefinition(
         SectionDef("coverage", _("Coverage of HIV prevention programmes"), [access.prevention_coverage_by_branch]),
     ],
     method_notes=[
-        _("Prevention services are those marked so in the service catalogue: condoms, lubricant, counselling, "
-          "STI and HIV test referrals."),
-        _("A person is covered when they received at least two different prevention services in the last three "
-          "months of the period, counted by unique identifier code."),
-        _("The last three months are the last three calendar months of the period: April to June for the first "
-          "half of a year. For a date range: the month of its last day and the two months before, starting no "
-          "earlier than the range."),
-        _("The total row counts each person once nationally: someone reached in two branches is one person, and "
-          "services received in different branches are put together, so the total is not the sum of the branch "
-          "rows."),
+        _(
+            "Prevention services are those marked so in the service catalogue: condoms, lubricant, counselling, "
+            "STI and HIV test referrals."
+        ),
+        _(
+            "A person is covered when they received at least two different prevention services in the last three "
+            "months of the period, counted by unique identifier code."
+        ),
+        _(
+            "The last three months are the last three calendar months of the period: April to June for the first "
+            "half of a year. For a date range: the month of its last day and the two months before, starting no "
+            "earlier than the range."
+        ),
+        _(
+            "The total row counts each person once nationally: someone reached in two branches is one person, and "
+            "services received in different branches are put together, so the total is not the sum of the branch "
+            "rows."
+        ),
     ],
 )
 

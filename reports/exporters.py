@@ -42,10 +42,7 @@ def _cell(value):
 
 def _is_share(value):
     """A share kept with its two counts (an object with a numerator and a denominator, not a number)."""
-    return (
-        not isinstance(value, numbers.Number)
-        and hasattr(value, "numerator") and hasattr(value, "denominator")
-    )
+    return not isinstance(value, numbers.Number) and hasattr(value, "numerator") and hasattr(value, "denominator")
 
 
 def _figure_rows(report):

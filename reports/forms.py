@@ -41,7 +41,7 @@ class ReportForm(CleanTextMixin, forms.Form):
     end = PlanningDateField(label=_("Until"), required=False, widget=DateInput())
     scope = forms.ChoiceField(label=_("Scope"), choices=[])
     suppress = forms.BooleanField(
-        label=_("Hide counts from 1 to 4 as \"<5\" (for reports that leave the organisation)"),
+        label=_('Hide counts from 1 to 4 as "<5" (for reports that leave the organisation)'),
         required=False,
     )
 

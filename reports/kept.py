@@ -96,21 +96,34 @@ def kept_or_computed(definition, period, ctx, compute):
             # code versions' figures among them).
             LateChange.objects.filter(at__lt=timezone.now() - MAX_AGE).delete()
             KeptReport.objects.filter(Q(key=key) | Q(made_at__lt=timezone.now() - MAX_AGE)).delete()
-            KeptReport.objects.create(key=key, period_end=period.end, figures=_dump(figures, sections),
-                                      attendance_mark=mark)
+            KeptReport.objects.create(
+                key=key, period_end=period.end, figures=_dump(figures, sections), attendance_mark=mark
+            )
     except IntegrityError:
         pass  # the same report kept by another request at the same moment
     return figures, sections
 
 
 def _key(definition, period, ctx):
-    branches = "all" if ctx.branch_ids is None else ",".join(str(b.pk) for b in sorted(ctx.branches, key=lambda b: b.pk))
-    text = "|".join([definition.key, period.start.isoformat(), period.end.isoformat(), branches,
-                     str(ctx.includes_national), translation.get_language() or "", CODE_VERSION])
+    branches = (
+        "all" if ctx.branch_ids is None else ",".join(str(b.pk) for b in sorted(ctx.branches, key=lambda b: b.pk))
+    )
+    text = "|".join(
+        [
+            definition.key,
+            period.start.isoformat(),
+            period.end.isoformat(),
+            branches,
+            str(ctx.includes_national),
+            translation.get_language() or "",
+            CODE_VERSION,
+        ]
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 # Kept figures as JSON: a percentage keeps its two counts (suppression needs them).
+
 
 def _value(value):
     if isinstance(value, Share):
@@ -129,17 +142,23 @@ def _unvalue(value):
 def _dump(figures, sections):
     return {
         "figures": [[f.key, str(f.label), _value(f.value), _value(f.previous), f.sensitive] for f in figures],
-        "sections": [{"key": s.key, "title": str(s.title), "tables": [_dump_table(t) for t in s.tables]}
-                     for s in sections],
+        "sections": [
+            {"key": s.key, "title": str(s.title), "tables": [_dump_table(t) for t in s.tables]} for s in sections
+        ],
     }
 
 
 def _dump_table(table):
     return {
-        "key": table.key, "title": str(table.title), "columns": [str(c) for c in table.columns],
+        "key": table.key,
+        "title": str(table.title),
+        "columns": [str(c) for c in table.columns],
         "rows": [[_value(v) for v in row] for row in table.rows],
-        "total_column": table.total_column, "total_row": table.total_row, "chart": table.chart,
-        "note": str(table.note), "sensitive": table.sensitive,
+        "total_column": table.total_column,
+        "total_row": table.total_row,
+        "chart": table.chart,
+        "note": str(table.note),
+        "sensitive": table.sensitive,
         "summed_columns": None if table.summed_columns is None else list(table.summed_columns),
         "shares": [[column, list(pair)] for column, pair in table.shares.items()],
         "total_row_adds": table.total_row_adds,
@@ -148,8 +167,10 @@ def _dump_table(table):
 
 
 def _load(data):
-    figures = [KeyFigure(key, label, _unvalue(value), _unvalue(previous), sensitive=sensitive)
-               for key, label, value, previous, sensitive in data["figures"]]
+    figures = [
+        KeyFigure(key, label, _unvalue(value), _unvalue(previous), sensitive=sensitive)
+        for key, label, value, previous, sensitive in data["figures"]
+    ]
     sections = [Section(s["key"], s["title"], [_load_table(t) for t in s["tables"]]) for s in data["sections"]]
     return figures, sections
 
@@ -169,6 +190,7 @@ def as_json(figures, sections):
 
 
 # Dropping kept figures when a change reaches into a closed period.
+
 
 def forget_from(date):
     """Drop the kept figures of every period that ends on or after ``date``."""
@@ -201,9 +223,11 @@ def _as_date(value):
 def _via(attribute, field):
     """The date of the record this one belongs to, when it is at hand; otherwise every
     period (no query for each line of a session or a training deleted with it)."""
+
     def date_of(instance):
         related = instance._state.fields_cache.get(attribute)
         return getattr(related, field, None) or EVERYTHING if related is not None else EVERYTHING
+
     return date_of
 
 
@@ -216,7 +240,12 @@ def _watched():
     from incidents.models import Incident, Response, Violation
     from members.models import Member, MemberKindPeriod, MemberMove, PeerEducatorChange
     from outreach.models import (
-        OutreachCommodity, OutreachContact, OutreachSession, OutsideParticipants, SessionTopic, Training,
+        OutreachCommodity,
+        OutreachContact,
+        OutreachSession,
+        OutsideParticipants,
+        SessionTopic,
+        Training,
         TrainingAttendance,
     )
     from services.models import CaseStep, PaperworkCase, Referral, Visit, VisitService

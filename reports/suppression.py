@@ -48,7 +48,8 @@ def constraints(table):
             if c not in table.shares:
                 result.append(((last, c), [(r, c) for r in range(last)]))
     return [
-        (total, parts) for total, parts in result
+        (total, parts)
+        for total, parts in result
         if _count(_at(table, total)) and all(_count(_at(table, p)) for p in parts)
     ]
 
@@ -175,9 +176,7 @@ def suppress_table(table, forced=()):
     """``table`` with its small counts hidden and whatever would give them away; ``forced``:
     cells to hide as well (hidden in another table that shows the same count)."""
     table = copy.deepcopy(table)
-    values = {
-        (r, c): v for r, row in enumerate(table.rows) for c, v in enumerate(row) if c and _count(v)
-    }
+    values = {(r, c): v for r, row in enumerate(table.rows) for c, v in enumerate(row) if c and _count(v)}
     hidden = {cell: SMALL for cell, v in values.items() if _small(v)}
     hidden.update({cell: COMPLEMENT for cell in forced if cell in values and cell not in hidden and values[cell]})
     equations = constraints(table)
@@ -185,19 +184,23 @@ def suppress_table(table, forced=()):
     for _attempt in range(len(values)):
         # First the plain rule (no line of a total with a single hidden cell), then
         # whatever the attack still works out.
-        lines = [[total, *parts] for total, parts in equations
-                 if sum(1 for cell in [total, *parts] if cell in hidden) == 1]
+        lines = [
+            [total, *parts] for total, parts in equations if sum(1 for cell in [total, *parts] if cell in hidden) == 1
+        ]
         if not lines:
             exposed = disclosed(values, hidden, equations)
             if not exposed:
                 break
-            lines = [[total, *parts] for total, parts in equations
-                     if any(cell in exposed for cell in [total, *parts])]
+            lines = [[total, *parts] for total, parts in equations if any(cell in exposed for cell in [total, *parts])]
         cell = _complement(lines, hidden, values, totals)
         if cell is None:
             # Worked out through equations further away: widen to every line with a hidden cell.
-            cell = _complement([[total, *parts] for total, parts in equations
-                                if any(c in hidden for c in [total, *parts])], hidden, values, totals)
+            cell = _complement(
+                [[total, *parts] for total, parts in equations if any(c in hidden for c in [total, *parts])],
+                hidden,
+                values,
+                totals,
+            )
         if cell is None:
             break
         hidden[cell] = COMPLEMENT
@@ -218,8 +221,10 @@ def mark_small():
 
 
 def mark_complement():
-    return _("x: a number hidden so that a hidden count cannot be worked out from the totals; it may be any "
-             "number, and is not a count from 1 to 4.")
+    return _(
+        "x: a number hidden so that a hidden count cannot be worked out from the totals; it may be any "
+        "number, and is not a count from 1 to 4."
+    )
 
 
 def _complement(lines, hidden, values, totals):
@@ -242,15 +247,18 @@ def suppress(report, everything=True):
             section.tables = [
                 suppress_table(t, forced.get(id(t), ())) if everything or t.sensitive else t for t in tables
             ]
-        more = _unlinked([(o, t) for (_s, tables), section in zip(originals, report.sections)
-                          for o, t in zip(tables, section.tables)])
+        more = _unlinked(
+            [
+                (o, t)
+                for (_s, tables), section in zip(originals, report.sections)
+                for o, t in zip(tables, section.tables)
+            ]
+        )
         if not more:
             break
         for original, cell in more:
             forced.setdefault(id(original), set()).add(cell)
-    report.key_figures = [
-        _replace_figure(f) if everything or f.sensitive else f for f in report.key_figures
-    ]
+    report.key_figures = [_replace_figure(f) if everything or f.sensitive else f for f in report.key_figures]
     report.suppressed = report.suppressed or everything
     return report
 
@@ -261,7 +269,9 @@ def _unlinked(pairs):
         name for _original, done in pairs for name, (r, c) in done.links.items() if done.rows[r][c] in MARKS
     }
     return [
-        (original, (r, c)) for original, done in pairs for name, (r, c) in done.links.items()
+        (original, (r, c))
+        for original, done in pairs
+        for name, (r, c) in done.links.items()
         if name in hidden_links and done.rows[r][c] not in MARKS and _count(done.rows[r][c]) and done.rows[r][c]
     ]
 

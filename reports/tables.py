@@ -92,9 +92,9 @@ class Report:
     def has_hidden_cells(self):
         from .suppression import MARKS
 
-        return any(
-            v in MARKS for s in self.sections for t in s.tables for row in t.rows for v in row[1:]
-        ) or any(f.value in MARKS or f.previous in MARKS for f in self.key_figures)
+        return any(v in MARKS for s in self.sections for t in s.tables for row in t.rows for v in row[1:]) or any(
+            f.value in MARKS or f.previous in MARKS for f in self.key_figures
+        )
 
     def figure(self, key):
         return next(f for f in self.key_figures if f.key == key)

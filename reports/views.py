@@ -20,14 +20,11 @@ def report_page(request):
     report = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        report = build_report(
-            data["definition_obj"], data["period"], data["scope_obj"], request.user, data["suppress"]
-        )
+        report = build_report(data["definition_obj"], data["period"], data["scope_obj"], request.user, data["suppress"])
     return render(
         request,
         "reports/report_page.html",
-        {"form": form, "report": report, "charts": _charts(report) if report else {},
-         "query": request.GET.urlencode()},
+        {"form": form, "report": report, "charts": _charts(report) if report else {}, "query": request.GET.urlencode()},
     )
 
 
@@ -42,9 +39,7 @@ def report_download(request, file_format):
     data = form.cleaned_data
     language = request.GET.get("lang") or request.LANGUAGE_CODE
     with translation.override(language if language in ("id", "en") else "id"):
-        report = build_report(
-            data["definition_obj"], data["period"], data["scope_obj"], request.user, data["suppress"]
-        )
+        report = build_report(data["definition_obj"], data["period"], data["scope_obj"], request.user, data["suppress"])
         content = export_class().write(report)
     log_access(
         request.user,

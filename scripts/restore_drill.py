@@ -33,8 +33,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["/", "/members/", "/members/{member}/", "/visits/new/?member={member}", "/referrals/", "/outreach/",
-         "/trainings/", "/reports/", "/cases/stuck/", "/branches/", "/healthz/ready"]
+PAGES = [
+    "/",
+    "/members/",
+    "/members/{member}/",
+    "/visits/new/?member={member}",
+    "/referrals/",
+    "/outreach/",
+    "/trainings/",
+    "/reports/",
+    "/cases/stuck/",
+    "/branches/",
+    "/healthz/ready",
+]
 
 
 def setup_django():
@@ -65,8 +76,9 @@ def prepare(data):
     print(f"migrate and fill ({data}): {time.perf_counter() - began:.1f} s", file=sys.stderr)
 
     for n, member in enumerate(Member.objects.filter(identity__isnull=True).order_by("pk")[:3]):
-        save_identity(member, None, legal_name=f"Drill Person {n}", nik=f"317101{n + 1:02d}01900001",
-                      phone=f"0812000000{n}")
+        save_identity(
+            member, None, legal_name=f"Drill Person {n}", nik=f"317101{n + 1:02d}01900001", phone=f"0812000000{n}"
+        )
     facts()
 
 
@@ -202,13 +214,17 @@ def facts():
     for page in PAGES:
         url = page.format(member=member.pk)
         pages[url] = client.get(url).status_code
-    json.dump({
-        "report": hashlib.sha256(json.dumps(numbers, default=str, sort_keys=True).encode()).hexdigest(),
-        "report_visits": next((f.value for f in report.key_figures), None),
-        "vault": vault.hexdigest(),
-        "identities": identities,
-        "pages": pages,
-    }, sys.stdout, default=str)
+    json.dump(
+        {
+            "report": hashlib.sha256(json.dumps(numbers, default=str, sort_keys=True).encode()).hexdigest(),
+            "report_visits": next((f.value for f in report.key_figures), None),
+            "vault": vault.hexdigest(),
+            "identities": identities,
+            "pages": pages,
+        },
+        sys.stdout,
+        default=str,
+    )
 
 
 def run(args, env, check=True):
@@ -282,8 +298,9 @@ def drill(data):
         refused, _ = django(target, __file__, "refusals", str(manifest_path), str(offline), str(server))
         print(refused.stdout.strip())
 
-        result, figures["restore"] = django(target, "manage.py", "restore_backup", str(manifest_path),
-                                            gnupghome=offline)
+        result, figures["restore"] = django(
+            target, "manage.py", "restore_backup", str(manifest_path), gnupghome=offline
+        )
         print(result.stdout.strip())
         after = json.loads(django(target, __file__, "facts")[0].stdout)
         assert after["pages"] and all(code == 200 for code in after["pages"].values()), after["pages"]

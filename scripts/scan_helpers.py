@@ -1,18 +1,18 @@
 """Helpers of scripts/scan.sh (outside scanners against the app under production settings).
 
-    python scripts/scan_helpers.py proxy LISTEN_PORT UPSTREAM_PORT CERT KEY
-        TLS in front of gunicorn, as nginx is in production: the scanners speak https to
-        LISTEN_PORT; the request goes on to 127.0.0.1:UPSTREAM_PORT with
-        ``X-Forwarded-Proto: https``, and a POST without a Referer gets the https address of
-        the page it was sent to (CSRF wants one under production settings; a browser sends it).
-        wapiti does not send back the CSRF cookie (Secure) it was given, so a request without one
-        gets a fixed one, as a browser keeps it: its forms then carry tokens made from it and
-        Django still checks each POST's token against it.
-    python scripts/scan_helpers.py sessions ORIGIN OUT_DIR
-        logs the demo users in through the real login pages (password, and the code of an
-        authenticator for those who need two steps) and writes each one's session cookie to
-        OUT_DIR/<username>.cookie. Runs with the same environment as gunicorn (same database,
-        same SECRET_KEY).
+python scripts/scan_helpers.py proxy LISTEN_PORT UPSTREAM_PORT CERT KEY
+    TLS in front of gunicorn, as nginx is in production: the scanners speak https to
+    LISTEN_PORT; the request goes on to 127.0.0.1:UPSTREAM_PORT with
+    ``X-Forwarded-Proto: https``, and a POST without a Referer gets the https address of
+    the page it was sent to (CSRF wants one under production settings; a browser sends it).
+    wapiti does not send back the CSRF cookie (Secure) it was given, so a request without one
+    gets a fixed one, as a browser keeps it: its forms then carry tokens made from it and
+    Django still checks each POST's token against it.
+python scripts/scan_helpers.py sessions ORIGIN OUT_DIR
+    logs the demo users in through the real login pages (password, and the code of an
+    authenticator for those who need two steps) and writes each one's session cookie to
+    OUT_DIR/<username>.cookie. Runs with the same environment as gunicorn (same database,
+    same SECRET_KEY).
 """
 
 import http.client

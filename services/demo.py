@@ -7,8 +7,18 @@ import uuid
 from django.utils import timezone
 
 from .models import (
-    CaseStep, Commodity, Document, FacilityKind, PaperworkCase, Referral, ReferralOutcome, ServiceType, Step,
-    StockMovement, Visit, VisitService,
+    CaseStep,
+    Commodity,
+    Document,
+    FacilityKind,
+    PaperworkCase,
+    Referral,
+    ReferralOutcome,
+    ServiceType,
+    Step,
+    StockMovement,
+    Visit,
+    VisitService,
 )
 
 WALK_IN_CODES = ["WAKU2010101", "JOSA2020292", "RIBU3030393", "NIAG2040494"]
@@ -28,16 +38,25 @@ def seed(context, visits_per_centre=150):
             for item, amount in ((condoms, 5000), (lube, 2000)):
                 if item:
                     StockMovement.objects.create(
-                        drop_in_centre=centre, commodity=item, on=today - datetime.timedelta(days=365),
-                        kind=StockMovement.Kind.RECEIVED, quantity=amount, source="Donor",
+                        drop_in_centre=centre,
+                        commodity=item,
+                        on=today - datetime.timedelta(days=365),
+                        kind=StockMovement.Kind.RECEIVED,
+                        quantity=amount,
+                        source="Donor",
                     )
             visits = []
             for _ in range(visits_per_centre):
                 member = rng.choice(branch_members) if branch_members and rng.random() < 0.85 else None
-                visits.append(Visit(
-                    drop_in_centre=centre, member=member, uic=member.uic if member else rng.choice(WALK_IN_CODES),
-                    visited_on=today - datetime.timedelta(days=rng.randint(0, 364)), submission_key=uuid.uuid4(),
-                ))
+                visits.append(
+                    Visit(
+                        drop_in_centre=centre,
+                        member=member,
+                        uic=member.uic if member else rng.choice(WALK_IN_CODES),
+                        visited_on=today - datetime.timedelta(days=rng.randint(0, 364)),
+                        submission_key=uuid.uuid4(),
+                    )
+                )
             Visit.objects.bulk_create(visits)
             lines, out = [], {}
             for visit in visits:
@@ -48,25 +67,38 @@ def seed(context, visits_per_centre=150):
                         out[service.commodity_id] = out.get(service.commodity_id, 0) + quantity
             VisitService.objects.bulk_create(lines)
             StockMovement.objects.bulk_create(
-                StockMovement(drop_in_centre=centre, commodity_id=item, on=today, kind=StockMovement.Kind.HANDED_OUT,
-                              quantity=-quantity, source="visits")
+                StockMovement(
+                    drop_in_centre=centre,
+                    commodity_id=item,
+                    on=today,
+                    kind=StockMovement.Kind.HANDED_OUT,
+                    quantity=-quantity,
+                    source="visits",
+                )
                 for item, quantity in out.items()
             )
             Referral.objects.bulk_create(
                 Referral(
-                    branch=branch, member=v.member, uic=v.uic, visit=v, made_on=v.visited_on,
-                    facility_kind=rng.choice(FacilityKind.values), service=rng.choice(["Tes HIV", "Cek IMS", "ARV"]),
-                    outcome=rng.choice(ReferralOutcome.values), made_by=coordinator,
+                    branch=branch,
+                    member=v.member,
+                    uic=v.uic,
+                    visit=v,
+                    made_on=v.visited_on,
+                    facility_kind=rng.choice(FacilityKind.values),
+                    service=rng.choice(["Tes HIV", "Cek IMS", "ARV"]),
+                    outcome=rng.choice(ReferralOutcome.values),
+                    made_by=coordinator,
                 )
-                for v in visits[:: 6]
+                for v in visits[::6]
             )
-        for member in branch_members[:: 3]:
+        for member in branch_members[::3]:
             opened = today - datetime.timedelta(days=rng.randint(20, 300))
             document = rng.choice(Document.values)
             path = [Step.IDENTIFIED, Step.GATHERED, Step.SUBMITTED, Step.ISSUED][: rng.randint(1, 4)]
             on = opened
-            case = PaperworkCase.objects.create(member=member, document=document, opened_on=opened, step=path[-1],
-                                                step_on=opened)
+            case = PaperworkCase.objects.create(
+                member=member, document=document, opened_on=opened, step=path[-1], step_on=opened
+            )
             for step in path:
                 CaseStep.objects.create(case=case, step=step, on=on, helped_by=coordinator)
                 case.step_on = on

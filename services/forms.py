@@ -30,7 +30,9 @@ class QuantityField(forms.IntegerField):
     default_error_messages = {"invalid": _("Digits only, without dots or commas: 1000, not 1.000.")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -74,7 +76,10 @@ class VisitForm(CleanTextMixin, forms.Form):
         for service in self.service_types:
             if service.commodity_id:
                 self.fields[f"qty_{service.pk}"] = QuantityField(
-                    label=_("How many: %(item)s") % {"item": service}, min_value=0, max_value=10000, required=False,
+                    label=_("How many: %(item)s") % {"item": service},
+                    min_value=0,
+                    max_value=10000,
+                    required=False,
                 )
 
     @cached_property
@@ -134,7 +139,9 @@ class VisitForm(CleanTextMixin, forms.Form):
 class VisitFilterForm(CleanTextMixin, forms.Form):
     start = PlanningDateField(label=_("From"), required=False, widget=DateInput())
     end = PlanningDateField(label=_("Until"), required=False, widget=DateInput())
-    service = forms.ModelChoiceField(label=_("Service"), queryset=ServiceType.objects.all(), required=False, empty_label=_("All"))
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=ServiceType.objects.all(), required=False, empty_label=_("All")
+    )
 
     def filter(self, visits):
         if not self.is_valid():
@@ -220,11 +227,17 @@ class StepForm(CleanTextMixin, forms.Form):
 
 
 class ReceiveStockForm(CleanTextMixin, forms.Form):
-    commodity = forms.ModelChoiceField(label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None)
+    commodity = forms.ModelChoiceField(
+        label=_("Item"), queryset=Commodity.objects.filter(active=True), empty_label=None
+    )
     quantity = QuantityField(label=_("Quantity received"), min_value=1, max_value=1_000_000)
     on = DateField(label=_("Date"), widget=DateInput())
-    source = forms.CharField(label=pgettext_lazy("stock came from", "From"), max_length=100, required=False,
-                             help_text=_("Donor or supplier."))
+    source = forms.CharField(
+        label=pgettext_lazy("stock came from", "From"),
+        max_length=100,
+        required=False,
+        help_text=_("Donor or supplier."),
+    )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, centre, **kwargs):

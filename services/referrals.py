@@ -12,8 +12,15 @@ FOLLOW_UP_AFTER_DAYS = 14
 
 def refer(*, branch, member, uic, on, facility_kind, facility_name, service, by, visit=None):
     return Referral.objects.create(
-        branch=branch, member=member, uic=member.uic if member else uic, made_on=on, facility_kind=facility_kind,
-        facility_name=facility_name, service=service, made_by=by, visit=visit,
+        branch=branch,
+        member=member,
+        uic=member.uic if member else uic,
+        made_on=on,
+        facility_kind=facility_kind,
+        facility_name=facility_name,
+        service=service,
+        made_by=by,
+        visit=visit,
     )
 
 

@@ -14,10 +14,20 @@ def receive(centre, commodity, quantity, on, by, source="", submission_key=None)
     """Record stock received; the same form sent again (``submission_key``) is counted once."""
     if quantity <= 0:
         raise ValidationError(_("The quantity received must be more than zero."))
-    movement, _created = create_once(StockMovement, submission_key, lambda: StockMovement.objects.create(
-        drop_in_centre=centre, commodity=commodity, on=on, quantity=quantity,
-        kind=StockMovement.Kind.RECEIVED, source=source, recorded_by=by, submission_key=submission_key,
-    ))
+    movement, _created = create_once(
+        StockMovement,
+        submission_key,
+        lambda: StockMovement.objects.create(
+            drop_in_centre=centre,
+            commodity=commodity,
+            on=on,
+            quantity=quantity,
+            kind=StockMovement.Kind.RECEIVED,
+            source=source,
+            recorded_by=by,
+            submission_key=submission_key,
+        ),
+    )
     return movement
 
 
@@ -26,12 +36,16 @@ class NotInStock(ValidationError):
 
     def __init__(self, centre, short):
         self.short = short
-        super().__init__([
-            _("Only %(balance)s %(unit)s of %(item)s left at %(centre)s. Give a smaller number, or record "
-              "the stock received first.") % {"balance": max(left, 0), "unit": item.localised_unit(),
-                                                "item": item, "centre": centre.name}
-            for item, left in short.items()
-        ])
+        super().__init__(
+            [
+                _(
+                    "Only %(balance)s %(unit)s of %(item)s left at %(centre)s. Give a smaller number, or record "
+                    "the stock received first."
+                )
+                % {"balance": max(left, 0), "unit": item.localised_unit(), "item": item, "centre": centre.name}
+                for item, left in short.items()
+            ]
+        )
 
 
 @transaction.atomic
@@ -59,15 +73,20 @@ def hand_out(centre, quantities, on, by, use=""):
         raise NotInStock(centre, short)
     return StockMovement.objects.bulk_create(
         StockMovement(
-            drop_in_centre=centre, commodity=commodity, on=on, quantity=-quantity,
-            kind=StockMovement.Kind.HANDED_OUT, source=use, recorded_by=by,
+            drop_in_centre=centre,
+            commodity=commodity,
+            on=on,
+            quantity=-quantity,
+            kind=StockMovement.Kind.HANDED_OUT,
+            source=use,
+            recorded_by=by,
         )
         for commodity, quantity in wanted.items()
     )
 
 
 def level(balance, commodity):
-    """"out" at zero or below, "low" under the commodity's threshold, else ""."""
+    """ "out" at zero or below, "low" under the commodity's threshold, else ""."""
     if balance <= 0:
         return "out"
     return "low" if balance < commodity.low_stock_threshold else ""

@@ -21,21 +21,34 @@ def entries(member, user):
     )
     services = defaultdict(list)
     lines = (
-        VisitService.objects.filter(visit__in=[pk for pk, _on, _centre in visits]).order_by("pk")
+        VisitService.objects.filter(visit__in=[pk for pk, _on, _centre in visits])
+        .order_by("pk")
         .values_list("visit_id", "service_type__name", "service_type__name_en")
     )
     for visit_id, name, name_en in lines:
         services[visit_id].append(localised_name(SimpleNamespace(name=name, name_en=name_en)))
     for pk, visited_on, centre in visits:
-        found.append(Entry(visited_on, _("Visit"), f"{centre}: {', '.join(services[pk])}",
-                           reverse("visit_detail", args=[pk])))
+        found.append(
+            Entry(visited_on, _("Visit"), f"{centre}: {', '.join(services[pk])}", reverse("visit_detail", args=[pk]))
+        )
     for referral in Referral.objects.visible_to(user).filter(member=member):
-        found.append(Entry(referral.made_on, _("Referral"),
-                           f"{referral.get_facility_kind_display()} · {referral.service} · {referral.get_outcome_display()}"))
+        found.append(
+            Entry(
+                referral.made_on,
+                _("Referral"),
+                f"{referral.get_facility_kind_display()} · {referral.service} · {referral.get_outcome_display()}",
+            )
+        )
     steps = CaseStep.objects.filter(case__member=member, case__in=_cases(user)).select_related("case")
     for step in steps:
-        found.append(Entry(step.on, _("Paperwork"), f"{step.case.get_document_display()}: {step.get_step_display()}",
-                           reverse("case_detail", args=[step.case_id])))
+        found.append(
+            Entry(
+                step.on,
+                _("Paperwork"),
+                f"{step.case.get_document_display()}: {step.get_step_display()}",
+                reverse("case_detail", args=[step.case_id]),
+            )
+        )
     return found
 
 

@@ -50,8 +50,10 @@ def follow_ups(user, today):
         referral.overdue = referral.made_on <= overdue_on
         referral.days = (today - referral.made_on).days
     stuck_on = today - datetime.timedelta(days=STUCK_AFTER_DAYS)
-    case_counts = PaperworkCase.objects.visible_to(user).open().aggregate(
-        open=Count("pk"), stuck=Count("pk", filter=Q(step_on__lte=stuck_on))
+    case_counts = (
+        PaperworkCase.objects.visible_to(user)
+        .open()
+        .aggregate(open=Count("pk"), stuck=Count("pk", filter=Q(step_on__lte=stuck_on)))
     )
     return {"referral_counts": referral_counts, "referrals_waiting": waiting, "case_counts": case_counts}
 
@@ -63,8 +65,10 @@ def centres_today(user, today):
     dates = {centre.branch.today() for centre in centres} or {today}
     logged = {
         (row["drop_in_centre"], row["visited_on"]): row["n"]
-        for row in Visit.objects.visible_to(user).filter(visited_on__in=dates)
-        .values("drop_in_centre", "visited_on").annotate(n=Count("pk"))
+        for row in Visit.objects.visible_to(user)
+        .filter(visited_on__in=dates)
+        .values("drop_in_centre", "visited_on")
+        .annotate(n=Count("pk"))
     }
     balances = StockMovement.objects.visible_to(user).balances()
     commodities = {line.commodity for line in reference.active_services() if line.commodity}
@@ -75,21 +79,34 @@ def centres_today(user, today):
             left = balances.get((centre.pk, item.pk), 0)
             if left < item.low_stock_threshold:
                 short.append({"item": item, "left": left, "out": left <= 0})
-        rows.append({"centre": centre, "today": centre.branch.today(),
-                     "visits": logged.get((centre.pk, centre.branch.today()), 0), "short": short})
-    return {"centres": rows, "centres_short": [row for row in rows if row["short"]],
-            "visits_today": sum(row["visits"] for row in rows)}
+        rows.append(
+            {
+                "centre": centre,
+                "today": centre.branch.today(),
+                "visits": logged.get((centre.pk, centre.branch.today()), 0),
+                "short": short,
+            }
+        )
+    return {
+        "centres": rows,
+        "centres_short": [row for row in rows if row["short"]],
+        "visits_today": sum(row["visits"] for row in rows),
+    }
 
 
 @provides(*WRITERS)
 def month_against_last(user, today):
     """Visits and people reached this month beside last month, for a small chart."""
     this_month, last_month = month_start(today), month_start(today, 1)
-    figures = Visit.objects.visible_to(user).filter(visited_on__gte=last_month, visited_on__lte=today).aggregate(
-        visits=Count("pk", filter=Q(visited_on__gte=this_month)),
-        visits_before=Count("pk", filter=Q(visited_on__lt=this_month)),
-        people=Count("person_key", distinct=True, filter=Q(visited_on__gte=this_month)),
-        people_before=Count("person_key", distinct=True, filter=Q(visited_on__lt=this_month)),
+    figures = (
+        Visit.objects.visible_to(user)
+        .filter(visited_on__gte=last_month, visited_on__lte=today)
+        .aggregate(
+            visits=Count("pk", filter=Q(visited_on__gte=this_month)),
+            visits_before=Count("pk", filter=Q(visited_on__lt=this_month)),
+            people=Count("person_key", distinct=True, filter=Q(visited_on__gte=this_month)),
+            people_before=Count("person_key", distinct=True, filter=Q(visited_on__lt=this_month)),
+        )
     )
     return {"month_chart": chart(figures), "this_month": this_month, "last_month": last_month}
 
@@ -106,8 +123,17 @@ def chart(figures, width=300, bar_height=16):
         for suffix, colour in (("_before", "#9bb0c4"), ("", "#24415e")):
             value = figures[key + suffix]
             length = round(room * value / largest)
-            bars.append({"y": y + 18, "length": max(length, 1), "value": value, "value_x": length + 6,
-                         "text_y": y + 18 + bar_height - 4, "colour": colour, "last": suffix == ""})
+            bars.append(
+                {
+                    "y": y + 18,
+                    "length": max(length, 1),
+                    "value": value,
+                    "value_x": length + 6,
+                    "text_y": y + 18 + bar_height - 4,
+                    "colour": colour,
+                    "last": suffix == "",
+                }
+            )
             y += bar_height + 4
         groups.append({"key": key, "label_y": y - 2 * (bar_height + 4) + 12, "bars": bars})
         y += 24
@@ -126,8 +152,12 @@ def branches_at_a_glance(user, today):
     if rows is None:
         rows = _branch_figures(user, today, this_quarter, last_quarter)
         cache.set(key, rows, BRANCH_FIGURES_SECONDS)
-    return {"branch_rows": rows, "this_quarter": this_quarter, "last_quarter": last_quarter,
-            "quarter_number": (this_quarter.month - 1) // 3 + 1}
+    return {
+        "branch_rows": rows,
+        "this_quarter": this_quarter,
+        "last_quarter": last_quarter,
+        "quarter_number": (this_quarter.month - 1) // 3 + 1,
+    }
 
 
 def _branch_figures(user, today, this_quarter, last_quarter):
@@ -143,18 +173,25 @@ def _branch_figures(user, today, this_quarter, last_quarter):
     in_last = Q(visited_on__lt=this_quarter)
     visits = {
         row["drop_in_centre__branch"]: row
-        for row in Visit.objects.visible_to(user).filter(visited_on__gte=last_quarter, visited_on__lte=today)
+        for row in Visit.objects.visible_to(user)
+        .filter(visited_on__gte=last_quarter, visited_on__lte=today)
         .values("drop_in_centre__branch")
-        .annotate(visits=Count("pk", filter=in_this), visits_before=Count("pk", filter=in_last),
-                  people=Count("person_key", distinct=True, filter=in_this),
-                  people_before=Count("person_key", distinct=True, filter=in_last))
+        .annotate(
+            visits=Count("pk", filter=in_this),
+            visits_before=Count("pk", filter=in_last),
+            people=Count("person_key", distinct=True, filter=in_this),
+            people_before=Count("person_key", distinct=True, filter=in_last),
+        )
     }
     joined = {
         row["branch"]: row
-        for row in Member.objects.visible_to(user).filter(joined_on__gte=last_quarter, joined_on__lte=today)
+        for row in Member.objects.visible_to(user)
+        .filter(joined_on__gte=last_quarter, joined_on__lte=today)
         .values("branch")
-        .annotate(new=Count("pk", filter=Q(joined_on__gte=this_quarter)),
-                  new_before=Count("pk", filter=Q(joined_on__lt=this_quarter)))
+        .annotate(
+            new=Count("pk", filter=Q(joined_on__gte=this_quarter)),
+            new_before=Count("pk", filter=Q(joined_on__lt=this_quarter)),
+        )
     }
     silent_before = today - datetime.timedelta(days=SILENT_AFTER_DAYS)
     rows = []
@@ -162,12 +199,19 @@ def _branch_figures(user, today, this_quarter, last_quarter):
         figures = visits.get(branch.pk, {})
         members = joined.get(branch.pk, {})
         last = last_visit.get(branch.pk)
-        rows.append({
-            "pk": branch.pk, "name": branch.name, "last_visit": last,
-            "silent": last is None or last < silent_before,
-            "visits": figures.get("visits", 0), "visits_before": figures.get("visits_before", 0),
-            "people": figures.get("people", 0), "people_before": figures.get("people_before", 0),
-            "new": members.get("new", 0), "new_before": members.get("new_before", 0),
-        })
+        rows.append(
+            {
+                "pk": branch.pk,
+                "name": branch.name,
+                "last_visit": last,
+                "silent": last is None or last < silent_before,
+                "visits": figures.get("visits", 0),
+                "visits_before": figures.get("visits_before", 0),
+                "people": figures.get("people", 0),
+                "people_before": figures.get("people_before", 0),
+                "new": members.get("new", 0),
+                "new_before": members.get("new_before", 0),
+            }
+        )
     rows.sort(key=lambda r: (not r["silent"], r["last_visit"] or datetime.date.min, r["name"]))
     return rows

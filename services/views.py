@@ -58,14 +58,20 @@ def _visit_new(request, writes_refused=False):
         if not member_id.isascii() or not member_id.isdigit() or len(member_id) > 18:
             raise Http404  # not a record number ("abc", "3\x00", beyond the column's range)
         member = get_writable_or_404(  # what the form and the visit need of the member, no more
-            Member.objects.only("alias", "uic", "branch_id", "joined_on"), request.user, pk=int(member_id),
+            Member.objects.only("alias", "uic", "branch_id", "joined_on"),
+            request.user,
+            pk=int(member_id),
         )
     # A NUL byte cannot be compared with a text column on PostgreSQL: it is no part of a name.
     query = request.GET.get("q", "").replace("\x00", "").strip()
     found = []
     if query and member is None:
         found = list(
-            Member.objects.writable_by(request.user).active().search(query).select_related("branch").order_by("alias")[:10]
+            Member.objects.writable_by(request.user)
+            .active()
+            .search(query)
+            .select_related("branch")
+            .order_by("alias")[:10]
         )
     if request.GET.get("partial"):
         return render(request, "services/_member_results.html", {"found": found, "query": query})
@@ -74,16 +80,23 @@ def _visit_new(request, writes_refused=False):
     if member is not None or walk_in:
         form = VisitForm(request.POST or None, user=request.user, member=member)
         if writes_refused and form.is_valid():
-            form.add_error(None, _(
-                "Nothing was saved: the database is not accepting changes right now. What you entered "
-                "is below; press Save again in a moment."
-            ))
+            form.add_error(
+                None,
+                _(
+                    "Nothing was saved: the database is not accepting changes right now. What you entered "
+                    "is below; press Save again in a moment."
+                ),
+            )
         elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 visit, created = log_visit(
-                    centre=data["drop_in_centre"], member=member, uic=data.get("walk_in_uic", ""),
-                    on=data["visited_on"], services=data["chosen"], by=request.user,
+                    centre=data["drop_in_centre"],
+                    member=member,
+                    uic=data.get("walk_in_uic", ""),
+                    on=data["visited_on"],
+                    services=data["chosen"],
+                    by=request.user,
                     submission_key=data["submission_key"],
                 )
             except stock.NotInStock as error:
@@ -102,8 +115,10 @@ def _visit_new(request, writes_refused=False):
 
 
 def _visits(user):
-    return Visit.objects.visible_to(user).select_related("drop_in_centre__branch", "member").prefetch_related(
-        Prefetch("service_lines", queryset=VisitService.objects.select_related("service_type"))
+    return (
+        Visit.objects.visible_to(user)
+        .select_related("drop_in_centre__branch", "member")
+        .prefetch_related(Prefetch("service_lines", queryset=VisitService.objects.select_related("service_type")))
     )
 
 
@@ -128,7 +143,9 @@ def centre_visits(request, pk):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "services/centre_visits.html", {"centre": centre, "form": form, "page": page, "query": query.urlencode()}
+        request,
+        "services/centre_visits.html",
+        {"centre": centre, "form": form, "page": page, "query": query.urlencode()},
     )
 
 
@@ -139,13 +156,22 @@ def referral_create(request, pk):
     branch = visit.drop_in_centre.branch
     form = ReferralForm(request.POST or None, branch=branch)
     if request.method == "POST" and form.is_valid():
-        referrals.refer(branch=branch, member=visit.member, uic=visit.uic, by=request.user, visit=visit,
-                        on=form.cleaned_data["made_on"], facility_kind=form.cleaned_data["facility_kind"],
-                        facility_name=form.cleaned_data["facility_name"], service=form.cleaned_data["service"])
+        referrals.refer(
+            branch=branch,
+            member=visit.member,
+            uic=visit.uic,
+            by=request.user,
+            visit=visit,
+            on=form.cleaned_data["made_on"],
+            facility_kind=form.cleaned_data["facility_kind"],
+            facility_name=form.cleaned_data["facility_name"],
+            service=form.cleaned_data["service"],
+        )
         messages.success(request, _("Referral saved."))
         return redirect("visit_detail", pk=visit.pk)
-    return render(request, "services/simple_form.html", {"form": form, "title": _("Refer to a health facility"),
-                                                          "back": visit})
+    return render(
+        request, "services/simple_form.html", {"form": form, "title": _("Refer to a health facility"), "back": visit}
+    )
 
 
 @login_required
@@ -179,8 +205,11 @@ def referral_outcome(request, pk):
         else:
             messages.success(request, _("Outcome saved."))
             return redirect("referral_follow_up")
-    return render(request, "services/simple_form.html", {"form": form, "title": _("Outcome of the referral"),
-                                                          "referral": referral})
+    return render(
+        request,
+        "services/simple_form.html",
+        {"form": form, "title": _("Outcome of the referral"), "referral": referral},
+    )
 
 
 @login_required
@@ -190,15 +219,21 @@ def case_create(request, pk):
     form = CaseForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            case = paperwork.open_case(member, form.cleaned_data["document"], form.cleaned_data["opened_on"],
-                                       request.user, barrier=form.cleaned_data["barrier"])
+            case = paperwork.open_case(
+                member,
+                form.cleaned_data["document"],
+                form.cleaned_data["opened_on"],
+                request.user,
+                barrier=form.cleaned_data["barrier"],
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Case opened."))
             return redirect("case_detail", pk=case.pk)
-    return render(request, "services/simple_form.html", {"form": form, "title": _("New paperwork case"),
-                                                          "member": member})
+    return render(
+        request, "services/simple_form.html", {"form": form, "title": _("New paperwork case"), "member": member}
+    )
 
 
 @login_required
@@ -213,8 +248,14 @@ def case_detail(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                paperwork.advance(case, form.cleaned_data["step"], form.cleaned_data["on"],
-                                  request.user, barrier=form.cleaned_data["barrier"], note=form.cleaned_data["note"])
+                paperwork.advance(
+                    case,
+                    form.cleaned_data["step"],
+                    form.cleaned_data["on"],
+                    request.user,
+                    barrier=form.cleaned_data["barrier"],
+                    note=form.cleaned_data["note"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -224,8 +265,13 @@ def case_detail(request, pk):
     return render(
         request,
         "services/case_detail.html",
-        {"case": case, "steps": case.steps.select_related("helped_by"), "form": form, "can_write": can_write,
-         "missing": paperwork.missing_for(case.document, held)},
+        {
+            "case": case,
+            "steps": case.steps.select_related("helped_by"),
+            "form": form,
+            "can_write": can_write,
+            "missing": paperwork.missing_for(case.document, held),
+        },
     )
 
 
@@ -247,9 +293,15 @@ def centre_stock(request, pk):
         if not can_write:
             raise PermissionDenied
         if form.is_valid():
-            stock.receive(centre, form.cleaned_data["commodity"], form.cleaned_data["quantity"],
-                          form.cleaned_data["on"], request.user, source=form.cleaned_data["source"],
-                          submission_key=form.cleaned_data["submission_key"])
+            stock.receive(
+                centre,
+                form.cleaned_data["commodity"],
+                form.cleaned_data["quantity"],
+                form.cleaned_data["on"],
+                request.user,
+                source=form.cleaned_data["source"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
             messages.success(request, _("Stock received."))
             return redirect("centre_stock", pk=pk)
     balances = StockMovement.objects.visible_to(request.user).filter(drop_in_centre=centre).balances()
@@ -257,5 +309,6 @@ def centre_stock(request, pk):
     for item in Commodity.objects.filter(active=True):
         balance = balances.get((centre.pk, item.pk), 0)
         rows.append((item, balance, stock.level(balance, item)))
-    return render(request, "services/centre_stock.html", {"centre": centre, "rows": rows, "form": form,
-                                                          "can_write": can_write})
+    return render(
+        request, "services/centre_stock.html", {"centre": centre, "rows": rows, "form": form, "can_write": can_write}
+    )

@@ -30,10 +30,12 @@ def _open_first(rows, state, is_open, late_state, late):
     kept = {"open": is_open, late_state: is_open & late, "closed": ~is_open}.get(state)
     if kept is not None:
         rows = rows.filter(kept)
-    return rows.annotate(**{
-        "closed": Case(When(is_open, then=Value(False)), default=Value(True), output_field=BooleanField()),
-        late_state: ExpressionWrapper(is_open & late, output_field=BooleanField()),
-    })
+    return rows.annotate(
+        **{
+            "closed": Case(When(is_open, then=Value(False)), default=Value(True), output_field=BooleanField()),
+            late_state: ExpressionWrapper(is_open & late, output_field=BooleanField()),
+        }
+    )
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
@@ -42,14 +44,22 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 
 class ReferralFilter(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[
-        ("", _("All, open first")), ("open", _("Waiting for an outcome")),
-        ("overdue", _("Overdue (14 days or more)")), ("closed", _("Outcome known")),
-    ])
-    centre = forms.ModelChoiceField(label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), required=False,
-                                    empty_label=_("All"))
-    worker = WorkerChoiceField(label=_("Referred by"), queryset=User.objects.none(), required=False,
-                               empty_label=_("Anyone"))
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All, open first")),
+            ("open", _("Waiting for an outcome")),
+            ("overdue", _("Overdue (14 days or more)")),
+            ("closed", _("Outcome known")),
+        ],
+    )
+    centre = forms.ModelChoiceField(
+        label=_("Drop-in centre"), queryset=DropInCentre.objects.none(), required=False, empty_label=_("All")
+    )
+    worker = WorkerChoiceField(
+        label=_("Referred by"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,14 +82,22 @@ class ReferralFilter(forms.Form):
 
 
 class CaseFilter(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[
-        ("", _("All, open first")), ("open", _("Open")),
-        ("stuck", _("Stuck (no step for 30 days or more)")), ("closed", _("Closed")),
-    ])
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=Branch.objects.none(), required=False,
-                                    empty_label=_("All"))
-    worker = WorkerChoiceField(label=_("Helped by"), queryset=User.objects.none(), required=False,
-                               empty_label=_("Anyone"))
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All, open first")),
+            ("open", _("Open")),
+            ("stuck", _("Stuck (no step for 30 days or more)")),
+            ("closed", _("Closed")),
+        ],
+    )
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=Branch.objects.none(), required=False, empty_label=_("All")
+    )
+    worker = WorkerChoiceField(
+        label=_("Helped by"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -196,8 +196,12 @@ def pytest_report_header(config):
 @pytest.fixture
 def catalogue(db):
     """The catalogue the data migration installs (re-created after transactional tests flush it)."""
-    condoms, _ = Commodity.objects.get_or_create(name="Kondom", defaults={"name_en": "Condoms", "low_stock_threshold": 100})
-    lube, _ = Commodity.objects.get_or_create(name="Pelicin", defaults={"name_en": "Lubricant", "low_stock_threshold": 50})
+    condoms, _ = Commodity.objects.get_or_create(
+        name="Kondom", defaults={"name_en": "Condoms", "low_stock_threshold": 100}
+    )
+    lube, _ = Commodity.objects.get_or_create(
+        name="Pelicin", defaults={"name_en": "Lubricant", "low_stock_threshold": 50}
+    )
 
     def service(name, commodity=None, prevention=False, order=0):
         obj, _ = ServiceType.objects.get_or_create(

@@ -112,9 +112,7 @@ def test_duplicate_centre_name_in_a_branch_re_renders_with_a_message(client_of, 
     assert DropInCentre.objects.filter(branch=jakarta, name="DIC Jakarta Utara").count() == 1
 
 
-def test_branch_list_query_count_does_not_grow_with_branches(
-    client_of, sari, objects, django_assert_max_num_queries
-):
+def test_branch_list_query_count_does_not_grow_with_branches(client_of, sari, objects, django_assert_max_num_queries):
     from tests.factories import BranchFactory, DropInCentreFactory
 
     client = client_of(sari)

@@ -24,23 +24,32 @@ def _env(**extra):
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="the PostgreSQL drill runs in the PostgreSQL part")
 def test_restore_drill_on_postgresql_restores_every_record_into_a_fresh_cluster():
-    result = subprocess.run(["bash", "scripts/restore-drill.sh"], cwd=ROOT, env=_env(), capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        ["bash", "scripts/restore-drill.sh"], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600
+    )
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-4000:]
     assert "drill passed" in out
-    for refused in ("truncated: Refused", "tampered: Refused", "tampered, manifest redone: Refused",
-                    "forged with the public key: Refused",
-                    "edited manifest: Refused", "server keyring: Refused"):
+    for refused in (
+        "truncated: Refused",
+        "tampered: Refused",
+        "tampered, manifest redone: Refused",
+        "forged with the public key: Refused",
+        "edited manifest: Refused",
+        "server keyring: Refused",
+    ):
         assert refused in out
 
 
 @pytest.mark.skipif(ON_POSTGRESQL, reason="the SQLite drill runs in the SQLite part")
 def test_restore_drill_on_sqlite_restores_every_record_into_an_empty_file(tmp_path):
-    env = _env(DRILL_SOURCE_URL=f"sqlite:///{tmp_path / 'source.sqlite3'}",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'restored.sqlite3'}")
-    result = subprocess.run([sys.executable, "scripts/restore_drill.py"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=600)
+    env = _env(
+        DRILL_SOURCE_URL=f"sqlite:///{tmp_path / 'source.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "scripts/restore_drill.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-4000:]
     assert "drill passed" in out and "truncated: Refused" in out
@@ -51,12 +60,35 @@ def test_backup_refuses_to_run_with_the_private_key_on_the_server(tmp_path):
     home.mkdir(mode=0o700)
     gpg_env = {**os.environ, "GNUPGHOME": str(home)}
     try:
-        subprocess.run(["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "Server <s@example.invalid>",
-                        "default", "default", "never"], env=gpg_env, check=True, capture_output=True)
-        env = _env(GNUPGHOME=str(home), BACKUP_GPG_RECIPIENT="s@example.invalid",
-                   DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-        result = subprocess.run([sys.executable, "manage.py", "backup", "--dir", str(tmp_path / "b")], cwd=ROOT,
-                                env=env, capture_output=True, text=True, timeout=120)
+        subprocess.run(
+            [
+                "gpg",
+                "--batch",
+                "--passphrase",
+                "",
+                "--quick-gen-key",
+                "Server <s@example.invalid>",
+                "default",
+                "default",
+                "never",
+            ],
+            env=gpg_env,
+            check=True,
+            capture_output=True,
+        )
+        env = _env(
+            GNUPGHOME=str(home),
+            BACKUP_GPG_RECIPIENT="s@example.invalid",
+            DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        )
+        result = subprocess.run(
+            [sys.executable, "manage.py", "backup", "--dir", str(tmp_path / "b")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True)
     assert result.returncode != 0 and "private key" in result.stderr
@@ -65,8 +97,14 @@ def test_backup_refuses_to_run_with_the_private_key_on_the_server(tmp_path):
 
 def test_backup_refuses_to_run_without_a_recipient(tmp_path):
     env = _env(BACKUP_GPG_RECIPIENT="", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = subprocess.run([sys.executable, "manage.py", "backup", "--dir", str(tmp_path)], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "backup", "--dir", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "BACKUP_GPG_RECIPIENT" in result.stderr
 
 
@@ -87,7 +125,9 @@ def test_retention_keeps_the_newest_copy_of_each_of_the_last_days_and_months(tmp
     kept = [created for created, _path, _manifest in backups_in(tmp_path)]
     last = start + datetime.timedelta(days=119, hours=12)
     daily = [last] + [start + datetime.timedelta(days=d) for d in range(118, 112, -1)]
-    monthly = [datetime.datetime(2026, m, 28 if m == 2 else {3: 31, 1: 31}.get(m, 30), 2, 0, tzinfo=datetime.UTC)
-               for m in (3, 2)]
+    monthly = [
+        datetime.datetime(2026, m, 28 if m == 2 else {3: 31, 1: 31}.get(m, 30), 2, 0, tzinfo=datetime.UTC)
+        for m in (3, 2)
+    ]
     assert kept == daily + monthly
     assert len(list(tmp_path.glob("*.gpg"))) == len(kept)  # the files went with their manifests

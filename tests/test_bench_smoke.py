@@ -14,14 +14,27 @@ def test_benchmark_runs_at_ci_scale_and_writes_its_results(tmp_path):
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--scale", "ci", "--repeat", "2", "--no-load", "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     text = out.read_text()
     assert "| member search by code |" in text
     assert "| home, coordinator |" in text and "| home, secretariat, figures afresh |" in text
-    for page in ("referrals", "paperwork", "outreach sessions", "trainings", "branches", "incidents", "reports page",
-                 "home, crisis response", "incidents, crisis response"):  # every page of the menus
+    for page in (
+        "referrals",
+        "paperwork",
+        "outreach sessions",
+        "trainings",
+        "branches",
+        "incidents",
+        "reports page",
+        "home, crisis response",
+        "incidents, crisis response",
+    ):  # every page of the menus
         assert f"| {page} |" in text, page
     assert "| every page p95 < 50 ms" in text
     assert "National annual report" in text and "queries" in text

@@ -39,6 +39,7 @@ def database_gone():
     when its file is gone.
     """
     if connection.vendor != "postgresql":
+
         def gone(execute, sql, params, many, context):
             raise OperationalError("unable to open database file")
 
@@ -58,8 +59,11 @@ def database_gone():
 
 def visit_data(catalogue, centre, member, key):
     return {
-        "member": member.pk, "submission_key": key, "services": [catalogue["counselling"].pk],
-        "drop_in_centre": centre.pk, "visited_on": "2025-05-01",
+        "member": member.pk,
+        "submission_key": key,
+        "services": [catalogue["counselling"].pk],
+        "drop_in_centre": centre.pk,
+        "visited_on": "2025-05-01",
     }
 
 
@@ -86,9 +90,7 @@ def test_visit_sent_while_writes_are_refused_comes_back_filled_and_saves_once_la
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_gone_gives_a_try_again_page_in_the_users_language_keeping_the_entries(
-    ayu, jakarta_dic, catalogue
-):
+def test_database_gone_gives_a_try_again_page_in_the_users_language_keeping_the_entries(ayu, jakarta_dic, catalogue):
     member = MemberFactory(branch=jakarta_dic.branch, alias="Kenanga")
     client = Client(raise_request_exception=False)
     client.force_login(ayu)
@@ -135,7 +137,8 @@ def test_errors_not_from_the_database_stay_a_plain_500(client_of, ayu, monkeypat
     client.raise_request_exception = False
     response = client.get(reverse("home"))
     assert response.status_code == 500 and "coba lagi" not in response.content.decode().lower().replace(
-        "silakan coba lagi nanti", "")
+        "silakan coba lagi nanti", ""
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -38,7 +38,9 @@ def test_identity_form_never_crashes_on_any_text(nik, phone, name):
 @pytest.mark.django_db
 @FUZZ
 @given(alias=text, birth=text, mother=text, father=text, joined=text, typed=text, gender=text)
-def test_member_registration_answers_anything_with_a_page_not_an_error(alias, birth, mother, father, joined, typed, gender):
+def test_member_registration_answers_anything_with_a_page_not_an_error(
+    alias, birth, mother, father, joined, typed, gender
+):
     from django.test import Client
 
     from tests.factories import BranchFactory
@@ -48,11 +50,22 @@ def test_member_registration_answers_anything_with_a_page_not_an_error(alias, bi
     client = Client()
     client.force_login(user)
     before = Member.objects.count()
-    response = client.post(reverse("member_create"), {
-        "alias": alias, "birth_date": birth, "mother_first_name": mother, "father_first_name": father,
-        "joined_on": joined, "consent_on": joined, "typed_uic": typed, "gender": gender, "kind": "regular",
-        "work_setting": "street", "consent_version": "1",
-    })
+    response = client.post(
+        reverse("member_create"),
+        {
+            "alias": alias,
+            "birth_date": birth,
+            "mother_first_name": mother,
+            "father_first_name": father,
+            "joined_on": joined,
+            "consent_on": joined,
+            "typed_uic": typed,
+            "gender": gender,
+            "kind": "regular",
+            "work_setting": "street",
+            "consent_version": "1",
+        },
+    )
     assert response.status_code in (200, 302)
     assert Member.objects.count() in (before, before + 1)
 
@@ -74,10 +87,18 @@ def test_visit_form_answers_anything_with_a_page_not_an_error(quantity, day, cod
     user = _user(branch)
     client = Client()
     client.force_login(user)
-    response = client.post(reverse("visit_new") + "?walk_in=1", {
-        "walk_in": "1", "walk_in_uic": code, "submission_key": "0b8f3c4e-8d2a-4c1e-9a57-3f1d2e6b7a90",
-        "services": [service.pk], f"qty_{service.pk}": quantity, "drop_in_centre": centre.pk, "visited_on": day,
-    })
+    response = client.post(
+        reverse("visit_new") + "?walk_in=1",
+        {
+            "walk_in": "1",
+            "walk_in_uic": code,
+            "submission_key": "0b8f3c4e-8d2a-4c1e-9a57-3f1d2e6b7a90",
+            "services": [service.pk],
+            f"qty_{service.pk}": quantity,
+            "drop_in_centre": centre.pk,
+            "visited_on": day,
+        },
+    )
     assert response.status_code in (200, 302)
     assert Visit.objects.count() <= 1
 
@@ -102,7 +123,16 @@ def test_import_answers_any_upload_with_a_page_and_writes_nothing(content, name)
 # --- Every page's GET parameters, fed odd values by a logged-in coordinator -------------------
 
 ODD_VALUES = [
-    "abc", "3\x00", "-1", "99999999999999999999", "x" * 3000, "0001-01-01", "9999-12-31", "１２", "%", "' OR 1=1 --",
+    "abc",
+    "3\x00",
+    "-1",
+    "99999999999999999999",
+    "x" * 3000,
+    "0001-01-01",
+    "9999-12-31",
+    "１２",
+    "%",
+    "' OR 1=1 --",
 ]
 
 
@@ -119,15 +149,32 @@ def own_objects(jakarta, jakarta_dic, ayu):
     member = MemberFactory(branch=jakarta, alias="Kamboja", uic="KAMB2010190")
     visit = Visit.objects.create(drop_in_centre=jakarta_dic, member=member, uic=member.uic, visited_on="2025-05-01")
     return {
-        "branch": jakarta, "centre": jakarta_dic, "member": member, "visit": visit,
-        "incident": Incident.objects.create(branch=jakarta, occurred_on="2025-05-01", place_kind="street",
-                                            perpetrator="police", account="x", consent="statistics"),
-        "referral": Referral.objects.create(branch=jakarta, member=member, uic=member.uic, visit=visit,
-                                            made_on="2025-01-01", facility_kind="puskesmas", service="HIV"),
+        "branch": jakarta,
+        "centre": jakarta_dic,
+        "member": member,
+        "visit": visit,
+        "incident": Incident.objects.create(
+            branch=jakarta,
+            occurred_on="2025-05-01",
+            place_kind="street",
+            perpetrator="police",
+            account="x",
+            consent="statistics",
+        ),
+        "referral": Referral.objects.create(
+            branch=jakarta,
+            member=member,
+            uic=member.uic,
+            visit=visit,
+            made_on="2025-01-01",
+            facility_kind="puskesmas",
+            service="HIV",
+        ),
         "case": open_case(member, "ktp", datetime.date(2025, 1, 1), ayu),
         "session": OutreachSession.objects.create(branch=jakarta, held_on="2025-05-01", place_kind="hotspot"),
-        "training": Training.objects.create(title="T", topic="srhr", audience="members", branch=jakarta,
-                                            starts_on="2025-05-01", ends_on="2025-05-01"),
+        "training": Training.objects.create(
+            title="T", topic="srhr", audience="members", branch=jakarta, starts_on="2025-05-01", ends_on="2025-05-01"
+        ),
     }
 
 
@@ -152,14 +199,15 @@ def _parameters_read(client, url, monkeypatch):
 
 
 def _get_pages():
-    return sorted(name for name, (login, _kind, _extra) in POLICY.items()
-                  if login and name not in POST_ONLY and name not in {"logout", "quick_exit"})
+    return sorted(
+        name
+        for name, (login, _kind, _extra) in POLICY.items()
+        if login and name not in POST_ONLY and name not in {"logout", "quick_exit"}
+    )
 
 
 @pytest.mark.parametrize("name", _get_pages())
-def test_odd_values_in_any_get_parameter_give_a_page_not_a_server_error(
-    client_of, ayu, own_objects, monkeypatch, name
-):
+def test_odd_values_in_any_get_parameter_give_a_page_not_a_server_error(client_of, ayu, own_objects, monkeypatch, name):
     from urllib.parse import parse_qsl, urlencode
 
     _login, kind, extra = POLICY[name]

@@ -99,7 +99,9 @@ def upward_imports(module, source):
 
 def test_no_module_imports_from_a_layer_above_its_own():
     problems = [
-        p for module, path in project_modules() if module not in COMPOSITION
+        p
+        for module, path in project_modules()
+        if module not in COMPOSITION
         for p in upward_imports(module, path.read_text())
     ]
     assert problems == []

@@ -26,9 +26,17 @@ def _session_engine(cache_url):
     if cache_url:
         env["CACHE_URL"] = cache_url
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'opsi.settings');"
-         "django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'opsi.settings');"
+            "django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
@@ -156,8 +164,10 @@ def test_a_memcached_cache_url_gives_a_working_cache(tmp_path):
     try:
         env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
         env["CACHE_URL"] = f"pymemcache://127.0.0.1:{port}"
-        script = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'opsi.settings'); django.setup();"
-                  "from django.core.cache import cache; cache.set('probe', 'kept', 30); print(cache.get('probe'))")
+        script = (
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'opsi.settings'); django.setup();"
+            "from django.core.cache import cache; cache.set('probe', 'kept', 30); print(cache.get('probe'))"
+        )
         for _ in range(50):  # until memcached listens
             result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
             if result.stdout.strip() == "kept" or "Connection refused" not in result.stderr:

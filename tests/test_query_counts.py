@@ -50,9 +50,17 @@ class Rows:
         start = self.made
         self.made += n
         members = Member.objects.bulk_create(
-            Member(branch=self.branch, uic=f"ROWS{i:07d}", alias=f"Anggota {i}", kind="regular", gender="woman",
-                   birth_year=1990, work_setting="street", joined_on=today - datetime.timedelta(days=400),
-                   consent_on=today - datetime.timedelta(days=400))
+            Member(
+                branch=self.branch,
+                uic=f"ROWS{i:07d}",
+                alias=f"Anggota {i}",
+                kind="regular",
+                gender="woman",
+                birth_year=1990,
+                work_setting="street",
+                joined_on=today - datetime.timedelta(days=400),
+                consent_on=today - datetime.timedelta(days=400),
+            )
             for i in range(start, start + n)
         )
         MemberKindPeriod.objects.bulk_create(
@@ -62,42 +70,82 @@ class Rows:
         people = [self.member if i % 2 else m for i, m in enumerate(members)]
         services = list(ServiceType.objects.all()[:2])
         visits = Visit.objects.bulk_create(
-            Visit(drop_in_centre=self.centre, member=p, uic=p.uic, visited_on=today - datetime.timedelta(days=i % 20),
-                  submission_key=uuid.uuid4(), recorded_by=self.user)
+            Visit(
+                drop_in_centre=self.centre,
+                member=p,
+                uic=p.uic,
+                visited_on=today - datetime.timedelta(days=i % 20),
+                submission_key=uuid.uuid4(),
+                recorded_by=self.user,
+            )
             for i, p in enumerate(people)
         )
         VisitService.objects.bulk_create(VisitService.line(v, s, 1) for v in visits for s in services)
         Referral.objects.bulk_create(
-            Referral(branch=self.branch, member=p, uic=p.uic, visit=v, made_on=today - datetime.timedelta(days=i % 40),
-                     facility_kind="puskesmas", service="HIV test", made_by=self.user)
+            Referral(
+                branch=self.branch,
+                member=p,
+                uic=p.uic,
+                visit=v,
+                made_on=today - datetime.timedelta(days=i % 40),
+                facility_kind="puskesmas",
+                service="HIV test",
+                made_by=self.user,
+            )
             for i, (p, v) in enumerate(zip(people, visits))
         )
         cases = PaperworkCase.objects.bulk_create(
-            PaperworkCase(member=p, document="ktp", opened_on=today - datetime.timedelta(days=60),
-                          step="submitted", step_on=today - datetime.timedelta(days=i % 50))
+            PaperworkCase(
+                member=p,
+                document="ktp",
+                opened_on=today - datetime.timedelta(days=60),
+                step="submitted",
+                step_on=today - datetime.timedelta(days=i % 50),
+            )
             for i, p in enumerate(people)
         )
         CaseStep.objects.bulk_create(CaseStep(case=c, step=c.step, on=c.step_on) for c in cases)
         sessions = OutreachSession.objects.bulk_create(
-            OutreachSession(branch=self.branch, held_on=today - datetime.timedelta(days=i % 30), place_kind="hotspot",
-                            new_contacts=1, repeat_contacts=1, recorded_by=self.user)
+            OutreachSession(
+                branch=self.branch,
+                held_on=today - datetime.timedelta(days=i % 30),
+                place_kind="hotspot",
+                new_contacts=1,
+                repeat_contacts=1,
+                recorded_by=self.user,
+            )
             for i in range(n)
         )
         OutreachContact.objects.bulk_create(
             OutreachContact(session=s, member=p, uic=p.uic) for s, p in zip(sessions, people)
         )
         trainings = Training.objects.bulk_create(
-            Training(title=f"Pelatihan {start + i}", topic="hiv_sti", audience="members", branch=self.branch,
-                     starts_on=(d := today - datetime.timedelta(days=i % 30)), ends_on=d, recorded_by=self.user)
+            Training(
+                title=f"Pelatihan {start + i}",
+                topic="hiv_sti",
+                audience="members",
+                branch=self.branch,
+                starts_on=(d := today - datetime.timedelta(days=i % 30)),
+                ends_on=d,
+                recorded_by=self.user,
+            )
             for i in range(n)
         )
         TrainingAttendance.objects.bulk_create(
             TrainingAttendance(training=t, member=p, day=t.starts_on) for t, p in zip(trainings, people)
         )
         incidents = Incident.objects.bulk_create(
-            Incident(branch=self.branch, member=p, uic=p.uic, occurred_on=today - datetime.timedelta(days=i % 30),
-                     place_kind="street", perpetrator="client", account="Dipukul.", consent="statistics",
-                     recorded_by=self.user)
+            Incident(
+                branch=self.branch,
+                member=p,
+                uic=p.uic,
+                occurred_on=today - datetime.timedelta(days=i % 30),
+                place_kind="street",
+                perpetrator="client",
+                account="Dipukul.",
+                consent="statistics",
+                recorded_by=self.user,
+            )
             for i, p in enumerate(people)
         )
         Violation.objects.bulk_create(Violation(incident=i, kind="violence") for i in incidents)
@@ -126,15 +174,47 @@ PAGES = {
 }
 
 # What each role reaches from its menu (templates/base.html, templates/includes/nav_items.html).
-BRANCH_ROLE_PAGES = ["home", "member list", "member page with timeline", "drop-in centre visits", "visit form",
-                     "referrals", "paperwork", "outreach", "trainings", "branches", "reports"]
+BRANCH_ROLE_PAGES = [
+    "home",
+    "member list",
+    "member page with timeline",
+    "drop-in centre visits",
+    "visit form",
+    "referrals",
+    "paperwork",
+    "outreach",
+    "trainings",
+    "branches",
+    "reports",
+]
 MENUS = {
     "ayu": BRANCH_ROLE_PAGES + ["incidents"],
     "putri": BRANCH_ROLE_PAGES,
-    "sari": ["home", "member list", "member page with timeline", "drop-in centre visits", "referrals", "paperwork",
-             "outreach", "trainings", "branches", "reports"],
-    "dewi": ["home", "member list", "member page with timeline", "drop-in centre visits", "visit form", "referrals",
-             "paperwork", "outreach", "trainings", "branches", "reports"],
+    "sari": [
+        "home",
+        "member list",
+        "member page with timeline",
+        "drop-in centre visits",
+        "referrals",
+        "paperwork",
+        "outreach",
+        "trainings",
+        "branches",
+        "reports",
+    ],
+    "dewi": [
+        "home",
+        "member list",
+        "member page with timeline",
+        "drop-in centre visits",
+        "visit form",
+        "referrals",
+        "paperwork",
+        "outreach",
+        "trainings",
+        "branches",
+        "reports",
+    ],
     "rina": ["home", "incidents"],
 }
 CASES = [(who, page) for who, pages in MENUS.items() for page in pages]

@@ -74,7 +74,9 @@ def test_admin_ends_a_users_sessions(client_of, ayu, dewi, client):
     from tests.conftest import login_with_second_factor
 
     admin = login_with_second_factor(Client(), dewi)
-    response = admin.post(reverse("admin:opsi_user_changelist"), {"action": "end_sessions", "_selected_action": [ayu.pk]})
+    response = admin.post(
+        reverse("admin:opsi_user_changelist"), {"action": "end_sessions", "_selected_action": [ayu.pk]}
+    )
     assert response.status_code == 302
     assert phone.get(reverse("home")).status_code == 302
     assert admin.get(reverse("home")).status_code == 200  # the admin's own session lives on
@@ -105,7 +107,11 @@ def test_admin_reads_the_trail_of_one_member_and_of_one_user(client_of, dewi, ay
     entries = client.get(reverse("admin:auditlog_logentry_changelist"), {"member": mawar.pk}).context["cl"].result_list
     assert entries and all(e.object_pk == str(mawar.pk) or e.content_type.model != "member" for e in entries)
     assert str(other.pk) not in {e.object_pk for e in entries if e.content_type.model == "member"}
-    by_ayu = client.get(reverse("admin:auditlog_logentry_changelist"), {"actor__id__exact": ayu.pk}).context["cl"].result_list
+    by_ayu = (
+        client.get(reverse("admin:auditlog_logentry_changelist"), {"actor__id__exact": ayu.pk})
+        .context["cl"]
+        .result_list
+    )
     assert by_ayu and all(e.actor_id == ayu.pk for e in by_ayu)
     entry = LogEntry.objects.first()
     assert client.post(reverse("admin:auditlog_logentry_change", args=[entry.pk]), {}).status_code == 403

@@ -22,20 +22,38 @@ SCOPING_HELPERS = {"get_visible_or_404", "get_writable_or_404", "get_with_access
 # every other module of the project's apps is checked, new ones included.
 TRUSTED = {
     # operations: they act on objects the caller fetched through the access rule
-    "members/registration.py", "members/moving.py", "members/identity.py", "members/lookups.py",
-    "members/importing.py", "members/erasure.py", "members/models/history.py",
-    "services/visits.py", "services/stock.py", "services/paperwork.py", "services/referrals.py",
-    "services/worklists.py", "outreach/recording.py", "incidents/recording.py",
+    "members/registration.py",
+    "members/moving.py",
+    "members/identity.py",
+    "members/lookups.py",
+    "members/importing.py",
+    "members/erasure.py",
+    "members/models/history.py",
+    "services/visits.py",
+    "services/stock.py",
+    "services/paperwork.py",
+    "services/referrals.py",
+    "services/worklists.py",
+    "outreach/recording.py",
+    "incidents/recording.py",
     # report indicators: filtered by the scope the report checked (reports/scopes.py, Context.branch_ids)
-    "reports/indicators/access.py", "reports/indicators/incidents.py", "reports/indicators/membership.py",
+    "reports/indicators/access.py",
+    "reports/indicators/incidents.py",
+    "reports/indicators/membership.py",
     "reports/indicators/outreach.py",
     # invented demo data, refused in production
-    "members/demo.py", "services/demo.py", "outreach/demo.py", "incidents/demo.py",
+    "members/demo.py",
+    "services/demo.py",
+    "outreach/demo.py",
+    "incidents/demo.py",
     # the admin applies the rule through ScopedModelAdmin.get_queryset; the audit trail's
     # member filter is for administrators, who see every branch
-    "opsi/admin.py", "members/admin.py",
+    "opsi/admin.py",
+    "members/admin.py",
     # what apps add to erasure and the audit trail's member filter (members.contributions)
-    "services/contributions.py", "outreach/contributions.py", "incidents/contributions.py",
+    "services/contributions.py",
+    "outreach/contributions.py",
+    "incidents/contributions.py",
     # the audit trail's own filter (restrict_trail) is built from visible_to
     "incidents/models.py",
 }
@@ -94,8 +112,10 @@ def unscoped_reads(path, models, source=None):
         if model not in models or (path, model) in ALLOWED:
             continue
         top = node
-        while parents.get(top) is not None and isinstance(parents[top], (ast.Attribute, ast.Call)) and (
-            isinstance(parents[top], ast.Attribute) or parents[top].func is top
+        while (
+            parents.get(top) is not None
+            and isinstance(parents[top], (ast.Attribute, ast.Call))
+            and (isinstance(parents[top], ast.Attribute) or parents[top].func is top)
         ):
             top = parents[top]
         methods, _base = _chain_methods(top)

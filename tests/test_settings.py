@@ -8,7 +8,11 @@ GOOD_KEY = "k3Yq8vX2mN7pL0sR4tU6wZ9bC1dF5gH8jK2lM4nP6qR8sT0uV2wX4yZ6aB8cD0eF"
 
 
 def _run(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

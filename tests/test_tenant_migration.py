@@ -47,16 +47,27 @@ def test_the_moved_tenant_keeps_its_rows_users_permissions_and_history(before_th
     jakarta = Branch.objects.create(province="31", name="Jakarta", region="west")
     centre = DropInCentre.objects.create(branch=jakarta, name="DIC Jakarta Utara", area="Jakarta Utara")
     member = old.get_model("members", "Member").objects.create(
-        branch=jakarta, alias="Mawar", uic="MWRX0101900", kind="regular", gender="woman", joined_on="2024-01-01",
-        consent_on="2024-01-01")
+        branch=jakarta,
+        alias="Mawar",
+        uic="MWRX0101900",
+        kind="regular",
+        gender="woman",
+        joined_on="2024-01-01",
+        consent_on="2024-01-01",
+    )
     user = old.get_model("opsi", "User").objects.create(username="setup", usual_drop_in_centre=centre)
     user.branches.add(jakarta)
     group = old.get_model("auth", "Group").objects.create(name="Branch set-up")
     group.permissions.add(Permission.objects.get(content_type=branch_type, codename="change_branch"))
     user.groups.add(group)
     entry = old.get_model("auditlog", "LogEntry").objects.create(
-        content_type=branch_type, object_pk=str(jakarta.pk), object_id=jakarta.pk, object_repr="Jakarta",
-        action=1, changes={"name": ["Jakarta Raya", "Jakarta"]})
+        content_type=branch_type,
+        object_pk=str(jakarta.pk),
+        object_id=jakarta.pk,
+        object_repr="Jakarta",
+        action=1,
+        changes={"name": ["Jakarta Raya", "Jakarta"]},
+    )
 
     _migrate(_latest())
 
@@ -90,8 +101,10 @@ def test_the_move_is_undone_by_migrating_back(before_the_move):
 def test_a_content_type_left_empty_by_a_partial_undo_gives_way_to_the_one_with_the_history(before_the_move):
     """``migrate members 0004`` alone lets ``post_migrate`` make an empty ``opsi.branch``; the
     move forward keeps the old row, with its permissions and history, and drops the empty one."""
-    ContentType, Permission = before_the_move.get_model("contenttypes", "ContentType"), before_the_move.get_model(
-        "auth", "Permission")
+    ContentType, Permission = (
+        before_the_move.get_model("contenttypes", "ContentType"),
+        before_the_move.get_model("auth", "Permission"),
+    )
     kept = ContentType.objects.get(app_label="members", model="branch")
     empty = ContentType.objects.create(app_label="opsi", model="branch")
     Permission.objects.create(content_type=empty, codename="change_branch", name="Can change branch")

@@ -31,8 +31,18 @@ def test_catalogs_hold_every_marked_string_of_the_code(tmp_path):
         ignore=shutil.ignore_patterns(".venv", ".git", "*.mo", "__pycache__", "staticfiles", "db.sqlite3"),
     )
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "id", "--no-location",
-         "--ignore=.venv", "--ignore=tests", "--ignore=bench", "-v0"],
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "id",
+            "--no-location",
+            "--ignore=.venv",
+            "--ignore=tests",
+            "--ignore=bench",
+            "-v0",
+        ],
         cwd=copy,
         check=True,
     )

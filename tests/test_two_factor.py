@@ -20,7 +20,9 @@ def test_setting_up_the_app_gives_backup_codes_and_opens_the_site(sari, settings
     client = password_login(sari)
     client.get(reverse("two_factor_setup"))
     device = TOTPDevice.objects.get(user=sari, confirmed=False)
-    response = client.post(reverse("two_factor_setup"), {"token": "000000" if code_for(device) != "000000" else "111111"})
+    response = client.post(
+        reverse("two_factor_setup"), {"token": "000000" if code_for(device) != "000000" else "111111"}
+    )
     assert "token" in response.context["form"].errors
     response = client.post(reverse("two_factor_setup"), {"token": code_for(device)})
     codes = response.context["codes"]

@@ -100,22 +100,47 @@ def bali_objects(bali):
     centre = DropInCentreFactory(branch=bali, name=f"DIC {MARKER}")
     member = MemberFactory(branch=bali, alias=f"Kamboja {MARKER}", uic="BALI2010190")
     incident = Incident.objects.create(
-        branch=bali, occurred_on="2025-05-01", place_kind="street", perpetrator="police",
-        account=f"account {MARKER}", consent="statistics",
+        branch=bali,
+        occurred_on="2025-05-01",
+        place_kind="street",
+        perpetrator="police",
+        account=f"account {MARKER}",
+        consent="statistics",
     )
     Violation.objects.create(incident=incident, kind="arrest")
     visit = Visit.objects.create(drop_in_centre=centre, member=member, uic=member.uic, visited_on="2025-05-01")
     referral = Referral.objects.create(
-        branch=bali, member=member, uic=member.uic, visit=visit, made_on="2025-01-01",
-        facility_kind="puskesmas", service=f"HIV {MARKER}",
+        branch=bali,
+        member=member,
+        uic=member.uic,
+        visit=visit,
+        made_on="2025-01-01",
+        facility_kind="puskesmas",
+        service=f"HIV {MARKER}",
     )
     case = open_case(member, "ktp", datetime.date(2025, 1, 1), None)
-    session = OutreachSession.objects.create(branch=bali, held_on="2025-05-01", place_kind="hotspot",
-                                             area=f"Area {MARKER}")
-    training = Training.objects.create(title=f"Training {MARKER}", topic="srhr", audience="members", branch=bali,
-                                       starts_on="2025-05-01", ends_on="2025-05-01")
-    return {"branch": bali, "centre": centre, "member": member, "incident": incident, "visit": visit,
-            "referral": referral, "case": case, "session": session, "training": training}
+    session = OutreachSession.objects.create(
+        branch=bali, held_on="2025-05-01", place_kind="hotspot", area=f"Area {MARKER}"
+    )
+    training = Training.objects.create(
+        title=f"Training {MARKER}",
+        topic="srhr",
+        audience="members",
+        branch=bali,
+        starts_on="2025-05-01",
+        ends_on="2025-05-01",
+    )
+    return {
+        "branch": bali,
+        "centre": centre,
+        "member": member,
+        "incident": incident,
+        "visit": visit,
+        "referral": referral,
+        "case": case,
+        "session": session,
+        "training": training,
+    }
 
 
 def _url(name, objects):
@@ -156,11 +181,28 @@ def test_other_branch_objects_are_404_and_stay_unchanged(client_of, ayu, jakarta
     before = _snapshot()
     # POST-only URLs answer a GET with 405, which tells nothing either.
     assert client.get(url).status_code in ((405,) if name in POST_ONLY else (404,))
-    response = client.post(url, {"name": "x", "alias": "x", "kind": "former", "on": "2025-01-01",
-                                 "help_kind": "legal", "given": "on", "field": "nik", "reason": "x",
-                                 "outcome": "reached", "step": "gathered", "document": "ktp", "opened_on": "2025-01-01",
-                                 "quantity": "5", "commodity": "1", "facility_kind": "puskesmas", "service": "x",
-                                 "made_on": "2025-01-01"})
+    response = client.post(
+        url,
+        {
+            "name": "x",
+            "alias": "x",
+            "kind": "former",
+            "on": "2025-01-01",
+            "help_kind": "legal",
+            "given": "on",
+            "field": "nik",
+            "reason": "x",
+            "outcome": "reached",
+            "step": "gathered",
+            "document": "ktp",
+            "opened_on": "2025-01-01",
+            "quantity": "5",
+            "commodity": "1",
+            "facility_kind": "puskesmas",
+            "service": "x",
+            "made_on": "2025-01-01",
+        },
+    )
     assert response.status_code == 404
     assert _snapshot() == before
 

@@ -45,9 +45,11 @@ def test_required_work_setting_and_walk_in_code_are_marked(client_of, ayu, jakar
 def test_honorary_member_still_needs_no_work_setting(client_of, ayu, jakarta):
     from members.models import Member
 
-    html = client_of(ayu).get(reverse("member_edit", args=[
-        MemberFactory(branch=jakarta, kind="honorary", work_setting="").pk
-    ])).content.decode()
+    html = (
+        client_of(ayu)
+        .get(reverse("member_edit", args=[MemberFactory(branch=jakarta, kind="honorary", work_setting="").pk]))
+        .content.decode()
+    )
     assert not label_of(html, "id_work_setting").endswith("*")
     assert Member.objects.count() == 1
 
@@ -79,10 +81,13 @@ def test_words_shown_together_differ_in_indonesian(first, second):
         assert translation.gettext(first) != translation.gettext(second)
 
 
-@pytest.mark.parametrize("msgid, wrong", [
-    ("Police station or detention", "tahanan"),  # a detainee, not a place
-    ("paperwork cases stuck", "kasus"),  # "kasus" is an incident; paperwork is "pengurusan"
-])
+@pytest.mark.parametrize(
+    "msgid, wrong",
+    [
+        ("Police station or detention", "tahanan"),  # a detainee, not a place
+        ("paperwork cases stuck", "kasus"),  # "kasus" is an incident; paperwork is "pengurusan"
+    ],
+)
 def test_indonesian_words_mean_the_thing_named(msgid, wrong):
     from django.utils import translation
 

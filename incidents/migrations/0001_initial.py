@@ -8,88 +8,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_members'),
-        ('services', '0001_referrals_and_stock'),
+        ("members", "0002_members"),
+        ("services", "0001_referrals_and_stock"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text='No names of members.', max_length=500, verbose_name='warning')),
-                ('shows_until', models.DateField(verbose_name='shown until')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='members.branch', verbose_name='branch')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(help_text="No names of members.", max_length=500, verbose_name="warning")),
+                ("shows_until", models.DateField(verbose_name="shown until")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alert',
-                'verbose_name_plural': 'alerts',
-                'ordering': ['-created_at'],
+                "verbose_name": "alert",
+                "verbose_name_plural": "alerts",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uic', models.CharField(blank=True, help_text='For a person who is not a member. Leave both empty if not given.', max_length=16, verbose_name='code of the person harmed')),
-                ('occurred_on', models.DateField(verbose_name='date it happened')),
-                ('place_kind', models.CharField(choices=[('street', 'Street or hotspot'), ('brothel', 'Brothel, lokalisasi or dorm'), ('venue', 'Entertainment venue'), ('home', 'Home'), ('police', 'Police station or detention'), ('health', 'Health facility'), ('office', 'Government office'), ('online', 'Online'), ('other', 'Other')], help_text='No exact location.', max_length=10, verbose_name='kind of place')),
-                ('perpetrator', models.CharField(choices=[('client', 'Client'), ('police', 'Police'), ('satpol_pp', 'Public order officers (Satpol PP)'), ('health_worker', 'Health worker'), ('government', 'Government officer'), ('family', 'Family or partner'), ('venue_owner', 'Venue owner'), ('other', 'Other')], max_length=15, verbose_name='perpetrator')),
-                ('account', opsi.crypto.EncryptedTextField(help_text='What happened, briefly. No names of other people. Stored encrypted.', verbose_name='short account')),
-                ('consent', models.CharField(choices=[('record_only', 'Record only'), ('statistics', 'Count in anonymous statistics'), ('advocacy', 'Use in advocacy with details'), ('legal_action', 'Act on it with legal aid')], help_text='What the person allows us to do with this record.', max_length=15, verbose_name='consent given')),
-                ('status', models.CharField(choices=[('reported', 'Reported, no help yet'), ('responding', 'Help under way'), ('closed', 'Closed')], default='reported', max_length=12, verbose_name='status')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('submission_key', models.UUIDField(editable=False, null=True, unique=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='members.branch', verbose_name='branch')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incidents', to='members.member', verbose_name='member harmed')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referrals', models.ManyToManyField(blank=True, to='services.referral', verbose_name='referrals')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "uic",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a person who is not a member. Leave both empty if not given.",
+                        max_length=16,
+                        verbose_name="code of the person harmed",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date it happened")),
+                (
+                    "place_kind",
+                    models.CharField(
+                        choices=[
+                            ("street", "Street or hotspot"),
+                            ("brothel", "Brothel, lokalisasi or dorm"),
+                            ("venue", "Entertainment venue"),
+                            ("home", "Home"),
+                            ("police", "Police station or detention"),
+                            ("health", "Health facility"),
+                            ("office", "Government office"),
+                            ("online", "Online"),
+                            ("other", "Other"),
+                        ],
+                        help_text="No exact location.",
+                        max_length=10,
+                        verbose_name="kind of place",
+                    ),
+                ),
+                (
+                    "perpetrator",
+                    models.CharField(
+                        choices=[
+                            ("client", "Client"),
+                            ("police", "Police"),
+                            ("satpol_pp", "Public order officers (Satpol PP)"),
+                            ("health_worker", "Health worker"),
+                            ("government", "Government officer"),
+                            ("family", "Family or partner"),
+                            ("venue_owner", "Venue owner"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="perpetrator",
+                    ),
+                ),
+                (
+                    "account",
+                    opsi.crypto.EncryptedTextField(
+                        help_text="What happened, briefly. No names of other people. Stored encrypted.",
+                        verbose_name="short account",
+                    ),
+                ),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("record_only", "Record only"),
+                            ("statistics", "Count in anonymous statistics"),
+                            ("advocacy", "Use in advocacy with details"),
+                            ("legal_action", "Act on it with legal aid"),
+                        ],
+                        help_text="What the person allows us to do with this record.",
+                        max_length=15,
+                        verbose_name="consent given",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("reported", "Reported, no help yet"),
+                            ("responding", "Help under way"),
+                            ("closed", "Closed"),
+                        ],
+                        default="reported",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reported_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="reported at")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("submission_key", models.UUIDField(editable=False, null=True, unique=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incidents",
+                        to="members.member",
+                        verbose_name="member harmed",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("referrals", models.ManyToManyField(blank=True, to="services.referral", verbose_name="referrals")),
             ],
             options={
-                'verbose_name': 'incident',
-                'verbose_name_plural': 'incidents',
-                'ordering': ['-reported_at'],
+                "verbose_name": "incident",
+                "verbose_name_plural": "incidents",
+                "ordering": ["-reported_at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('help_kind', models.CharField(choices=[('medical', 'Medical care'), ('legal', 'Legal aid'), ('shelter', 'Safe shelter'), ('counselling', 'Counselling'), ('accompaniment', 'Accompaniment to the police or an office'), ('other', 'Other')], max_length=15, verbose_name='help')),
-                ('given', models.BooleanField(default=True, help_text='Unticked: needed, not given yet.', verbose_name='given')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('note', models.CharField(blank=True, help_text='No names.', max_length=200, verbose_name='note')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='incidents.incident')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "help_kind",
+                    models.CharField(
+                        choices=[
+                            ("medical", "Medical care"),
+                            ("legal", "Legal aid"),
+                            ("shelter", "Safe shelter"),
+                            ("counselling", "Counselling"),
+                            ("accompaniment", "Accompaniment to the police or an office"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="help",
+                    ),
+                ),
+                (
+                    "given",
+                    models.BooleanField(
+                        default=True, help_text="Unticked: needed, not given yet.", verbose_name="given"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                ("note", models.CharField(blank=True, help_text="No names.", max_length=200, verbose_name="note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="incidents.incident"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
-                'ordering': ['at'],
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='Violation',
+            name="Violation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('violence', 'Physical or sexual violence'), ('extortion', 'Extortion or robbery'), ('arrest', 'Arrest or raid'), ('rehabilitation', 'Forced rehabilitation or eviction'), ('health_denial', 'Denial or discrimination in health services'), ('office_refusal', 'Refusal at the civil-registry or insurance office'), ('online', 'Online harassment or exposure'), ('other', 'Other')], max_length=15, verbose_name='kind of violation')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='violations', to='incidents.incident')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("violence", "Physical or sexual violence"),
+                            ("extortion", "Extortion or robbery"),
+                            ("arrest", "Arrest or raid"),
+                            ("rehabilitation", "Forced rehabilitation or eviction"),
+                            ("health_denial", "Denial or discrimination in health services"),
+                            ("office_refusal", "Refusal at the civil-registry or insurance office"),
+                            ("online", "Online harassment or exposure"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind of violation",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="violations", to="incidents.incident"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['branch', 'status', 'reported_at'], name='incident_open'),
+            model_name="incident",
+            index=models.Index(fields=["branch", "status", "reported_at"], name="incident_open"),
         ),
         migrations.AddConstraint(
-            model_name='violation',
-            constraint=models.UniqueConstraint(fields=('incident', 'kind'), name='unique_violation_kind'),
+            model_name="violation",
+            constraint=models.UniqueConstraint(fields=("incident", "kind"), name="unique_violation_kind"),
         ),
     ]

@@ -21,13 +21,15 @@ def hide_incident_values(apps, schema_editor):
         name = MODELS[content_type.model]
         for entry in LogEntry.objects.filter(content_type=content_type).iterator():
             LogEntry.objects.filter(pk=entry.pk).update(
-                object_repr=(f"Incident #{entry.object_pk}" if name == "Incident"
-                             else f"{name} object ({entry.object_pk})"),
+                object_repr=(
+                    f"Incident #{entry.object_pk}" if name == "Incident" else f"{name} object ({entry.object_pk})"
+                ),
                 changes=hide(entry.changes),
                 changes_text="",
                 serialized_data=None,
-                additional_data=({"what": entry.additional_data.get("what")}
-                                 if isinstance(entry.additional_data, dict) else None),
+                additional_data=(
+                    {"what": entry.additional_data.get("what")} if isinstance(entry.additional_data, dict) else None
+                ),
             )
 
 

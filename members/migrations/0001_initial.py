@@ -5,42 +5,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Branch',
+            name="Branch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province', models.CharField(choices=[('11', 'Aceh (11)'), ('12', 'Sumatera Utara (12)'), ('13', 'Sumatera Barat (13)'), ('14', 'Riau (14)'), ('15', 'Jambi (15)'), ('16', 'Sumatera Selatan (16)'), ('17', 'Bengkulu (17)'), ('18', 'Lampung (18)'), ('19', 'Kepulauan Bangka Belitung (19)'), ('21', 'Kepulauan Riau (21)'), ('31', 'DKI Jakarta (31)'), ('32', 'Jawa Barat (32)'), ('33', 'Jawa Tengah (33)'), ('34', 'DI Yogyakarta (34)'), ('35', 'Jawa Timur (35)'), ('36', 'Banten (36)'), ('51', 'Bali (51)'), ('52', 'Nusa Tenggara Barat (52)'), ('53', 'Nusa Tenggara Timur (53)'), ('61', 'Kalimantan Barat (61)'), ('62', 'Kalimantan Tengah (62)'), ('63', 'Kalimantan Selatan (63)'), ('64', 'Kalimantan Timur (64)'), ('65', 'Kalimantan Utara (65)'), ('71', 'Sulawesi Utara (71)'), ('72', 'Sulawesi Tengah (72)'), ('73', 'Sulawesi Selatan (73)'), ('74', 'Sulawesi Tenggara (74)'), ('75', 'Gorontalo (75)'), ('76', 'Sulawesi Barat (76)'), ('81', 'Maluku (81)'), ('82', 'Maluku Utara (82)'), ('91', 'Papua Barat (91)'), ('92', 'Papua Barat Daya (92)'), ('94', 'Papua (94)'), ('95', 'Papua Selatan (95)'), ('96', 'Papua Tengah (96)'), ('97', 'Papua Pegunungan (97)')], help_text='One branch per province, by its BPS code.', max_length=2, unique=True, verbose_name='province')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('region', models.CharField(blank=True, choices=[('west', 'West'), ('central', 'Central'), ('east', 'East')], help_text='National region of the presidium. Left empty, it follows the time zone.', max_length=10, verbose_name='region')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "province",
+                    models.CharField(
+                        choices=[
+                            ("11", "Aceh (11)"),
+                            ("12", "Sumatera Utara (12)"),
+                            ("13", "Sumatera Barat (13)"),
+                            ("14", "Riau (14)"),
+                            ("15", "Jambi (15)"),
+                            ("16", "Sumatera Selatan (16)"),
+                            ("17", "Bengkulu (17)"),
+                            ("18", "Lampung (18)"),
+                            ("19", "Kepulauan Bangka Belitung (19)"),
+                            ("21", "Kepulauan Riau (21)"),
+                            ("31", "DKI Jakarta (31)"),
+                            ("32", "Jawa Barat (32)"),
+                            ("33", "Jawa Tengah (33)"),
+                            ("34", "DI Yogyakarta (34)"),
+                            ("35", "Jawa Timur (35)"),
+                            ("36", "Banten (36)"),
+                            ("51", "Bali (51)"),
+                            ("52", "Nusa Tenggara Barat (52)"),
+                            ("53", "Nusa Tenggara Timur (53)"),
+                            ("61", "Kalimantan Barat (61)"),
+                            ("62", "Kalimantan Tengah (62)"),
+                            ("63", "Kalimantan Selatan (63)"),
+                            ("64", "Kalimantan Timur (64)"),
+                            ("65", "Kalimantan Utara (65)"),
+                            ("71", "Sulawesi Utara (71)"),
+                            ("72", "Sulawesi Tengah (72)"),
+                            ("73", "Sulawesi Selatan (73)"),
+                            ("74", "Sulawesi Tenggara (74)"),
+                            ("75", "Gorontalo (75)"),
+                            ("76", "Sulawesi Barat (76)"),
+                            ("81", "Maluku (81)"),
+                            ("82", "Maluku Utara (82)"),
+                            ("91", "Papua Barat (91)"),
+                            ("92", "Papua Barat Daya (92)"),
+                            ("94", "Papua (94)"),
+                            ("95", "Papua Selatan (95)"),
+                            ("96", "Papua Tengah (96)"),
+                            ("97", "Papua Pegunungan (97)"),
+                        ],
+                        help_text="One branch per province, by its BPS code.",
+                        max_length=2,
+                        unique=True,
+                        verbose_name="province",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        choices=[("west", "West"), ("central", "Central"), ("east", "East")],
+                        help_text="National region of the presidium. Left empty, it follows the time zone.",
+                        max_length=10,
+                        verbose_name="region",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'branch',
-                'verbose_name_plural': 'branches',
-                'ordering': ['name'],
+                "verbose_name": "branch",
+                "verbose_name_plural": "branches",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='DropInCentre',
+            name="DropInCentre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('area', models.CharField(blank=True, help_text="District or city. No street address: the centre's safety matters.", max_length=100, verbose_name='area')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drop_in_centres', to='members.branch', verbose_name='branch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        help_text="District or city. No street address: the centre's safety matters.",
+                        max_length=100,
+                        verbose_name="area",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drop_in_centres",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'drop-in centre',
-                'verbose_name_plural': 'drop-in centres',
-                'ordering': ['branch__name', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('branch', 'name'), name='unique_drop_in_centre_name', violation_error_message='This branch already has a drop-in centre with this name.')],
+                "verbose_name": "drop-in centre",
+                "verbose_name_plural": "drop-in centres",
+                "ordering": ["branch__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("branch", "name"),
+                        name="unique_drop_in_centre_name",
+                        violation_error_message="This branch already has a drop-in centre with this name.",
+                    )
+                ],
             },
         ),
     ]

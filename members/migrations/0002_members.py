@@ -8,83 +8,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uic', models.CharField(db_index=True, help_text="Built from the mother's and father's initials, gender and birth date.", max_length=16, verbose_name='unique identifier code')),
-                ('alias', models.CharField(help_text='The name the person goes by. Not the legal name.', max_length=60, verbose_name='alias')),
-                ('kind', models.CharField(choices=[('regular', 'Regular member (active sex worker)'), ('former', 'Former member (former sex worker)'), ('honorary', 'Honorary member (expert or ally)')], default='regular', max_length=10, verbose_name='kind of member')),
-                ('gender', models.CharField(choices=[('woman', 'Woman'), ('waria', 'Waria / transgender woman'), ('man', 'Man'), ('another', 'Another gender'), ('not_said', 'Not said')], max_length=10, verbose_name='gender')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1930), django.core.validators.MaxValueValidator(2100)], verbose_name='birth year')),
-                ('work_setting', models.CharField(blank=True, choices=[('street', 'Street-based'), ('brothel', 'Brothel / lokalisasi'), ('dorm', 'Dorm-based'), ('venue', 'Entertainment venue (karaoke, spa, massage)'), ('online', 'Online'), ('other', 'Other')], help_text='Not asked of honorary members.', max_length=10, verbose_name='work setting')),
-                ('joined_on', models.DateField(verbose_name='joined on')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left on')),
-                ('peer_educator', models.BooleanField(default=False, verbose_name='peer educator')),
-                ('consent_on', models.DateField(help_text='The day the person agreed to be recorded.', verbose_name='consent given on')),
-                ('consent_version', models.CharField(default='2025-1', max_length=20, verbose_name='consent text version')),
-                ('notes', models.TextField(blank=True, help_text='No names, addresses or phone numbers here.', verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='members.branch', verbose_name='branch')),
-                ('created_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('linked_member', models.ForeignKey(blank=True, help_text='The same person registered in another branch.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.member', verbose_name='same person as')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "uic",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Built from the mother's and father's initials, gender and birth date.",
+                        max_length=16,
+                        verbose_name="unique identifier code",
+                    ),
+                ),
+                (
+                    "alias",
+                    models.CharField(
+                        help_text="The name the person goes by. Not the legal name.",
+                        max_length=60,
+                        verbose_name="alias",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Regular member (active sex worker)"),
+                            ("former", "Former member (former sex worker)"),
+                            ("honorary", "Honorary member (expert or ally)"),
+                        ],
+                        default="regular",
+                        max_length=10,
+                        verbose_name="kind of member",
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("woman", "Woman"),
+                            ("waria", "Waria / transgender woman"),
+                            ("man", "Man"),
+                            ("another", "Another gender"),
+                            ("not_said", "Not said"),
+                        ],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1930),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="birth year",
+                    ),
+                ),
+                (
+                    "work_setting",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("street", "Street-based"),
+                            ("brothel", "Brothel / lokalisasi"),
+                            ("dorm", "Dorm-based"),
+                            ("venue", "Entertainment venue (karaoke, spa, massage)"),
+                            ("online", "Online"),
+                            ("other", "Other"),
+                        ],
+                        help_text="Not asked of honorary members.",
+                        max_length=10,
+                        verbose_name="work setting",
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="joined on")),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="left on")),
+                ("peer_educator", models.BooleanField(default=False, verbose_name="peer educator")),
+                (
+                    "consent_on",
+                    models.DateField(
+                        help_text="The day the person agreed to be recorded.", verbose_name="consent given on"
+                    ),
+                ),
+                (
+                    "consent_version",
+                    models.CharField(default="2025-1", max_length=20, verbose_name="consent text version"),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="No names, addresses or phone numbers here.", verbose_name="notes"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "linked_member",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The same person registered in another branch.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="same person as",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member',
-                'verbose_name_plural': 'members',
-                'ordering': ['alias', 'pk'],
+                "verbose_name": "member",
+                "verbose_name_plural": "members",
+                "ordering": ["alias", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MemberIdentity',
+            name="MemberIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_name', opsi.crypto.EncryptedTextField(blank=True, verbose_name='legal name')),
-                ('nik', opsi.crypto.EncryptedTextField(blank=True, help_text='The 16-digit number on the KTP.', verbose_name='NIK')),
-                ('nik_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('phone', opsi.crypto.EncryptedTextField(blank=True, verbose_name='phone')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='identity', to='members.member', verbose_name='member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("legal_name", opsi.crypto.EncryptedTextField(blank=True, verbose_name="legal name")),
+                (
+                    "nik",
+                    opsi.crypto.EncryptedTextField(
+                        blank=True, help_text="The 16-digit number on the KTP.", verbose_name="NIK"
+                    ),
+                ),
+                ("nik_hash", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ("phone", opsi.crypto.EncryptedTextField(blank=True, verbose_name="phone")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identity",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identity',
-                'verbose_name_plural': 'identities',
+                "verbose_name": "identity",
+                "verbose_name_plural": "identities",
             },
         ),
         migrations.CreateModel(
-            name='MemberKindPeriod',
+            name="MemberKindPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular', 'Regular member (active sex worker)'), ('former', 'Former member (former sex worker)'), ('honorary', 'Honorary member (expert or ally)')], max_length=10, verbose_name='kind of member')),
-                ('started_on', models.DateField(verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, help_text='Exclusive.', null=True, verbose_name='until')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kind_periods', to='members.member', verbose_name='member')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "Regular member (active sex worker)"),
+                            ("former", "Former member (former sex worker)"),
+                            ("honorary", "Honorary member (expert or ally)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind of member",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, help_text="Exclusive.", null=True, verbose_name="until")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kind_periods",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kind period',
-                'verbose_name_plural': 'kind history',
-                'ordering': ['member', 'started_on'],
+                "verbose_name": "kind period",
+                "verbose_name_plural": "kind history",
+                "ordering": ["member", "started_on"],
             },
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['branch', 'alias'], name='member_branch_alias'),
+            model_name="member",
+            index=models.Index(fields=["branch", "alias"], name="member_branch_alias"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['branch', 'left_on'], name='member_branch_left'),
+            model_name="member",
+            index=models.Index(fields=["branch", "left_on"], name="member_branch_left"),
         ),
         migrations.AddConstraint(
-            model_name='memberkindperiod',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('member',), name='one_open_kind_period'),
+            model_name="memberkindperiod",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)), fields=("member",), name="one_open_kind_period"
+            ),
         ),
     ]

@@ -10,45 +10,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_alias_trigram_index'),
+        ("members", "0003_alias_trigram_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MemberMove',
+            name="MemberMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moved_on', models.DateField(verbose_name='member of the new branch from')),
-                ('from_branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.branch', verbose_name='from branch')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='members.member', verbose_name='member')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.branch', verbose_name='to branch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("moved_on", models.DateField(verbose_name="member of the new branch from")),
+                (
+                    "from_branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.branch",
+                        verbose_name="from branch",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.branch",
+                        verbose_name="to branch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'move to another branch',
-                'verbose_name_plural': 'branch history',
-                'ordering': ['member', 'moved_on', 'pk'],
-                'indexes': [models.Index(fields=['member', 'moved_on'], name='member_move_date')],
+                "verbose_name": "move to another branch",
+                "verbose_name_plural": "branch history",
+                "ordering": ["member", "moved_on", "pk"],
+                "indexes": [models.Index(fields=["member", "moved_on"], name="member_move_date")],
             },
         ),
         migrations.CreateModel(
-            name='PeerEducatorChange',
+            name="PeerEducatorChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('was_peer_educator', models.BooleanField(verbose_name='peer educator before')),
-                ('peer_educator', models.BooleanField(verbose_name='peer educator from this date')),
-                ('changed_on', models.DateField(verbose_name='from')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='peer_educator_changes', to='members.member', verbose_name='member')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("was_peer_educator", models.BooleanField(verbose_name="peer educator before")),
+                ("peer_educator", models.BooleanField(verbose_name="peer educator from this date")),
+                ("changed_on", models.DateField(verbose_name="from")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="peer_educator_changes",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peer-educator change',
-                'verbose_name_plural': 'peer-educator history',
-                'ordering': ['member', 'changed_on', 'pk'],
-                'indexes': [models.Index(fields=['member', 'changed_on'], name='peer_educator_change_date')],
+                "verbose_name": "peer-educator change",
+                "verbose_name_plural": "peer-educator history",
+                "ordering": ["member", "changed_on", "pk"],
+                "indexes": [models.Index(fields=["member", "changed_on"], name="peer_educator_change_date")],
             },
         ),
     ]

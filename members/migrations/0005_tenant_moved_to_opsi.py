@@ -10,35 +10,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0004_branch_and_peer_educator_history'),
-        ('opsi', '0004_tenant_from_members'),
+        ("members", "0004_branch_and_peer_educator_history"),
+        ("opsi", "0004_tenant_from_members"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name='member',
-                    name='branch',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='opsi.branch', verbose_name='branch'),
+                    model_name="member",
+                    name="branch",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="opsi.branch",
+                        verbose_name="branch",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='membermove',
-                    name='from_branch',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='opsi.branch', verbose_name='from branch'),
+                    model_name="membermove",
+                    name="from_branch",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="opsi.branch",
+                        verbose_name="from branch",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='membermove',
-                    name='to_branch',
-                    field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='opsi.branch', verbose_name='to branch'),
+                    model_name="membermove",
+                    name="to_branch",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="opsi.branch",
+                        verbose_name="to branch",
+                    ),
                 ),
                 migrations.DeleteModel(
-                    name='DropInCentre',
+                    name="DropInCentre",
                 ),
                 migrations.DeleteModel(
-                    name='Branch',
+                    name="Branch",
                 ),
             ],
         ),

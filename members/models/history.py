@@ -26,9 +26,7 @@ class MemberMove(models.Model):
     member = models.ForeignKey(
         "members.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="moves"
     )
-    from_branch = models.ForeignKey(
-        Branch, verbose_name=_("from branch"), on_delete=models.PROTECT, related_name="+"
-    )
+    from_branch = models.ForeignKey(Branch, verbose_name=_("from branch"), on_delete=models.PROTECT, related_name="+")
     to_branch = models.ForeignKey(Branch, verbose_name=_("to branch"), on_delete=models.PROTECT, related_name="+")
     moved_on = models.DateField(_("member of the new branch from"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -74,7 +72,8 @@ def branch_on(date, member="member"):
     prefix = f"{member}__" if member else ""
     earliest_later_move = (
         MemberMove.objects.filter(member=OuterRef(member or "pk"), moved_on__gt=_on(date))
-        .order_by("moved_on", "pk").values("from_branch")[:1]
+        .order_by("moved_on", "pk")
+        .values("from_branch")[:1]
     )
     return Coalesce(Subquery(earliest_later_move), F(f"{prefix}branch"), output_field=models.BigIntegerField())
 
@@ -84,7 +83,8 @@ def peer_educator_on(date, member="member"):
     prefix = f"{member}__" if member else ""
     earliest_later_change = (
         PeerEducatorChange.objects.filter(member=OuterRef(member or "pk"), changed_on__gt=_on(date))
-        .order_by("changed_on", "pk").values("was_peer_educator")[:1]
+        .order_by("changed_on", "pk")
+        .values("was_peer_educator")[:1]
     )
     return Coalesce(Subquery(earliest_later_change), F(f"{prefix}peer_educator"), output_field=models.BooleanField())
 
@@ -94,13 +94,19 @@ def record_changes(member, before, on=None, by=None):
     on = on or member.branch.today()  # a change saved without a date: today, in the branch's time zone
     if before.get("branch_id") not in (None, member.branch_id):
         MemberMove.objects.create(
-            member=member, from_branch_id=before["branch_id"], to_branch_id=member.branch_id, moved_on=on,
+            member=member,
+            from_branch_id=before["branch_id"],
+            to_branch_id=member.branch_id,
+            moved_on=on,
             recorded_by=by,
         )
     if "peer_educator" in before and before["peer_educator"] != member.peer_educator:
         PeerEducatorChange.objects.create(
-            member=member, was_peer_educator=before["peer_educator"], peer_educator=member.peer_educator,
-            changed_on=on, recorded_by=by,
+            member=member,
+            was_peer_educator=before["peer_educator"],
+            peer_educator=member.peer_educator,
+            changed_on=on,
+            recorded_by=by,
         )
 
 

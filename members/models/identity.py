@@ -17,9 +17,7 @@ class MemberIdentity(models.Model):
 
     branch_path = "member__branch"
 
-    member = models.OneToOneField(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="identity"
-    )
+    member = models.OneToOneField(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="identity")
     legal_name = EncryptedTextField(_("legal name"), blank=True)
     nik = EncryptedTextField(_("NIK"), blank=True, help_text=_("The 16-digit number on the KTP."))
     nik_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

@@ -63,21 +63,15 @@ def work_setting_for(kind, work_setting):
 class Member(models.Model):
     branch_path = "branch"
 
-    branch = models.ForeignKey(
-        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members"
-    )
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members")
     uic = models.CharField(
         _("unique identifier code"),
         max_length=16,
         db_index=True,
         help_text=_("Built from the mother's and father's initials, gender and birth date."),
     )
-    alias = models.CharField(
-        _("alias"), max_length=60, help_text=_("The name the person goes by. Not the legal name.")
-    )
-    kind = models.CharField(
-        _("kind of member"), max_length=10, choices=MemberKind.choices, default=MemberKind.REGULAR
-    )
+    alias = models.CharField(_("alias"), max_length=60, help_text=_("The name the person goes by. Not the legal name."))
+    kind = models.CharField(_("kind of member"), max_length=10, choices=MemberKind.choices, default=MemberKind.REGULAR)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"),
@@ -95,15 +89,9 @@ class Member(models.Model):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     peer_educator = models.BooleanField(_("peer educator"), default=False)
-    consent_on = models.DateField(
-        _("consent given on"), help_text=_("The day the person agreed to be recorded.")
-    )
-    consent_version = models.CharField(
-        _("consent text version"), max_length=20, default="2025-1"
-    )
-    notes = models.TextField(
-        _("notes"), blank=True, help_text=_("No names, addresses or phone numbers here.")
-    )
+    consent_on = models.DateField(_("consent given on"), help_text=_("The day the person agreed to be recorded."))
+    consent_version = models.CharField(_("consent text version"), max_length=20, default="2025-1")
+    notes = models.TextField(_("notes"), blank=True, help_text=_("No names, addresses or phone numbers here."))
     linked_member = models.ForeignKey(
         "self",
         verbose_name=_("same person as"),
@@ -177,15 +165,11 @@ class MemberKindPeriod(models.Model):
 
     branch_path = "member__branch"
 
-    member = models.ForeignKey(
-        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="kind_periods"
-    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="kind_periods")
     kind = models.CharField(_("kind of member"), max_length=10, choices=MemberKind.choices)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Exclusive."))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -194,9 +178,7 @@ class MemberKindPeriod(models.Model):
         verbose_name_plural = _("kind history")
         ordering = ["member", "started_on"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["member"], condition=Q(ended_on__isnull=True), name="one_open_kind_period"
-            ),
+            models.UniqueConstraint(fields=["member"], condition=Q(ended_on__isnull=True), name="one_open_kind_period"),
         ]
 
 

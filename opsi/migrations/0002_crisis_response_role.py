@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('opsi', '0001_initial'),
+        ("opsi", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Administrator'), ('secretariat', 'National secretariat'), ('coordinator', 'Provincial coordinator'), ('outreach_worker', 'Outreach worker'), ('crisis_response', 'National crisis response')], default='outreach_worker', help_text='Coordinators and outreach workers see and change only their branches; the secretariat reads every branch; administrators manage.', max_length=20, verbose_name='role'),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Administrator"),
+                    ("secretariat", "National secretariat"),
+                    ("coordinator", "Provincial coordinator"),
+                    ("outreach_worker", "Outreach worker"),
+                    ("crisis_response", "National crisis response"),
+                ],
+                default="outreach_worker",
+                help_text="Coordinators and outreach workers see and change only their branches; the secretariat reads every branch; administrators manage.",
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
     ]

@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('opsi', '0002_crisis_response_role'),
+        ("opsi", "0002_crisis_response_role"),
     ]
 
     operations = [
         migrations.AlterModelManagers(
-            name='user',
+            name="user",
             managers=[
-                ('objects', opsi.models.AccountManager()),
+                ("objects", opsi.models.AccountManager()),
             ],
         ),
         migrations.AddField(
-            model_name='user',
-            name='second_step_changed_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When an authenticator app or the backup codes were last added, replaced or removed.', null=True, verbose_name='two-step login changed at'),
+            model_name="user",
+            name="second_step_changed_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="When an authenticator app or the backup codes were last added, replaced or removed.",
+                null=True,
+                verbose_name="two-step login changed at",
+            ),
         ),
     ]

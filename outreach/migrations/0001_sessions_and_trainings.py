@@ -7,126 +7,371 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_members'),
-        ('services', '0003_default_catalogue'),
+        ("members", "0002_members"),
+        ("services", "0003_default_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutreachSession',
+            name="OutreachSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('place_kind', models.CharField(choices=[('hotspot', 'Hotspot or street'), ('brothel', 'Brothel or dorm'), ('venue', 'Entertainment venue'), ('online', 'Online (social media or apps)')], max_length=10, verbose_name='kind of place')),
-                ('area', models.CharField(blank=True, help_text='District or area, no exact address.', max_length=100, verbose_name='area')),
-                ('new_contacts', models.PositiveIntegerField(default=0, help_text='People met for the first time, not known by code.', verbose_name='new contacts')),
-                ('repeat_contacts', models.PositiveIntegerField(default=0, help_text='People met before, not known by code.', verbose_name='repeat contacts')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submission_key', models.UUIDField(editable=False, null=True, unique=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outreach_sessions', to='members.branch', verbose_name='branch')),
-                ('peer_educators', models.ManyToManyField(blank=True, related_name='outreach_led', to='members.member', verbose_name='peer educators')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stock_centre', models.ForeignKey(blank=True, help_text='The drop-in centre whose stock the items handed out came from.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.dropincentre', verbose_name='stock taken from')),
-                ('workers', models.ManyToManyField(blank=True, related_name='outreach_sessions', to=settings.AUTH_USER_MODEL, verbose_name='outreach workers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField(verbose_name="date")),
+                (
+                    "place_kind",
+                    models.CharField(
+                        choices=[
+                            ("hotspot", "Hotspot or street"),
+                            ("brothel", "Brothel or dorm"),
+                            ("venue", "Entertainment venue"),
+                            ("online", "Online (social media or apps)"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind of place",
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, help_text="District or area, no exact address.", max_length=100, verbose_name="area"
+                    ),
+                ),
+                (
+                    "new_contacts",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="People met for the first time, not known by code.",
+                        verbose_name="new contacts",
+                    ),
+                ),
+                (
+                    "repeat_contacts",
+                    models.PositiveIntegerField(
+                        default=0, help_text="People met before, not known by code.", verbose_name="repeat contacts"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submission_key", models.UUIDField(editable=False, null=True, unique=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_sessions",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "peer_educators",
+                    models.ManyToManyField(
+                        blank=True, related_name="outreach_led", to="members.member", verbose_name="peer educators"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stock_centre",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The drop-in centre whose stock the items handed out came from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.dropincentre",
+                        verbose_name="stock taken from",
+                    ),
+                ),
+                (
+                    "workers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="outreach_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="outreach workers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outreach session',
-                'verbose_name_plural': 'outreach sessions',
-                'ordering': ['-held_on', '-pk'],
+                "verbose_name": "outreach session",
+                "verbose_name_plural": "outreach sessions",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachContact',
+            name="OutreachContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uic', models.CharField(max_length=16, verbose_name='unique identifier code')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outreach_contacts', to='members.member')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='outreach.outreachsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uic", models.CharField(max_length=16, verbose_name="unique identifier code")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outreach_contacts",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="outreach.outreachsession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OutreachCommodity',
+            name="OutreachCommodity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('commodity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='services.commodity', verbose_name='item')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commodities', to='outreach.outreachsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "commodity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="services.commodity", verbose_name="item"
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commodities",
+                        to="outreach.outreachsession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SessionTopic',
+            name="SessionTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(choices=[('hiv_sti', 'HIV and STIs'), ('condoms', 'Condom and lubricant use'), ('harm_reduction', 'Harm reduction and crystal meth'), ('rights', 'Rights and safety'), ('documents', 'KTP and BPJS'), ('violence', 'Violence and where to get help'), ('other', 'Other')], max_length=20, verbose_name='topic')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topics', to='outreach.outreachsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("hiv_sti", "HIV and STIs"),
+                            ("condoms", "Condom and lubricant use"),
+                            ("harm_reduction", "Harm reduction and crystal meth"),
+                            ("rights", "Rights and safety"),
+                            ("documents", "KTP and BPJS"),
+                            ("violence", "Violence and where to get help"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topics",
+                        to="outreach.outreachsession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Training',
+            name="Training",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('topic', models.CharField(choices=[('srhr', 'Sexual and reproductive health and rights'), ('hiv_sti', 'HIV and STIs'), ('harm_reduction', 'Harm reduction and crystal meth'), ('human_rights', 'Human rights and paralegal skills'), ('organising', 'Organising and leadership'), ('other', 'Other')], max_length=20, verbose_name='topic')),
-                ('audience', models.CharField(choices=[('members', 'Members'), ('health_workers', 'Health workers'), ('journalists', 'Journalists'), ('police', 'Police'), ('local_government', 'Local government'), ('partners', 'Partner organisations')], max_length=20, verbose_name='audience')),
-                ('starts_on', models.DateField(verbose_name='first day')),
-                ('ends_on', models.DateField(verbose_name='last day')),
-                ('facilitators', models.CharField(blank=True, max_length=200, verbose_name='facilitators')),
-                ('partners', models.CharField(blank=True, help_text='For example harm-reduction partners.', max_length=200, verbose_name='partner organisations')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('branch', models.ForeignKey(blank=True, help_text='Empty for a national training.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trainings', to='members.branch', verbose_name='branch')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("srhr", "Sexual and reproductive health and rights"),
+                            ("hiv_sti", "HIV and STIs"),
+                            ("harm_reduction", "Harm reduction and crystal meth"),
+                            ("human_rights", "Human rights and paralegal skills"),
+                            ("organising", "Organising and leadership"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("members", "Members"),
+                            ("health_workers", "Health workers"),
+                            ("journalists", "Journalists"),
+                            ("police", "Police"),
+                            ("local_government", "Local government"),
+                            ("partners", "Partner organisations"),
+                        ],
+                        max_length=20,
+                        verbose_name="audience",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="first day")),
+                ("ends_on", models.DateField(verbose_name="last day")),
+                ("facilitators", models.CharField(blank=True, max_length=200, verbose_name="facilitators")),
+                (
+                    "partners",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example harm-reduction partners.",
+                        max_length=200,
+                        verbose_name="partner organisations",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a national training.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trainings",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training',
-                'verbose_name_plural': 'trainings',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "training",
+                "verbose_name_plural": "trainings",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutsideParticipants',
+            name="OutsideParticipants",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text='Leave empty to record a count.', max_length=100, verbose_name='name')),
-                ('organisation', models.CharField(blank=True, max_length=100, verbose_name='organisation')),
-                ('gender', models.CharField(choices=[('woman', 'Woman'), ('waria', 'Waria / transgender woman'), ('man', 'Man'), ('another', 'Another gender'), ('not_said', 'Not said')], max_length=10, verbose_name='gender')),
-                ('count', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='number of people')),
-                ('training', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outside_participants', to='outreach.training')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True, help_text="Leave empty to record a count.", max_length=100, verbose_name="name"
+                    ),
+                ),
+                ("organisation", models.CharField(blank=True, max_length=100, verbose_name="organisation")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[
+                            ("woman", "Woman"),
+                            ("waria", "Waria / transgender woman"),
+                            ("man", "Man"),
+                            ("another", "Another gender"),
+                            ("not_said", "Not said"),
+                        ],
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="number of people",
+                    ),
+                ),
+                (
+                    "training",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outside_participants",
+                        to="outreach.training",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingAttendance',
+            name="TrainingAttendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_attendance', to='members.member')),
-                ('training', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='outreach.training')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_attendance",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "training",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="outreach.training"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrainingScore',
+            name="TrainingScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pre', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='pre-test')),
-                ('post', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='post-test')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.member')),
-                ('training', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='outreach.training')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "pre",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="pre-test"
+                    ),
+                ),
+                (
+                    "post",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)], verbose_name="post-test"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "training",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scores", to="outreach.training"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='outreachsession',
-            index=models.Index(fields=['branch', 'held_on'], name='outreach_branch_date'),
+            model_name="outreachsession",
+            index=models.Index(fields=["branch", "held_on"], name="outreach_branch_date"),
         ),
         migrations.AddConstraint(
-            model_name='training',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='training_ends_after_start', violation_error_message='The last day cannot be before the first day.'),
+            model_name="training",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="training_ends_after_start",
+                violation_error_message="The last day cannot be before the first day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingattendance',
-            constraint=models.UniqueConstraint(fields=('training', 'member', 'day'), name='unique_attendance'),
+            model_name="trainingattendance",
+            constraint=models.UniqueConstraint(fields=("training", "member", "day"), name="unique_attendance"),
         ),
     ]

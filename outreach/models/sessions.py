@@ -34,11 +34,7 @@ class OutreachSessionQuerySet(ScopedQuerySet):
         return {"new": counted["new"] or 0, "repeat": counted["repeat"] or 0}
 
     def commodities_by_kind(self):
-        return (
-            OutreachCommodity.objects.filter(session__in=self)
-            .values("commodity")
-            .annotate(quantity=Sum("quantity"))
-        )
+        return OutreachCommodity.objects.filter(session__in=self).values("commodity").annotate(quantity=Sum("quantity"))
 
 
 class OutreachSession(models.Model):
@@ -93,7 +89,9 @@ class OutreachContact(models.Model):
     """A person reached, by member record or by code."""
 
     session = models.ForeignKey(OutreachSession, on_delete=models.CASCADE, related_name="contacts")
-    member = models.ForeignKey("members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="outreach_contacts")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="outreach_contacts"
+    )
     uic = models.CharField(_("unique identifier code"), max_length=16)
 
 
@@ -111,4 +109,3 @@ class OutreachCommodity(models.Model):
 auditlog.register(OutreachSession, exclude_fields=["submission_key"], m2m_fields={"workers", "peer_educators"})
 auditlog.register(OutreachContact, exclude_fields=["uic"])
 auditlog.register(OutreachCommodity)
-

@@ -123,8 +123,13 @@ class OutsideParticipants(models.Model):
     gender = models.CharField(
         _("gender"),
         max_length=10,
-        choices=[("woman", _("Woman")), ("waria", _("Waria / transgender woman")), ("man", _("Man")),
-                 ("another", _("Another gender")), ("not_said", _("Not said"))],
+        choices=[
+            ("woman", _("Woman")),
+            ("waria", _("Waria / transgender woman")),
+            ("man", _("Man")),
+            ("another", _("Another gender")),
+            ("not_said", _("Not said")),
+        ],
     )
     count = models.PositiveIntegerField(_("number of people"), default=1, validators=[MinValueValidator(1)])
 

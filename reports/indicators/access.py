@@ -7,7 +7,14 @@ from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext as _
 
 from services.models import (
-    Document, PaperworkCase, Referral, ReferralOutcome, ServiceType, Step, Visit, VisitService,
+    Document,
+    PaperworkCase,
+    Referral,
+    ReferralOutcome,
+    ServiceType,
+    Step,
+    Visit,
+    VisitService,
 )
 
 from ..tables import Share, Table
@@ -47,7 +54,9 @@ def _cases_of_members_in_scope(ctx, cases, date):
 def _issued(ctx, document, period=None):
     period = period or ctx.period
     cases = PaperworkCase.objects.filter(
-        document=document, step=Step.ISSUED, issued_on__range=(period.start, period.end),
+        document=document,
+        step=Step.ISSUED,
+        issued_on__range=(period.start, period.end),
     )
     return _cases_of_members_in_scope(ctx, cases, F("issued_on")).count()
 
@@ -65,8 +74,10 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
     case by then; a member who left before that day is no longer counted."""
     period = period or ctx.period
     cases = PaperworkCase.objects.filter(
-        step=Step.ISSUED, issued_on__lte=period.end,
-        document__in=[Document.KTP, Document.BPJS], member__joined_on__lte=period.end,
+        step=Step.ISSUED,
+        issued_on__lte=period.end,
+        document__in=[Document.KTP, Document.BPJS],
+        member__joined_on__lte=period.end,
     ).filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end))
     return (
         _cases_of_members_in_scope(ctx, cases, period.end)
@@ -86,8 +97,11 @@ def services_by_type(ctx):
         quantity = row.get("quantity") or 0 if service.commodity_id else "–"
         table_rows.append([str(service), row.get("visits", 0), quantity])
     return Table(
-        "services_by_type", _("Services received at drop-in centres"),
-        [_("Service"), _("Visits"), _("Items handed out")], table_rows, chart=False,
+        "services_by_type",
+        _("Services received at drop-in centres"),
+        [_("Service"), _("Visits"), _("Items handed out")],
+        table_rows,
+        chart=False,
     )
 
 
@@ -99,7 +113,8 @@ def referrals_by_outcome(ctx):
         default=Value(ReferralOutcome.PENDING),
     )
     rows = (
-        Referral.objects.in_branches(ctx.branch_ids).filter(made_on__range=(ctx.period.start, ctx.period.end))
+        Referral.objects.in_branches(ctx.branch_ids)
+        .filter(made_on__range=(ctx.period.start, ctx.period.end))
         .annotate(known=known)
         .values("facility_kind", "known")
         .annotate(n=Count("pk"))
@@ -113,15 +128,27 @@ def referrals_by_outcome(ctx):
         values = [counts.get((code, outcome), 0) for outcome, _l in ReferralOutcome.choices]
         table_rows.append([label] + values + [sum(values)])
     table_rows.append([_("Total")] + [sum(r[i] for r in table_rows) for i in range(1, len(columns))])
-    return Table("referrals_by_outcome", _("Referrals by facility and outcome"), columns, table_rows,
-                 total_column=True, total_row=True, chart=True)
+    return Table(
+        "referrals_by_outcome",
+        _("Referrals by facility and outcome"),
+        columns,
+        table_rows,
+        total_column=True,
+        total_row=True,
+        chart=True,
+    )
 
 
 def documents_issued(ctx):
     """Documents issued in the period, with the median days from the case opened to issue."""
-    issued = _cases_of_members_in_scope(ctx, PaperworkCase.objects.filter(
-        step=Step.ISSUED, issued_on__range=(ctx.period.start, ctx.period.end),
-    ), F("issued_on"))
+    issued = _cases_of_members_in_scope(
+        ctx,
+        PaperworkCase.objects.filter(
+            step=Step.ISSUED,
+            issued_on__range=(ctx.period.start, ctx.period.end),
+        ),
+        F("issued_on"),
+    )
     counts = {r["document"]: r["n"] for r in issued.values("document").annotate(n=Count("pk"))}
     duration = ExpressionWrapper(F("issued_on") - F("opened_on"), output_field=DurationField())
     rows = []
@@ -133,13 +160,20 @@ def documents_issued(ctx):
             # (a sorted slice of one or two rows); halves are rounded up.
             middle = [
                 days.days if isinstance(days, datetime.timedelta) else int(days)
-                for days in issued.filter(document=code).annotate(days=duration)
-                .order_by("days").values_list("days", flat=True)[(n - 1) // 2: n // 2 + 1]
+                for days in issued.filter(document=code)
+                .annotate(days=duration)
+                .order_by("days")
+                .values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1]
             ]
             median = (sum(middle) * 2 // len(middle) + 1) // 2
         rows.append([label, n, median])
-    return Table("documents_issued", _("Documents issued"), [_("Document"), _("Issued"), _("Median days to issue")],
-                 rows, chart=False)
+    return Table(
+        "documents_issued",
+        _("Documents issued"),
+        [_("Document"), _("Issued"), _("Median days to issue")],
+        rows,
+        chart=False,
+    )
 
 
 def coverage_window(period):
@@ -158,7 +192,8 @@ def prevention_coverage_by_branch(ctx):
     """
     start, end = coverage_window(ctx.period)
     lines = (
-        VisitService.objects.in_period(start, end).in_branches(ctx.branch_ids)
+        VisitService.objects.in_period(start, end)
+        .in_branches(ctx.branch_ids)
         .filter(service_type__counts_for_prevention=True)
     )
     inner = (
@@ -172,8 +207,10 @@ def prevention_coverage_by_branch(ctx):
     reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
     total_reached = visits.aggregate(n=Count("person_key", distinct=True))["n"]
     total_covered = (
-        lines.values("visit__person_key").annotate(kinds=Count("service_type", distinct=True))
-        .filter(kinds__gte=2).count()
+        lines.values("visit__person_key")
+        .annotate(kinds=Count("service_type", distinct=True))
+        .filter(kinds__gte=2)
+        .count()
     )
     rows = []
     for branch in ctx.branches:
@@ -181,9 +218,13 @@ def prevention_coverage_by_branch(ctx):
         rows.append([branch.name, r, c, Share(c, r)])
     rows.append([_("Total (each person once)"), total_reached, total_covered, Share(total_covered, total_reached)])
     return Table(
-        "prevention_coverage", _("Coverage of HIV prevention programmes among sex workers"),
+        "prevention_coverage",
+        _("Coverage of HIV prevention programmes among sex workers"),
         [_("Branch"), _("People reached"), _("With at least two prevention services"), _("Coverage")],
-        rows, total_row=True, total_row_adds=False, shares={3: (2, 1)},
+        rows,
+        total_row=True,
+        total_row_adds=False,
+        shares={3: (2, 1)},
         note=_("Last three months of the period: %(start)s to %(end)s.") % {"start": start, "end": end},
     )
 

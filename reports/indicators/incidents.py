@@ -16,8 +16,8 @@ from ..tables import Share, Table
 
 def _incidents(ctx, period=None):
     period = period or ctx.period
-    return Incident.objects.countable().in_branches(ctx.branch_ids).filter(
-        occurred_on__range=(period.start, period.end)
+    return (
+        Incident.objects.countable().in_branches(ctx.branch_ids).filter(occurred_on__range=(period.start, period.end))
     )
 
 
@@ -52,13 +52,25 @@ def _incidents_by(ctx, field, key, title, label, choices):
 
 
 def incidents_by_perpetrator(ctx):
-    return _incidents_by(ctx, "perpetrator", "incidents_by_perpetrator", _("Incidents by perpetrator"),
-                         _("Perpetrator"), PerpetratorKind.choices)
+    return _incidents_by(
+        ctx,
+        "perpetrator",
+        "incidents_by_perpetrator",
+        _("Incidents by perpetrator"),
+        _("Perpetrator"),
+        PerpetratorKind.choices,
+    )
 
 
 def incidents_by_branch(ctx):
-    return _incidents_by(ctx, "branch", "incidents_by_branch", _("Incidents by branch"), _("Branch"),
-                         [(b.pk, b.name) for b in ctx.branches])
+    return _incidents_by(
+        ctx,
+        "branch",
+        "incidents_by_branch",
+        _("Incidents by branch"),
+        _("Branch"),
+        [(b.pk, b.name) for b in ctx.branches],
+    )
 
 
 def incidents_total(ctx, period=None):
@@ -70,8 +82,7 @@ def responded_within_72_hours(ctx, period=None):
     report (a share, not a count: the number of incidents is its own figure)."""
     incidents = _incidents(ctx, period)
     quick = Q(first_help__lte=F("reported_at") + datetime.timedelta(hours=72))
-    counts = (
-        incidents.annotate(first_help=Min("responses__at", filter=Q(responses__given=True)))
-        .aggregate(total=Count("pk"), quick=Count("pk", filter=quick))
+    counts = incidents.annotate(first_help=Min("responses__at", filter=Q(responses__given=True))).aggregate(
+        total=Count("pk"), quick=Count("pk", filter=quick)
     )
     return Share(counts["quick"], counts["total"])

@@ -56,9 +56,9 @@ def _members_on(ctx, date):
         in_scope = None
         if ctx.branch_ids is not None:
             in_scope = {b.pk for b in ctx.branches}
-            rows = rows.filter(functools.reduce(
-                operator.or_, [Q(**{f"branch_{i}__in": ctx.branch_ids}) for i in range(len(dates))]
-            ))
+            rows = rows.filter(
+                functools.reduce(operator.or_, [Q(**{f"branch_{i}__in": ctx.branch_ids}) for i in range(len(dates))])
+            )
         rows = rows.values("kind", "member__gender", *at).annotate(
             **{f"on_{i}": Count("pk", filter=c) for i, c in enumerate(conditions)}
         )
@@ -95,7 +95,8 @@ def _new_members(ctx, period):
         joined = Member.objects.filter(functools.reduce(operator.or_, conditions))
         if ctx.branch_ids is not None:
             joined = joined.annotate(joined_branch=branch_at(ctx, F("joined_on"), member=None)).filter(
-                joined_branch__in=ctx.branch_ids)
+                joined_branch__in=ctx.branch_ids
+            )
         rows = _kind_on_joining(joined, periods)
         for i, p in enumerate(periods):
             ctx.memo[("new_members", p)] = Counter({(kind, gender): row[i] for kind, gender, *row in rows})
@@ -108,8 +109,7 @@ def _kind_on_joining(joined, periods):
     she joined (the latest id first on the same day), else the member's kind. Counted in one
     pass: the kind periods of the members joined are numbered per member by a window, where a
     subquery for each member took 110 ms for 17,000 members (a probe and a sort each)."""
-    members_sql, members_params = (
-        joined.order_by().values("pk", "gender", "kind", "joined_on").query.sql_with_params())
+    members_sql, members_params = joined.order_by().values("pk", "gender", "kind", "joined_on").query.sql_with_params()
     kinds = MemberKindPeriod._meta.db_table
     adapt = connection.ops.adapt_datefield_value
     counts = ", ".join("SUM(CASE WHEN j.joined_on BETWEEN %s AND %s THEN 1 ELSE 0 END)" for _p in periods)
@@ -152,32 +152,42 @@ def _link_kind_totals(table, by_rows):
 
 def members_by_kind_and_gender(ctx):
     counts = _sum_by(_members_on(ctx, ctx.period.end), KIND, GENDER)
-    return _link_kind_totals(_grid(
-        _("Members by kind and gender at the end of the period"),
-        "members_by_kind_gender",
-        MemberKind.choices,
-        Gender.choices,
-        counts,
-        _("Kind"),
-    ), by_rows=True)
+    return _link_kind_totals(
+        _grid(
+            _("Members by kind and gender at the end of the period"),
+            "members_by_kind_gender",
+            MemberKind.choices,
+            Gender.choices,
+            counts,
+            _("Kind"),
+        ),
+        by_rows=True,
+    )
 
 
 def members_by_branch_and_kind(ctx):
     counts = _sum_by(_members_on(ctx, ctx.period.end), BRANCH, KIND)
-    return _link_kind_totals(_grid(
-        _("Members by branch and kind at the end of the period"),
-        "members_by_branch_kind",
-        [(b.pk, b.name) for b in ctx.branches],
-        MemberKind.choices,
-        counts,
-        _("Branch"),
-    ), by_rows=False)
+    return _link_kind_totals(
+        _grid(
+            _("Members by branch and kind at the end of the period"),
+            "members_by_branch_kind",
+            [(b.pk, b.name) for b in ctx.branches],
+            MemberKind.choices,
+            counts,
+            _("Branch"),
+        ),
+        by_rows=False,
+    )
 
 
 def new_members_by_kind(ctx):
     return _grid(
-        _("New members in the period"), "new_members", MemberKind.choices, Gender.choices,
-        _new_members(ctx, ctx.period), _("Kind"),
+        _("New members in the period"),
+        "new_members",
+        MemberKind.choices,
+        Gender.choices,
+        _new_members(ctx, ctx.period),
+        _("Kind"),
     )
 
 

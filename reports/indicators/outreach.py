@@ -6,8 +6,14 @@ from django.utils.translation import gettext as _
 from members.models import Gender
 from opsi.db import bytewise
 from outreach.models import (
-    OUTSIDE_AUDIENCES, Audience, OutreachContact, OutreachSession, OutsideParticipants, Training,
-    TrainingAttendance, TrainingTopic,
+    OUTSIDE_AUDIENCES,
+    Audience,
+    OutreachContact,
+    OutreachSession,
+    OutsideParticipants,
+    Training,
+    TrainingAttendance,
+    TrainingTopic,
 )
 from services.models import Commodity
 
@@ -96,7 +102,9 @@ def _participants_grid(ctx, audiences, key, title):
 
 def outside_trainings(ctx):
     return _participants_grid(
-        ctx, OUTSIDE_AUDIENCES, "outside_trainings",
+        ctx,
+        OUTSIDE_AUDIENCES,
+        "outside_trainings",
         _("Trainings for outside audiences and their participants by gender"),
     )
 
@@ -104,13 +112,15 @@ def outside_trainings(ctx):
 def member_trainings_by_topic(ctx):
     trainings = _trainings(ctx).filter(audience=Audience.MEMBERS)
     per_topic = dict(trainings.values_list("topic").annotate(n=Count("pk")))
-    people = dict(
-        _attended(ctx, trainings)
-        .values_list("training__topic").annotate(n=Count("member", distinct=True))
-    )
+    people = dict(_attended(ctx, trainings).values_list("training__topic").annotate(n=Count("member", distinct=True)))
     rows = [[label, per_topic.get(code, 0), people.get(code, 0)] for code, label in TrainingTopic.choices]
-    return Table("member_trainings", _("Trainings for members by topic"),
-                 [_("Topic"), _("Trainings"), _("Members trained")], rows, chart=False)
+    return Table(
+        "member_trainings",
+        _("Trainings for members by topic"),
+        [_("Topic"), _("Trainings"), _("Members trained")],
+        rows,
+        chart=False,
+    )
 
 
 def members_trained_total(ctx, period=None):
@@ -121,6 +131,4 @@ def members_trained_total(ctx, period=None):
 
 def active_peer_educators_total(ctx, period=None):
     """Peer educators who led at least one outreach session in the period."""
-    return (
-        _sessions(ctx, period).filter(peer_educators__isnull=False).values("peer_educators").distinct().count()
-    )
+    return _sessions(ctx, period).filter(peer_educators__isnull=False).values("peer_educators").distinct().count()

@@ -4,26 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='KeptReport',
+            name="KeptReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True, verbose_name='key')),
-                ('period_end', models.DateField(db_index=True, verbose_name='last day of the period')),
-                ('figures', models.JSONField(verbose_name='figures')),
-                ('made_at', models.DateTimeField(auto_now_add=True, verbose_name='made at')),
-                ('attendance_mark', models.BigIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=64, unique=True, verbose_name="key")),
+                ("period_end", models.DateField(db_index=True, verbose_name="last day of the period")),
+                ("figures", models.JSONField(verbose_name="figures")),
+                ("made_at", models.DateTimeField(auto_now_add=True, verbose_name="made at")),
+                ("attendance_mark", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'kept report',
-                'verbose_name_plural': 'kept reports',
+                "verbose_name": "kept report",
+                "verbose_name_plural": "kept reports",
             },
         ),
     ]

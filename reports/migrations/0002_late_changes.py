@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_kept_reports'),
+        ("reports", "0001_kept_reports"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LateChange',
+            name="LateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='from')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on", models.DateField(verbose_name="from")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at")),
             ],
             options={
-                'verbose_name': 'late change',
-                'verbose_name_plural': 'late changes',
+                "verbose_name": "late change",
+                "verbose_name_plural": "late changes",
             },
         ),
     ]

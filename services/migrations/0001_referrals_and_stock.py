@@ -6,71 +6,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0002_members'),
+        ("members", "0002_members"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Commodity',
+            name="Commodity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('unit', models.CharField(default='pcs', help_text='pcs, sachet, box...', max_length=20, verbose_name='unit')),
-                ('low_stock_threshold', models.PositiveIntegerField(default=0, help_text="A warning shows when a centre's balance falls below this number.", verbose_name='low-stock warning below')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                (
+                    "unit",
+                    models.CharField(
+                        default="pcs", help_text="pcs, sachet, box...", max_length=20, verbose_name="unit"
+                    ),
+                ),
+                (
+                    "low_stock_threshold",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="A warning shows when a centre's balance falls below this number.",
+                        verbose_name="low-stock warning below",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'commodity',
-                'verbose_name_plural': 'commodities',
-                'ordering': ['name'],
+                "verbose_name": "commodity",
+                "verbose_name_plural": "commodities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uic', models.CharField(blank=True, help_text='For a person who is not a member.', max_length=16, verbose_name='unique identifier code')),
-                ('made_on', models.DateField(verbose_name='referred on')),
-                ('facility_kind', models.CharField(choices=[('puskesmas', 'Puskesmas (community health centre)'), ('hospital', 'Hospital'), ('vct_clinic', 'VCT / PKBI clinic'), ('other', 'Other')], max_length=12, verbose_name='facility')),
-                ('facility_name', models.CharField(blank=True, max_length=100, verbose_name='facility name')),
-                ('service', models.CharField(help_text='For example: HIV test, STI check, ARV.', max_length=100, verbose_name='service')),
-                ('outcome', models.CharField(choices=[('pending', 'Waiting for news'), ('reached', 'Reached the service'), ('not_reached', 'Did not reach the service'), ('unknown', 'Unknown')], default='pending', max_length=12, verbose_name='outcome')),
-                ('outcome_on', models.DateField(blank=True, null=True, verbose_name='outcome known on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('branch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='members.branch', verbose_name='branch')),
-                ('made_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='members.member', verbose_name='member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "uic",
+                    models.CharField(
+                        blank=True,
+                        help_text="For a person who is not a member.",
+                        max_length=16,
+                        verbose_name="unique identifier code",
+                    ),
+                ),
+                ("made_on", models.DateField(verbose_name="referred on")),
+                (
+                    "facility_kind",
+                    models.CharField(
+                        choices=[
+                            ("puskesmas", "Puskesmas (community health centre)"),
+                            ("hospital", "Hospital"),
+                            ("vct_clinic", "VCT / PKBI clinic"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="facility",
+                    ),
+                ),
+                ("facility_name", models.CharField(blank=True, max_length=100, verbose_name="facility name")),
+                (
+                    "service",
+                    models.CharField(
+                        help_text="For example: HIV test, STI check, ARV.", max_length=100, verbose_name="service"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for news"),
+                            ("reached", "Reached the service"),
+                            ("not_reached", "Did not reach the service"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("outcome_on", models.DateField(blank=True, null=True, verbose_name="outcome known on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "branch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="members.branch",
+                        verbose_name="branch",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-made_on', '-pk'],
-                'indexes': [models.Index(fields=['branch', 'outcome', 'made_on'], name='referral_open')],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-made_on", "-pk"],
+                "indexes": [models.Index(fields=["branch", "outcome", "made_on"], name="referral_open")],
             },
         ),
         migrations.CreateModel(
-            name='StockMovement',
+            name="StockMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('received', 'Received'), ('handed_out', 'Handed out'), ('adjusted', 'Counted / adjusted')], max_length=12, verbose_name='movement')),
-                ('quantity', models.IntegerField(help_text='Positive when stock comes in, negative when it goes out.', verbose_name='quantity')),
-                ('source', models.CharField(blank=True, help_text='Donor, supplier, or what it was for.', max_length=100, verbose_name='source or use')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commodity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='services.commodity', verbose_name='commodity')),
-                ('drop_in_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_movements', to='members.dropincentre', verbose_name='drop-in centre')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("on", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("handed_out", "Handed out"),
+                            ("adjusted", "Counted / adjusted"),
+                        ],
+                        max_length=12,
+                        verbose_name="movement",
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.IntegerField(
+                        help_text="Positive when stock comes in, negative when it goes out.", verbose_name="quantity"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Donor, supplier, or what it was for.",
+                        max_length=100,
+                        verbose_name="source or use",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commodity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="movements",
+                        to="services.commodity",
+                        verbose_name="commodity",
+                    ),
+                ),
+                (
+                    "drop_in_centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stock_movements",
+                        to="members.dropincentre",
+                        verbose_name="drop-in centre",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stock movement',
-                'verbose_name_plural': 'stock movements',
-                'ordering': ['-on', '-pk'],
-                'indexes': [models.Index(fields=['drop_in_centre', 'commodity'], name='stock_centre_item')],
+                "verbose_name": "stock movement",
+                "verbose_name_plural": "stock movements",
+                "ordering": ["-on", "-pk"],
+                "indexes": [models.Index(fields=["drop_in_centre", "commodity"], name="stock_centre_item")],
             },
         ),
     ]

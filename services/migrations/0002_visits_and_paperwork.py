@@ -7,136 +7,300 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_members'),
-        ('services', '0001_referrals_and_stock'),
+        ("members", "0002_members"),
+        ("services", "0001_referrals_and_stock"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commodity',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=60, verbose_name='name in English'),
+            model_name="commodity",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=60, verbose_name="name in English"),
         ),
         migrations.AlterField(
-            model_name='commodity',
-            name='name',
-            field=models.CharField(help_text='In Indonesian.', max_length=60, unique=True, verbose_name='name'),
+            model_name="commodity",
+            name="name",
+            field=models.CharField(help_text="In Indonesian.", max_length=60, unique=True, verbose_name="name"),
         ),
         migrations.CreateModel(
-            name='PaperworkCase',
+            name="PaperworkCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document', models.CharField(choices=[('ktp', 'KTP-el (e-ID)'), ('kk', 'KK (family card)'), ('birth_certificate', 'Birth certificate'), ('bpjs', 'BPJS Kesehatan / JKN-KIS card')], max_length=20, verbose_name='document')),
-                ('opened_on', models.DateField(verbose_name='opened on')),
-                ('step', models.CharField(choices=[('identified', 'Need identified'), ('gathered', 'Documents gathered'), ('submitted', 'Submitted to the office'), ('issued', 'Issued'), ('rejected', 'Rejected'), ('abandoned', 'Abandoned')], default='identified', max_length=12, verbose_name='current step')),
-                ('step_on', models.DateField(verbose_name='date of the current step')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='issued on')),
-                ('barrier', models.CharField(blank=True, choices=[('', 'None'), ('no_domicile_letter', 'No domicile letter'), ('no_family_card', 'No family card'), ('stigma', 'Stigma at the office'), ('cost', 'Cost'), ('other', 'Other')], max_length=20, verbose_name='barrier met')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='paperwork_cases', to='members.member', verbose_name='member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "document",
+                    models.CharField(
+                        choices=[
+                            ("ktp", "KTP-el (e-ID)"),
+                            ("kk", "KK (family card)"),
+                            ("birth_certificate", "Birth certificate"),
+                            ("bpjs", "BPJS Kesehatan / JKN-KIS card"),
+                        ],
+                        max_length=20,
+                        verbose_name="document",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="opened on")),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("identified", "Need identified"),
+                            ("gathered", "Documents gathered"),
+                            ("submitted", "Submitted to the office"),
+                            ("issued", "Issued"),
+                            ("rejected", "Rejected"),
+                            ("abandoned", "Abandoned"),
+                        ],
+                        default="identified",
+                        max_length=12,
+                        verbose_name="current step",
+                    ),
+                ),
+                ("step_on", models.DateField(verbose_name="date of the current step")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="issued on")),
+                (
+                    "barrier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("no_domicile_letter", "No domicile letter"),
+                            ("no_family_card", "No family card"),
+                            ("stigma", "Stigma at the office"),
+                            ("cost", "Cost"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="barrier met",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="paperwork_cases",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'paperwork case',
-                'verbose_name_plural': 'paperwork cases',
-                'ordering': ['-opened_on', '-pk'],
+                "verbose_name": "paperwork case",
+                "verbose_name_plural": "paperwork cases",
+                "ordering": ["-opened_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseStep',
+            name="CaseStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('identified', 'Need identified'), ('gathered', 'Documents gathered'), ('submitted', 'Submitted to the office'), ('issued', 'Issued'), ('rejected', 'Rejected'), ('abandoned', 'Abandoned')], max_length=12, verbose_name='step')),
-                ('on', models.DateField(verbose_name='date')),
-                ('barrier', models.CharField(blank=True, choices=[('', 'None'), ('no_domicile_letter', 'No domicile letter'), ('no_family_card', 'No family card'), ('stigma', 'Stigma at the office'), ('cost', 'Cost'), ('other', 'Other')], max_length=20, verbose_name='barrier met')),
-                ('note', models.CharField(blank=True, help_text='No names or ID numbers.', max_length=200, verbose_name='note')),
-                ('helped_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='helped by')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='services.paperworkcase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("identified", "Need identified"),
+                            ("gathered", "Documents gathered"),
+                            ("submitted", "Submitted to the office"),
+                            ("issued", "Issued"),
+                            ("rejected", "Rejected"),
+                            ("abandoned", "Abandoned"),
+                        ],
+                        max_length=12,
+                        verbose_name="step",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                (
+                    "barrier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("no_domicile_letter", "No domicile letter"),
+                            ("no_family_card", "No family card"),
+                            ("stigma", "Stigma at the office"),
+                            ("cost", "Cost"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="barrier met",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True, help_text="No names or ID numbers.", max_length=200, verbose_name="note"
+                    ),
+                ),
+                (
+                    "helped_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="helped by",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="services.paperworkcase"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case step',
-                'verbose_name_plural': 'case steps',
-                'ordering': ['on', 'pk'],
+                "verbose_name": "case step",
+                "verbose_name_plural": "case steps",
+                "ordering": ["on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceType',
+            name="ServiceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='In Indonesian.', max_length=80, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=80, verbose_name='name in English')),
-                ('counts_for_prevention', models.BooleanField(default=False, help_text='Used by the UNAIDS coverage indicator (condoms and lubricant, counselling, STI or HIV testing).', verbose_name='counts as an HIV prevention service')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('commodity', models.ForeignKey(blank=True, help_text='Set for services that hand out items with a quantity (condoms, lubricant).', null=True, on_delete=django.db.models.deletion.PROTECT, to='services.commodity', verbose_name='commodity handed out')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="In Indonesian.", max_length=80, unique=True, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=80, verbose_name="name in English")),
+                (
+                    "counts_for_prevention",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Used by the UNAIDS coverage indicator (condoms and lubricant, counselling, STI or HIV testing).",
+                        verbose_name="counts as an HIV prevention service",
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "commodity",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set for services that hand out items with a quantity (condoms, lubricant).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="services.commodity",
+                        verbose_name="commodity handed out",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'service catalogue',
-                'ordering': ['order', 'name'],
+                "verbose_name": "service",
+                "verbose_name_plural": "service catalogue",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uic', models.CharField(db_index=True, max_length=16, verbose_name='unique identifier code')),
-                ('visited_on', models.DateField(verbose_name='date')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submission_key', models.UUIDField(editable=False, null=True, unique=True)),
-                ('drop_in_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='members.dropincentre', verbose_name='drop-in centre')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='members.member', verbose_name='member')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uic", models.CharField(db_index=True, max_length=16, verbose_name="unique identifier code")),
+                ("visited_on", models.DateField(verbose_name="date")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submission_key", models.UUIDField(editable=False, null=True, unique=True)),
+                (
+                    "drop_in_centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="members.dropincentre",
+                        verbose_name="drop-in centre",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit',
-                'verbose_name_plural': 'visits',
-                'ordering': ['-visited_on', '-pk'],
+                "verbose_name": "visit",
+                "verbose_name_plural": "visits",
+                "ordering": ["-visited_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='referral',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='services.visit', verbose_name='visit'),
+            model_name="referral",
+            name="visit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="referrals",
+                to="services.visit",
+                verbose_name="visit",
+            ),
         ),
         migrations.CreateModel(
-            name='VisitService',
+            name="VisitService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(default=1, validators=[django.core.validators.MinValueValidator(0)], verbose_name='quantity')),
-                ('service_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='services.servicetype', verbose_name='service')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_lines', to='services.visit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "quantity",
+                    models.PositiveIntegerField(
+                        default=1, validators=[django.core.validators.MinValueValidator(0)], verbose_name="quantity"
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="services.servicetype", verbose_name="service"
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="service_lines", to="services.visit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service received',
-                'verbose_name_plural': 'services received',
+                "verbose_name": "service received",
+                "verbose_name_plural": "services received",
             },
         ),
         migrations.AddField(
-            model_name='visit',
-            name='services',
-            field=models.ManyToManyField(through='services.VisitService', to='services.servicetype', verbose_name='services'),
+            model_name="visit",
+            name="services",
+            field=models.ManyToManyField(
+                through="services.VisitService", to="services.servicetype", verbose_name="services"
+            ),
         ),
         migrations.AddIndex(
-            model_name='paperworkcase',
-            index=models.Index(fields=['step', 'step_on'], name='case_step_date'),
+            model_name="paperworkcase",
+            index=models.Index(fields=["step", "step_on"], name="case_step_date"),
         ),
         migrations.AddConstraint(
-            model_name='visitservice',
-            constraint=models.UniqueConstraint(fields=('visit', 'service_type'), name='unique_visit_service'),
+            model_name="visitservice",
+            constraint=models.UniqueConstraint(fields=("visit", "service_type"), name="unique_visit_service"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['drop_in_centre', 'visited_on'], name='visit_centre_date'),
+            model_name="visit",
+            index=models.Index(fields=["drop_in_centre", "visited_on"], name="visit_centre_date"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['member', 'visited_on'], name='visit_member_date'),
+            model_name="visit",
+            index=models.Index(fields=["member", "visited_on"], name="visit_member_date"),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['visited_on', 'uic'], name='visit_date_uic'),
+            model_name="visit",
+            index=models.Index(fields=["visited_on", "uic"], name="visit_date_uic"),
         ),
     ]

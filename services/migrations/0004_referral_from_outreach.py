@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outreach', '0001_sessions_and_trainings'),
-        ('services', '0003_default_catalogue'),
+        ("outreach", "0001_sessions_and_trainings"),
+        ("services", "0003_default_catalogue"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='outreach_session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='outreach.outreachsession', verbose_name='outreach session'),
+            model_name="referral",
+            name="outreach_session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="referrals",
+                to="outreach.outreachsession",
+                verbose_name="outreach session",
+            ),
         ),
     ]

@@ -31,12 +31,15 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name="visit", name="person_key", field=models.BigIntegerField(editable=False, null=True),
+            model_name="visit",
+            name="person_key",
+            field=models.BigIntegerField(editable=False, null=True),
         ),
         migrations.RunPython(fill_person_keys, migrations.RunPython.noop),
         migrations.AlterField(model_name="visit", name="person_key", field=models.BigIntegerField(editable=False)),
         migrations.RemoveIndex(model_name="visit", name="visit_date_uic"),
         migrations.AddIndex(
-            model_name="visit", index=models.Index(fields=["visited_on", "person_key"], name="visit_date_person"),
+            model_name="visit",
+            index=models.Index(fields=["visited_on", "person_key"], name="visit_date_person"),
         ),
     ]

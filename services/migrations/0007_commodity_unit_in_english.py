@@ -17,14 +17,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="commodity",
             name="unit_en",
-            field=models.CharField(blank=True, help_text="pcs, sachets, sheets...", max_length=20,
-                                   verbose_name="unit in English"),
+            field=models.CharField(
+                blank=True, help_text="pcs, sachets, sheets...", max_length=20, verbose_name="unit in English"
+            ),
         ),
         migrations.AlterField(
             model_name="commodity",
             name="unit",
-            field=models.CharField(default="buah", help_text="In Indonesian: buah, sachet, lembar...", max_length=20,
-                                   verbose_name="unit"),
+            field=models.CharField(
+                default="buah", help_text="In Indonesian: buah, sachet, lembar...", max_length=20, verbose_name="unit"
+            ),
         ),
         migrations.RunPython(name_units, migrations.RunPython.noop),
     ]

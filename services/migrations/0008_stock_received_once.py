@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0007_commodity_unit_in_english'),
+        ("services", "0007_commodity_unit_in_english"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stockmovement',
-            name='submission_key',
+            model_name="stockmovement",
+            name="submission_key",
             field=models.UUIDField(editable=False, null=True, unique=True),
         ),
     ]

@@ -4,6 +4,19 @@ from .stock import Commodity, StockMovement
 from .visits import ServiceType, Visit, VisitService
 
 __all__ = [
-    "Barrier", "CLOSED_STEPS", "CaseStep", "Commodity", "Document", "FacilityKind", "PaperworkCase",
-    "Referral", "ReferralOutcome", "STEP_ORDER", "ServiceType", "Step", "StockMovement", "Visit", "VisitService",
+    "Barrier",
+    "CLOSED_STEPS",
+    "CaseStep",
+    "Commodity",
+    "Document",
+    "FacilityKind",
+    "PaperworkCase",
+    "Referral",
+    "ReferralOutcome",
+    "STEP_ORDER",
+    "ServiceType",
+    "Step",
+    "StockMovement",
+    "Visit",
+    "VisitService",
 ]

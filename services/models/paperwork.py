@@ -22,7 +22,14 @@ class Step(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned")
 
 
-STEP_ORDER = {Step.IDENTIFIED: 1, Step.GATHERED: 2, Step.SUBMITTED: 3, Step.ISSUED: 4, Step.REJECTED: 4, Step.ABANDONED: 4}
+STEP_ORDER = {
+    Step.IDENTIFIED: 1,
+    Step.GATHERED: 2,
+    Step.SUBMITTED: 3,
+    Step.ISSUED: 4,
+    Step.REJECTED: 4,
+    Step.ABANDONED: 4,
+}
 CLOSED_STEPS = [Step.ISSUED, Step.REJECTED, Step.ABANDONED]
 
 

@@ -66,16 +66,12 @@ class Referral(models.Model):
     made_on = models.DateField(_("referred on"))
     facility_kind = models.CharField(_("facility"), max_length=12, choices=FacilityKind.choices)
     facility_name = models.CharField(_("facility name"), max_length=100, blank=True)
-    service = models.CharField(
-        _("service"), max_length=100, help_text=_("For example: HIV test, STI check, ARV.")
-    )
+    service = models.CharField(_("service"), max_length=100, help_text=_("For example: HIV test, STI check, ARV."))
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=ReferralOutcome.choices, default=ReferralOutcome.PENDING
     )
     outcome_on = models.DateField(_("outcome known on"), null=True, blank=True)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ReferralQuerySet.as_manager()

@@ -13,7 +13,9 @@ class Commodity(models.Model):
 
     name = models.CharField(_("name"), max_length=60, unique=True, help_text=_("In Indonesian."))
     name_en = models.CharField(_("name in English"), max_length=60, blank=True)
-    unit = models.CharField(_("unit"), max_length=20, default="buah", help_text=_("In Indonesian: buah, sachet, lembar..."))
+    unit = models.CharField(
+        _("unit"), max_length=20, default="buah", help_text=_("In Indonesian: buah, sachet, lembar...")
+    )
     unit_en = models.CharField(_("unit in English"), max_length=20, blank=True, help_text=_("pcs, sachets, sheets..."))
     low_stock_threshold = models.PositiveIntegerField(
         _("low-stock warning below"),
@@ -70,9 +72,7 @@ class StockMovement(models.Model):
     source = models.CharField(
         _("source or use"), max_length=100, blank=True, help_text=_("Donor, supplier, or what it was for.")
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submission_key = models.UUIDField(unique=True, null=True, editable=False)
 
@@ -87,4 +87,3 @@ class StockMovement(models.Model):
 
 auditlog.register(StockMovement)
 auditlog.register(Commodity)
-

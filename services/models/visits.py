@@ -88,9 +88,7 @@ class Visit(models.Model):
     person_key = models.BigIntegerField(editable=False)
     visited_on = models.DateField(_("date"))
     services = models.ManyToManyField(ServiceType, through="VisitService", verbose_name=_("services"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     submission_key = models.UUIDField(unique=True, null=True, editable=False)
 

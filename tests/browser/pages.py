@@ -17,11 +17,16 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 def log_in(page, live_server, user):
     """Put a logged-in session (with the second factor where the role needs it) into the browser."""
     client = login_with_second_factor(Client(), user)
-    page.context.add_cookies([
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-         "url": live_server.url},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url},
-    ])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url},
+        ]
+    )
 
 
 def type_login(phone, live_server, username, next_url="/"):
@@ -45,54 +50,126 @@ def branch_records(branch, centre, user):
 
     today = branch.today()
     member = MemberFactory(branch=branch, alias="Kenanga", uic="KEBU2150390")
-    visit = Visit.objects.create(drop_in_centre=centre, member=member, uic=member.uic, visited_on=today,
-                                 recorded_by=user)
-    old = Referral.objects.create(branch=branch, member=member, uic=member.uic, visit=visit,
-                                  made_on=today - datetime.timedelta(days=40), facility_kind="puskesmas",
-                                  service="Tes HIV")
-    Referral.objects.create(branch=branch, member=member, uic=member.uic, made_on=today,
-                            facility_kind="hospital", service="Pemeriksaan IMS")
+    visit = Visit.objects.create(
+        drop_in_centre=centre, member=member, uic=member.uic, visited_on=today, recorded_by=user
+    )
+    old = Referral.objects.create(
+        branch=branch,
+        member=member,
+        uic=member.uic,
+        visit=visit,
+        made_on=today - datetime.timedelta(days=40),
+        facility_kind="puskesmas",
+        service="Tes HIV",
+    )
+    Referral.objects.create(
+        branch=branch, member=member, uic=member.uic, made_on=today, facility_kind="hospital", service="Pemeriksaan IMS"
+    )
     case = open_case(member, "ktp", today - datetime.timedelta(days=45), user)
-    incident = Incident.objects.create(branch=branch, occurred_on=today, place_kind="street",
-                                       perpetrator="police", account="Razia malam.", consent="statistics")
+    incident = Incident.objects.create(
+        branch=branch,
+        occurred_on=today,
+        place_kind="street",
+        perpetrator="police",
+        account="Razia malam.",
+        consent="statistics",
+    )
     Violation.objects.create(incident=incident, kind="arrest")
     session = OutreachSession.objects.create(branch=branch, held_on=today, place_kind="hotspot", area="Taman")
-    training = Training.objects.create(title="Kesehatan reproduksi", topic="srhr", audience="members", branch=branch,
-                                       starts_on=today - datetime.timedelta(days=2), ends_on=today)
+    training = Training.objects.create(
+        title="Kesehatan reproduksi",
+        topic="srhr",
+        audience="members",
+        branch=branch,
+        starts_on=today - datetime.timedelta(days=2),
+        ends_on=today,
+    )
     TrainingAttendance.objects.create(training=training, member=member, day=training.starts_on)
-    return {"branch": branch, "centre": centre, "member": member, "visit": visit, "referral": old, "case": case,
-            "incident": incident, "session": session, "training": training}
+    return {
+        "branch": branch,
+        "centre": centre,
+        "member": member,
+        "visit": visit,
+        "referral": old,
+        "case": case,
+        "incident": incident,
+        "session": session,
+        "training": training,
+    }
 
 
 REPORT_QUERY = "definition=btg&period_kind=year&year={year}&scope=branch:{branch}"
 
 # Pages by URL name, with the object kind their URL needs (None: no object).
 WRITER_PAGES = [
-    ("home", None), ("visit_new", None), ("member_list", None), ("member_create", None),
-    ("member_detail", "member"), ("member_edit", "member"), ("member_change_kind", "member"),
-    ("member_leave", "member"), ("visit_detail", "visit"), ("referral_create", "visit"),
-    ("referral_follow_up", None), ("referral_outcome", "referral"), ("stuck_cases", None),
-    ("case_create", "member"), ("case_detail", "case"), ("branch_list", None), ("branch_detail", "branch"),
-    ("drop_in_centre_detail", "centre"), ("centre_visits", "centre"), ("centre_stock", "centre"),
-    ("session_list", None), ("session_new", None), ("session_detail", "session"),
-    ("training_list", None), ("training_new", None), ("training_detail", "training"),
-    ("report_page", None), ("password_change", None), ("two_factor_setup", None),
+    ("home", None),
+    ("visit_new", None),
+    ("member_list", None),
+    ("member_create", None),
+    ("member_detail", "member"),
+    ("member_edit", "member"),
+    ("member_change_kind", "member"),
+    ("member_leave", "member"),
+    ("visit_detail", "visit"),
+    ("referral_create", "visit"),
+    ("referral_follow_up", None),
+    ("referral_outcome", "referral"),
+    ("stuck_cases", None),
+    ("case_create", "member"),
+    ("case_detail", "case"),
+    ("branch_list", None),
+    ("branch_detail", "branch"),
+    ("drop_in_centre_detail", "centre"),
+    ("centre_visits", "centre"),
+    ("centre_stock", "centre"),
+    ("session_list", None),
+    ("session_new", None),
+    ("session_detail", "session"),
+    ("training_list", None),
+    ("training_new", None),
+    ("training_detail", "training"),
+    ("report_page", None),
+    ("password_change", None),
+    ("two_factor_setup", None),
 ]
 COORDINATOR_ONLY = [
-    ("member_import", None), ("member_identity", "member"), ("drop_in_centre_create", "branch"),
-    ("drop_in_centre_edit", "centre"), ("incident_list", None), ("incident_create", None),
-    ("incident_detail", "incident"), ("alert_create", None),
+    ("member_import", None),
+    ("member_identity", "member"),
+    ("drop_in_centre_create", "branch"),
+    ("drop_in_centre_edit", "centre"),
+    ("incident_list", None),
+    ("incident_create", None),
+    ("incident_detail", "incident"),
+    ("alert_create", None),
 ]
 READER_PAGES = [
-    ("home", None), ("member_list", None), ("member_detail", "member"), ("referral_follow_up", None),
-    ("stuck_cases", None), ("case_detail", "case"), ("visit_detail", "visit"), ("branch_list", None),
-    ("branch_detail", "branch"), ("drop_in_centre_detail", "centre"), ("centre_visits", "centre"),
-    ("centre_stock", "centre"), ("session_list", None), ("session_detail", "session"),
-    ("training_list", None), ("training_detail", "training"), ("report_page", None),
-    ("password_change", None), ("two_factor_setup", None),
+    ("home", None),
+    ("member_list", None),
+    ("member_detail", "member"),
+    ("referral_follow_up", None),
+    ("stuck_cases", None),
+    ("case_detail", "case"),
+    ("visit_detail", "visit"),
+    ("branch_list", None),
+    ("branch_detail", "branch"),
+    ("drop_in_centre_detail", "centre"),
+    ("centre_visits", "centre"),
+    ("centre_stock", "centre"),
+    ("session_list", None),
+    ("session_detail", "session"),
+    ("training_list", None),
+    ("training_detail", "training"),
+    ("report_page", None),
+    ("password_change", None),
+    ("two_factor_setup", None),
 ]
-CRISIS_PAGES = [("home", None), ("incident_list", None), ("incident_detail", "incident"),
-                ("password_change", None), ("two_factor_setup", None)]
+CRISIS_PAGES = [
+    ("home", None),
+    ("incident_list", None),
+    ("incident_detail", "incident"),
+    ("password_change", None),
+    ("two_factor_setup", None),
+]
 
 PAGES_BY_ROLE = {
     "coordinator": WRITER_PAGES + COORDINATOR_ONLY,
@@ -124,7 +201,8 @@ def axe_findings(page, impacts=("serious", "critical")):
     result = page.evaluate(_axe_source() + ";axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"] if v["impact"] in impacts
+        for v in result["violations"]
+        if v["impact"] in impacts
     ]
 
 
@@ -154,5 +232,3 @@ def words_broken_inside_table_cells(page):
       }
       return broken;
     }""")
-
-

@@ -24,7 +24,9 @@ def _user(role, jakarta, people):
 
 
 @pytest.mark.parametrize("role", list(PAGES_BY_ROLE))
-def test_no_serious_or_critical_axe_finding_on_any_page_of_a_role(live_server, phone, phone_of, people, jakarta, records, role):
+def test_no_serious_or_critical_axe_finding_on_any_page_of_a_role(
+    live_server, phone, phone_of, people, jakarta, records, role
+):
     phone_of(_user(role, jakarta, people))
     findings = {}
     for name, kind in PAGES_BY_ROLE[role]:

@@ -35,8 +35,9 @@ def test_a_double_tap_on_close_sends_one_request_with_the_button(live_server, ph
 @pytest.fixture
 def phone_without_service_worker(browser):
     """A phone page whose requests all reach page.route (a service worker's would not)."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, service_workers="block"
+    )
     page = watch_requests(context.new_page())
     page.set_default_timeout(10_000)
     yield page

@@ -19,8 +19,10 @@ NAMES = ["Siti", "Budi", "Nur'aini", "  nur aini", "É", "A", "", "Ö zil", "Dew
 
 def _answers(rng):
     def name():
-        return rng.choice(NAMES) if rng.random() < 0.4 else "".join(
-            rng.choice(LETTERS) for _ in range(rng.randint(0, 8)))
+        return (
+            rng.choice(NAMES) if rng.random() < 0.4 else "".join(rng.choice(LETTERS) for _ in range(rng.randint(0, 8)))
+        )
+
     birth = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randint(0, 30000))
     return name(), name(), rng.choice(["man", "woman", "waria", "another", "not_said"]), birth
 
@@ -38,7 +40,9 @@ def test_the_browsers_code_is_the_servers_code_on_generated_answers(live_server,
     assert in_browser == on_server
 
 
-def test_registration_shows_the_code_as_it_is_typed_and_dates_start_at_today(live_server, phone, phone_of, ayu, jakarta_dic):
+def test_registration_shows_the_code_as_it_is_typed_and_dates_start_at_today(
+    live_server, phone, phone_of, ayu, jakarta_dic
+):
     phone_of(ayu)
     phone.goto(live_server.url + "/members/new/")
     today = jakarta_dic.branch.today().isoformat()
@@ -62,7 +66,9 @@ def test_registration_shows_the_code_as_it_is_typed_and_dates_start_at_today(liv
     assert Member.objects.get().uic == "DEAG3300195"
 
 
-def test_after_an_error_a_summary_at_the_top_takes_focus_and_leads_to_the_field(live_server, phone, phone_of, ayu, jakarta_dic):
+def test_after_an_error_a_summary_at_the_top_takes_focus_and_leads_to_the_field(
+    live_server, phone, phone_of, ayu, jakarta_dic
+):
     phone_of(ayu)
     phone.goto(live_server.url + "/members/new/")
     phone.locator("#id_alias").fill("Melati")
@@ -78,7 +84,9 @@ def test_after_an_error_a_summary_at_the_top_takes_focus_and_leads_to_the_field(
     assert phone.locator("#id_work_setting").bounding_box()["y"] < 740
 
 
-def test_the_walk_in_form_works_out_the_code_without_sending_the_answers(live_server, phone, phone_of, ayu, jakarta_dic, catalogue):
+def test_the_walk_in_form_works_out_the_code_without_sending_the_answers(
+    live_server, phone, phone_of, ayu, jakarta_dic, catalogue
+):
     phone_of(ayu)
     phone.goto(live_server.url + "/visits/new/?walk_in=1")
     assert phone.locator("#id_visited_on").input_value() == jakarta_dic.branch.today().isoformat()

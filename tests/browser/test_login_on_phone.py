@@ -7,9 +7,7 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_coordinator_logs_in_on_a_phone_and_sees_only_her_branch(
-    live_server, phone, ayu, jakarta_dic, bali_dic
-):
+def test_coordinator_logs_in_on_a_phone_and_sees_only_her_branch(live_server, phone, ayu, jakarta_dic, bali_dic):
     phone.goto(live_server.url + "/")
     assert phone.locator("h1").inner_text() == "Masuk"
     phone.get_by_label("Nama pengguna").fill("ayu")

@@ -35,5 +35,7 @@ def test_primary_buttons_are_at_least_44_px_tall(live_server, phone, phone_of, a
     phone_of(ayu)
     for path in ("/", "/members/new/", "/referrals/"):
         phone.goto(live_server.url + path)
-        for height in phone.evaluate("() => [...document.querySelectorAll('main .btn')].map(b => b.getBoundingClientRect().height)"):
+        for height in phone.evaluate(
+            "() => [...document.querySelectorAll('main .btn')].map(b => b.getBoundingClientRect().height)"
+        ):
             assert height >= 44, path

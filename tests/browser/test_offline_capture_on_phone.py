@@ -68,9 +68,11 @@ def _keep_visit(page, code, *, condoms=None):
     before = _waiting(page)
     form.locator("button[type=submit]").click()
     # Kept: one more waiting (or, online, already on its way) and the form empty for the next one.
-    page.wait_for_function("(before) => document.querySelector('form[data-offline-kind=visit] [data-form-status]')"
-                           ".textContent !== '' || Number(document.querySelector('#offline-state').dataset.count) > before",
-                           arg=before)
+    page.wait_for_function(
+        "(before) => document.querySelector('form[data-offline-kind=visit] [data-form-status]')"
+        ".textContent !== '' || Number(document.querySelector('#offline-state').dataset.count) > before",
+        arg=before,
+    )
 
 
 def _wait_until_sent(page, timeout=60_000):
@@ -154,8 +156,9 @@ def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     context.set_offline(False)
     _wait_until_sent(phone)
     assert sorted(Visit.objects.values_list("uic", flat=True)) == sorted(CODES)
-    assert all(v.member is None and v.drop_in_centre == jakarta_dic and v.recorded_by == ayu
-               for v in Visit.objects.all())
+    assert all(
+        v.member is None and v.drop_in_centre == jakarta_dic and v.recorded_by == ayu for v in Visit.objects.all()
+    )
     assert Visit.objects.get(uic=CODES[0]).service_lines.get(service_type=catalogue["condoms"]).quantity == 10
     saved = OutreachSession.objects.get()
     assert saved.area == "Taman Lawang" and saved.new_contacts == 3 and saved.recorded_by == ayu
@@ -202,7 +205,11 @@ def test_a_send_lost_on_a_weak_signal_is_tried_again_by_itself(phone, unlocked):
             route.abort("internetdisconnected")
         elif len(lost) == 1:  # then the database refuses the write for a moment (a deadlock, a restart)
             lost.append(route.request.url)
-            route.fulfill(status=503, headers={"Retry-After": "5"}, body="<form><p class=error>Belum ada yang tersimpan</p></form>")
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": "5"},
+                body="<form><p class=error>Belum ada yang tersimpan</p></form>",
+            )
         else:
             route.continue_()
 
@@ -238,7 +245,9 @@ def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(phone, unlocked
     phone.reload()
     for tries_left in (4, 3, 2, 1):
         _unlock(phone, "135790")
-        phone.wait_for_function(f"() => document.querySelector('#pin-enter [data-pin-error]').textContent.includes('{tries_left}')")
+        phone.wait_for_function(
+            f"() => document.querySelector('#pin-enter [data-pin-error]').textContent.includes('{tries_left}')"
+        )
         assert phone.locator("#unlocked").is_hidden()
     # Read straight from IndexedDB, the entry does not open with a key from a wrong PIN.
     assert phone.evaluate(DECRYPT_WITH, "135790") == "unreadable"
@@ -253,7 +262,9 @@ def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(phone, unloc
     assert phone.evaluate("caches.keys()") == ["opsi-capture"]
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
-    with phone.expect_event("requestfailed", lambda request: "/exit/" in request.url):  # no signal: the server never hears
+    with phone.expect_event(
+        "requestfailed", lambda request: "/exit/" in request.url
+    ):  # no signal: the server never hears
         phone.locator("a.exit").click()
     page = phone.context.new_page()
     page.context.set_offline(False)
@@ -353,10 +364,13 @@ def test_the_code_helper_works_offline_and_only_the_code_is_kept(live_server, ph
     form.get_by_label("Konseling").check()
     form.locator("button[type=submit]").click()
     phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '1'")
-    kept = phone.evaluate("""async (pin) => {
+    kept = phone.evaluate(
+        """async (pin) => {
       const {key} = await window.opsiQueue.unlock(pin);
       return JSON.stringify(await window.opsiQueue.all(key));
-    }""", PIN)
+    }""",
+        PIN,
+    )
     assert expected in kept
     for answer in ("Sit", "Budi", "1990-03-15", "woman"):
         assert answer not in kept
@@ -422,14 +436,17 @@ def test_the_kept_copy_is_renewed_after_ten_minutes_with_the_new_catalogue(phone
     assert centre.name not in phone.evaluate(offline_choices)
     phone.evaluate("localStorage.setItem('opsi-capture-cached', String(Date.now() - 11 * 60 * 1000))")
     phone.goto(live_server.url + "/")
-    renewed = phone.evaluate("""async (name) => {
+    renewed = phone.evaluate(
+        """async (name) => {
       for (let i = 0; i < 150; i++) {
         const hit = await caches.match('/offline/', {cacheName: 'opsi-capture'});
         if (hit && (await hit.text()).includes(name)) { return true; }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return false;
-    }""", centre.name)
+    }""",
+        centre.name,
+    )
     assert renewed
     phone.context.set_offline(True)
     phone.goto(live_server.url + "/visits/new/")  # offline: the service worker's copy

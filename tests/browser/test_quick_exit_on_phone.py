@@ -15,8 +15,10 @@ NEUTRAL = "https://www.google.com/"
 def test_the_exit_replaces_the_page_in_history_and_back_never_shows_it(live_server, phone, ayu, jakarta):
     member = MemberFactory(branch=jakarta, alias="Kenanga")
     # No internet here: the neutral site answers from the test.
-    phone.route(NEUTRAL + "**", lambda route: route.fulfill(status=200, content_type="text/html",
-                                                            body="<title>Cuaca</title><p>cuaca</p>"))
+    phone.route(
+        NEUTRAL + "**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Cuaca</title><p>cuaca</p>"),
+    )
     log_in(phone, live_server, ayu)
     phone.goto(live_server.url + reverse("home"))
     member_page = live_server.url + reverse("member_detail", args=[member.pk])

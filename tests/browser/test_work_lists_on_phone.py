@@ -29,7 +29,9 @@ def test_coordinator_goes_from_the_count_to_every_referral_and_filters_the_late_
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_paperwork_list_shows_open_cases_with_the_stuck_ones_marked(live_server, phone, phone_of, ayu, jakarta_dic, catalogue):
+def test_paperwork_list_shows_open_cases_with_the_stuck_ones_marked(
+    live_server, phone, phone_of, ayu, jakarta_dic, catalogue
+):
     branch_records(jakarta_dic.branch, jakarta_dic, ayu)  # one KTP case, 45 days without a step
     phone_of(ayu)
     phone.goto(live_server.url + "/")

@@ -15,7 +15,7 @@ def test_service_worker_is_served_from_the_root_for_the_whole_app(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Service-Worker-Allowed"] == "/"
-    assert "addEventListener(\"fetch\"" in response.content.decode()
+    assert 'addEventListener("fetch"' in response.content.decode()
 
 
 def test_manifest_names_the_app_and_opens_the_capture_page(client):

@@ -21,11 +21,17 @@ def _records(branch, centre, catalogue, scale):
     for n in range(scale):
         member = MemberFactory(branch=branch, alias=f"Anggota {branch.pk}-{n}", joined_on=today)
         for days in (0, 3, 35):
-            Visit.objects.create(drop_in_centre=centre, member=member, uic=member.uic,
-                                 visited_on=today - datetime.timedelta(days=days))
-        Referral.objects.create(branch=branch, member=member, uic=member.uic,
-                                made_on=today - datetime.timedelta(days=20 * (n % 3)),
-                                facility_kind="puskesmas", service=f"Tes HIV {n}")
+            Visit.objects.create(
+                drop_in_centre=centre, member=member, uic=member.uic, visited_on=today - datetime.timedelta(days=days)
+            )
+        Referral.objects.create(
+            branch=branch,
+            member=member,
+            uic=member.uic,
+            made_on=today - datetime.timedelta(days=20 * (n % 3)),
+            facility_kind="puskesmas",
+            service=f"Tes HIV {n}",
+        )
         open_case(member, "ktp", today - datetime.timedelta(days=40 * (n % 2)), None)
     receive(centre, catalogue["condom_item"], 20 * scale, today, None)
 
@@ -43,8 +49,9 @@ def _home_queries(client):
 
 
 @pytest.mark.parametrize("who", ["ayu", "putri", "sari", "dewi"])
-def test_home_costs_the_same_queries_on_small_and_larger_data(client_of, people, who, catalogue, jakarta_dic,
-                                                              bali_dic, bunga, django_assert_max_num_queries):
+def test_home_costs_the_same_queries_on_small_and_larger_data(
+    client_of, people, who, catalogue, jakarta_dic, bali_dic, bunga, django_assert_max_num_queries
+):
     from django.core.cache import cache
 
     client = client_of(people[who])
@@ -79,10 +86,22 @@ def test_coordinator_home_counts_what_waits_and_links_each_count_to_its_list(cli
 def test_overdue_referrals_come_first_and_are_marked(client_of, ayu, jakarta_dic, catalogue):
     today = jakarta_dic.branch.today()
     member = MemberFactory(branch=jakarta_dic.branch, alias="Kenanga")
-    Referral.objects.create(branch=jakarta_dic.branch, member=member, uic=member.uic, made_on=today,
-                            facility_kind="puskesmas", service="Baru")
-    Referral.objects.create(branch=jakarta_dic.branch, member=member, uic=member.uic,
-                            made_on=today - datetime.timedelta(days=30), facility_kind="hospital", service="Lama")
+    Referral.objects.create(
+        branch=jakarta_dic.branch,
+        member=member,
+        uic=member.uic,
+        made_on=today,
+        facility_kind="puskesmas",
+        service="Baru",
+    )
+    Referral.objects.create(
+        branch=jakarta_dic.branch,
+        member=member,
+        uic=member.uic,
+        made_on=today - datetime.timedelta(days=30),
+        facility_kind="hospital",
+        service="Lama",
+    )
     content = client_of(ayu).get(reverse("home")).content.decode()
     assert content.index("Lama") < content.index("Baru")
     assert "1 terlambat" in content
@@ -114,8 +133,13 @@ def test_administrator_sees_branches_without_coordinator_and_users_without_two_s
 
 def test_stock_movements_out_of_stock_are_said_so(client_of, ayu, jakarta_dic, catalogue):
     receive(jakarta_dic, catalogue["lube_item"], 5, jakarta_dic.branch.today(), None)
-    StockMovement.objects.create(drop_in_centre=jakarta_dic, commodity=catalogue["lube_item"],
-                                 on=jakarta_dic.branch.today(), quantity=-5, kind="handed_out")
+    StockMovement.objects.create(
+        drop_in_centre=jakarta_dic,
+        commodity=catalogue["lube_item"],
+        on=jakarta_dic.branch.today(),
+        quantity=-5,
+        kind="handed_out",
+    )
     content = client_of(ayu).get(reverse("home")).content.decode()
     assert "Pelicin: habis" in content
 
@@ -123,10 +147,22 @@ def test_stock_movements_out_of_stock_are_said_so(client_of, ayu, jakarta_dic, c
 def test_a_referral_made_today_reads_today_not_zero_days_ago(client_of, ayu, jakarta_dic, catalogue):
     today = jakarta_dic.branch.today()
     member = MemberFactory(branch=jakarta_dic.branch, alias="Kenanga")
-    Referral.objects.create(branch=jakarta_dic.branch, member=member, uic=member.uic, made_on=today,
-                            facility_kind="puskesmas", service="Baru")
-    Referral.objects.create(branch=jakarta_dic.branch, member=member, uic=member.uic,
-                            made_on=today - datetime.timedelta(days=1), facility_kind="hospital", service="Kemarin")
+    Referral.objects.create(
+        branch=jakarta_dic.branch,
+        member=member,
+        uic=member.uic,
+        made_on=today,
+        facility_kind="puskesmas",
+        service="Baru",
+    )
+    Referral.objects.create(
+        branch=jakarta_dic.branch,
+        member=member,
+        uic=member.uic,
+        made_on=today - datetime.timedelta(days=1),
+        facility_kind="hospital",
+        service="Kemarin",
+    )
     content = client_of(ayu).get(reverse("home")).content.decode()
     assert "0 hari" not in content
     assert "hari ini</span>" in content and "1 hari yang lalu" in content

@@ -19,8 +19,9 @@ def test_report_counts_only_incidents_whose_consent_allows_statistics(jakarta, b
         quick = make_incident(jakarta, consent="statistics", kinds=("violence", "extortion"), reported_at=reported)
         Response.objects.create(incident=quick, help_kind="medical", at=reported + datetime.timedelta(hours=5))
     for _ in range(4):
-        slow = make_incident(bali, consent="legal_action", perpetrator="client", kinds=("violence",),
-                             reported_at=reported)
+        slow = make_incident(
+            bali, consent="legal_action", perpetrator="client", kinds=("violence",), reported_at=reported
+        )
         Response.objects.create(incident=slow, help_kind="legal", at=reported + datetime.timedelta(hours=100))
     for _ in range(5):
         make_incident(jakarta, consent="record_only", kinds=("arrest",), reported_at=reported)
@@ -74,8 +75,14 @@ def test_incident_figures_below_5_are_hidden_with_their_share(jakarta, sari):
 def test_a_branch_report_shorter_than_a_month_is_refused(jakarta, putri):
     from reports.forms import ReportForm
 
-    data = {"definition": "btg", "period_kind": "range", "year": "2025", "start": "2025-05-01",
-            "end": "2025-05-01", "scope": f"branch:{jakarta.pk}"}
+    data = {
+        "definition": "btg",
+        "period_kind": "range",
+        "year": "2025",
+        "start": "2025-05-01",
+        "end": "2025-05-01",
+        "scope": f"branch:{jakarta.pk}",
+    }
     form = ReportForm(data, user=putri)
     assert not form.is_valid()
     form = ReportForm({**data, "end": "2025-05-31"}, user=putri)

@@ -20,7 +20,9 @@ FORM = {
 def test_coordinator_records_an_incident_for_a_member_by_code(client_of, ayu, jakarta):
     mawar = MemberFactory(branch=jakarta, uic="SIBU2150390")
     key = str(uuid.uuid4())
-    response = client_of(ayu).post(reverse("incident_create"), {**FORM, "member_code": "sibu 2150390", "submission_key": key})
+    response = client_of(ayu).post(
+        reverse("incident_create"), {**FORM, "member_code": "sibu 2150390", "submission_key": key}
+    )
     incident = Incident.objects.get()
     assert response.url == reverse("incident_detail", args=[incident.pk])
     assert incident.member == mawar and incident.branch == jakarta
@@ -91,9 +93,14 @@ def test_coordinator_refers_the_person_harmed_from_the_incident(client_of, ayu, 
 
     mawar = MemberFactory(branch=jakarta, alias="Mawar")
     incident = make_incident(jakarta, member=mawar)
-    response = client_of(ayu).post(reverse("incident_refer", args=[incident.pk]), {
-        "facility_kind": "hospital", "service": "Visum", "made_on": jakarta.today().isoformat(),
-    })
+    response = client_of(ayu).post(
+        reverse("incident_refer", args=[incident.pk]),
+        {
+            "facility_kind": "hospital",
+            "service": "Visum",
+            "made_on": jakarta.today().isoformat(),
+        },
+    )
     assert response.url == reverse("incident_detail", args=[incident.pk])
     referral = Referral.objects.get()
     assert referral.member == mawar and list(incident.referrals.all()) == [referral]

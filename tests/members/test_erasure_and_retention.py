@@ -44,7 +44,9 @@ def test_forgetting_removes_identifying_fields_but_keeps_the_counts(jakarta, jak
 
 def test_admin_forgets_a_member(client_of, dewi, jakarta):
     mawar = MemberFactory(branch=jakarta, alias="Mawar")
-    client_of(dewi).post(reverse("admin:members_member_changelist"), {"action": "forget", "_selected_action": [mawar.pk]})
+    client_of(dewi).post(
+        reverse("admin:members_member_changelist"), {"action": "forget", "_selected_action": [mawar.pk]}
+    )
     assert Member.objects.get().alias == "—"
 
 

@@ -38,7 +38,9 @@ def test_audit_trail_names_the_changed_fields_never_the_values(jakarta):
     assert NIK not in text and "nik" in text
 
 
-@pytest.mark.parametrize("nik", ["123", "31710145029000041", "9971014502900004", "3171014513900004", "3171013502900004", "317101450290000a"])
+@pytest.mark.parametrize(
+    "nik", ["123", "31710145029000041", "9971014502900004", "3171014513900004", "3171013502900004", "317101450290000a"]
+)
 def test_bad_niks_are_refused_with_a_message(nik):
     with pytest.raises(ValidationError):
         validate_nik(nik)

@@ -12,7 +12,9 @@ from members.identity import save_identity
 from members.models import Member, MemberIdentity
 from tests.factories import MemberFactory
 
-HEADER = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
+HEADER = (
+    "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
+)
 GOOD = (
     "31,SIBU2150390,Mawar,regular,woman,1990,street,2024-01-15,2024-01-15,yes,,,\n"
     "Jakarta,DEAG3010195,Melati,biasa,waria,1995,venue,2024-02-01,2024-02-01,no,Siti Aminah,3171014502900004,0812345678\n"
@@ -95,7 +97,7 @@ def two_branches(jakarta, bali):
     mawar = MemberFactory(branch=jakarta, alias="Mawar", uic="SIBU2150390")
     save_identity(mawar, None, legal_name="Siti Aminah", nik="3171014502900004", phone="081234567890")
     MemberFactory(branch=bali, alias="Kamboja", uic="DEAG3010195")
-    MemberFactory(branch=jakarta, alias="=HYPERLINK(\"http://evil\")", uic="NUHA2220788")
+    MemberFactory(branch=jakarta, alias='=HYPERLINK("http://evil")', uic="NUHA2220788")
 
 
 def test_csv_export_of_a_coordinator_holds_her_branch_only_and_no_identity(client_of, ayu, two_branches):
@@ -106,8 +108,18 @@ def test_csv_export_of_a_coordinator_holds_her_branch_only_and_no_identity(clien
     assert "Kamboja" not in text
     for secret in ["Siti", "3171014502900004", "081234567890"]:
         assert secret not in text
-    assert set(rows[0]) == {"uic", "alias", "kind", "gender", "birth_year", "work_setting", "branch",
-                            "joined_on", "left_on", "peer_educator"}
+    assert set(rows[0]) == {
+        "uic",
+        "alias",
+        "kind",
+        "gender",
+        "birth_year",
+        "work_setting",
+        "branch",
+        "joined_on",
+        "left_on",
+        "peer_educator",
+    }
 
 
 def test_export_escapes_formulas(client_of, ayu, two_branches):

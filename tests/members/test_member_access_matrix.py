@@ -20,8 +20,14 @@ WRITE = {
     "member_identity": {"ayu": (200, 404), "putri": (403, 404), "sari": (403, 403), "dewi": (200, 200)},
 }
 POSTS = {
-    "member_edit": {"alias": "Tampered", "gender": "man", "work_setting": "street", "joined_on": "2024-01-15",
-                    "consent_on": "2024-01-15", "consent_version": "x"},
+    "member_edit": {
+        "alias": "Tampered",
+        "gender": "man",
+        "work_setting": "street",
+        "joined_on": "2024-01-15",
+        "consent_on": "2024-01-15",
+        "consent_version": "x",
+    },
     "member_change_kind": {"kind": "former", "on": "2025-01-01"},
     "member_leave": {"on": "2025-01-01"},
     "member_identity": {"legal_name": "Tampered", "nik": "", "phone": ""},
@@ -75,8 +81,14 @@ def test_write(client_of, people, members, name, who, side):
 
 @pytest.mark.parametrize(
     "who,side,expected",
-    [("ayu", "own", 200), ("ayu", "other", 404), ("putri", "own", 403), ("sari", "own", 403),
-     ("sari", "other", 403), ("dewi", "other", 200)],
+    [
+        ("ayu", "own", 200),
+        ("ayu", "other", 404),
+        ("putri", "own", 403),
+        ("sari", "own", 403),
+        ("sari", "other", 403),
+        ("dewi", "other", 200),
+    ],
 )
 def test_reveal_only_for_coordinators_of_the_branch_and_admins(client_of, people, members, who, side, expected):
     response = client_of(people[who]).post(reverse("member_reveal", args=[members[side].pk]), POSTS["member_reveal"])
@@ -116,7 +128,9 @@ def test_member_list_of_a_coordinator_holds_no_other_branch_member(client_of, ay
     assert "Kamboja Bali" not in content
 
 
-def test_member_list_costs_the_same_queries_for_few_or_many(client_of, sari, jakarta, members, django_assert_max_num_queries):
+def test_member_list_costs_the_same_queries_for_few_or_many(
+    client_of, sari, jakarta, members, django_assert_max_num_queries
+):
     client = client_of(sari)
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("member_list"))

@@ -26,8 +26,9 @@ def test_adding_a_phone_keeps_the_stored_nik_and_legal_name(client_of, ayu, jaka
 def test_a_stored_field_is_removed_only_when_asked(client_of, ayu, jakarta):
     mawar = MemberFactory(branch=jakarta)
     save_identity(mawar, None, legal_name="Siti Aminah", nik=NIK)
-    client_of(ayu).post(reverse("member_identity", args=[mawar.pk]),
-                        {"legal_name": "", "nik": "", "phone": "", "remove": ["nik"]})
+    client_of(ayu).post(
+        reverse("member_identity", args=[mawar.pk]), {"legal_name": "", "nik": "", "phone": "", "remove": ["nik"]}
+    )
     mawar.identity.refresh_from_db()
     assert (mawar.identity.legal_name, mawar.identity.nik) == ("Siti Aminah", "")
 

@@ -15,8 +15,14 @@ D = datetime.date
 
 @pytest.fixture
 def training(jakarta):
-    return Training.objects.create(title="Paralegal", topic="human_rights", audience="members", branch=jakarta,
-                                   starts_on=D(2025, 5, 1), ends_on=D(2025, 5, 2))
+    return Training.objects.create(
+        title="Paralegal",
+        topic="human_rights",
+        audience="members",
+        branch=jakarta,
+        starts_on=D(2025, 5, 1),
+        ends_on=D(2025, 5, 2),
+    )
 
 
 def grid_as_sent(html, tick=()):
@@ -56,17 +62,33 @@ def test_unticking_a_shown_box_removes_only_that_day(client_of, ayu, training, j
     for member in (mawar, melati):
         for day in training.days:
             TrainingAttendance.objects.create(training=training, member=member, day=day)
-    client_of(ayu).post(reverse("training_detail", args=[training.pk]), {
-        "action": "attendance", "shown": [str(mawar.pk)], "present": [f"{mawar.pk}|2025-05-02"],
-        "was": [f"{mawar.pk}|2025-05-01", f"{mawar.pk}|2025-05-02"],
-    })
+    client_of(ayu).post(
+        reverse("training_detail", args=[training.pk]),
+        {
+            "action": "attendance",
+            "shown": [str(mawar.pk)],
+            "present": [f"{mawar.pk}|2025-05-02"],
+            "was": [f"{mawar.pk}|2025-05-01", f"{mawar.pk}|2025-05-02"],
+        },
+    )
     assert attendance() == [("Mawar", D(2025, 5, 2)), ("Melati", D(2025, 5, 1)), ("Melati", D(2025, 5, 2))]
 
 
-def test_a_branch_of_more_than_300_members_records_attendance_by_code_and_on_the_grid(client_of, ayu, training, jakarta):
+def test_a_branch_of_more_than_300_members_records_attendance_by_code_and_on_the_grid(
+    client_of, ayu, training, jakarta
+):
     Member.objects.bulk_create(
-        Member(branch=jakarta, alias=f"Anggota {n:03d}", uic=f"ANGG{n:07d}"[:11], kind="regular", gender="woman",
-               birth_year=1990, work_setting="street", joined_on=D(2024, 1, 1), consent_on=D(2024, 1, 1))
+        Member(
+            branch=jakarta,
+            alias=f"Anggota {n:03d}",
+            uic=f"ANGG{n:07d}"[:11],
+            kind="regular",
+            gender="woman",
+            birth_year=1990,
+            work_setting="street",
+            joined_on=D(2024, 1, 1),
+            consent_on=D(2024, 1, 1),
+        )
         for n in range(301)
     )
     zahra = MemberFactory(branch=jakarta, alias="Zahra", uic="ZAHR2150390")
@@ -86,8 +108,10 @@ def test_adding_by_code_keeps_everyone_already_recorded(client_of, ayu, training
     melati = MemberFactory(branch=jakarta, alias="Melati")
     TrainingAttendance.objects.create(training=training, member=melati, day=D(2025, 5, 1))
     Member.objects.filter(pk=melati.pk).update(left_on=D(2025, 6, 1))
-    client_of(ayu).post(reverse("training_detail", args=[training.pk]),
-                        {"action": "codes", "codes-day": "2025-05-02", "codes-people": "Mawar"})
+    client_of(ayu).post(
+        reverse("training_detail", args=[training.pk]),
+        {"action": "codes", "codes-day": "2025-05-02", "codes-people": "Mawar"},
+    )
     assert attendance() == [("Mawar", D(2025, 5, 2)), ("Melati", D(2025, 5, 1))]
 
 

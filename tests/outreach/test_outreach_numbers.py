@@ -1,6 +1,13 @@
 import datetime
 
-from outreach.models import OutreachCommodity, OutreachContact, OutreachSession, OutsideParticipants, Training, TrainingAttendance
+from outreach.models import (
+    OutreachCommodity,
+    OutreachContact,
+    OutreachSession,
+    OutsideParticipants,
+    Training,
+    TrainingAttendance,
+)
 from reports import periods
 from reports.building import build_report
 from reports.definitions import BRIDGING_THE_GAPS
@@ -13,8 +20,9 @@ D = datetime.date
 def test_outreach_and_training_numbers_match_the_hand_count(jakarta, bali, sari, catalogue):
     mawar = MemberFactory(branch=jakarta, alias="Mawar", gender="woman", peer_educator=True)
     melati = MemberFactory(branch=jakarta, alias="Melati", gender="waria")
-    s1 = OutreachSession.objects.create(branch=jakarta, held_on=D(2025, 3, 1), place_kind="hotspot",
-                                        new_contacts=4, repeat_contacts=2)
+    s1 = OutreachSession.objects.create(
+        branch=jakarta, held_on=D(2025, 3, 1), place_kind="hotspot", new_contacts=4, repeat_contacts=2
+    )
     s1.peer_educators.set([mawar])
     OutreachContact.objects.create(session=s1, member=melati, uic=melati.uic)
     OutreachContact.objects.create(session=s1, uic="DEAG3010195")
@@ -23,16 +31,24 @@ def test_outreach_and_training_numbers_match_the_hand_count(jakarta, bali, sari,
     OutreachContact.objects.create(session=s2, uic="DEAG3010195")
     OutreachSession.objects.create(branch=jakarta, held_on=D(2024, 4, 1), place_kind="online", new_contacts=9)
 
-    members_training = Training.objects.create(title="SRHR", topic="srhr", audience="members", branch=jakarta,
-                                               starts_on=D(2025, 5, 1), ends_on=D(2025, 5, 2))
+    members_training = Training.objects.create(
+        title="SRHR", topic="srhr", audience="members", branch=jakarta, starts_on=D(2025, 5, 1), ends_on=D(2025, 5, 2)
+    )
     TrainingAttendance.objects.create(training=members_training, member=mawar, day=D(2025, 5, 1))
     TrainingAttendance.objects.create(training=members_training, member=mawar, day=D(2025, 5, 2))
     TrainingAttendance.objects.create(training=members_training, member=melati, day=D(2025, 5, 2))
-    national = Training.objects.create(title="Nasional", topic="organising", audience="members",
-                                       starts_on=D(2025, 8, 1), ends_on=D(2025, 8, 1))
+    national = Training.objects.create(
+        title="Nasional", topic="organising", audience="members", starts_on=D(2025, 8, 1), ends_on=D(2025, 8, 1)
+    )
     TrainingAttendance.objects.create(training=national, member=mawar, day=D(2025, 8, 1))
-    police = Training.objects.create(title="Polisi", topic="human_rights", audience="police", branch=bali,
-                                     starts_on=D(2025, 9, 1), ends_on=D(2025, 9, 1))
+    police = Training.objects.create(
+        title="Polisi",
+        topic="human_rights",
+        audience="police",
+        branch=bali,
+        starts_on=D(2025, 9, 1),
+        ends_on=D(2025, 9, 1),
+    )
     OutsideParticipants.objects.create(training=police, gender="man", count=10)
     OutsideParticipants.objects.create(training=police, gender="woman", count=3)
 

@@ -83,7 +83,9 @@ def test_a_member_of_another_branch_cannot_be_listed(client_of, putri, jakarta_d
     assert "people" in response.context["form"].errors
 
 
-def test_session_list_by_branch_with_dates(client_of, ayu, putri, mawar, jakarta_dic, bali, catalogue, django_assert_max_num_queries, stocked):
+def test_session_list_by_branch_with_dates(
+    client_of, ayu, putri, mawar, jakarta_dic, bali, catalogue, django_assert_max_num_queries, stocked
+):
     client = client_of(putri)
     for day in ("2025-01-10", "2025-03-10"):
         client.post(reverse("session_new"), session_data(catalogue, held_on=day, stock_centre=jakarta_dic.pk))

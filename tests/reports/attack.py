@@ -123,8 +123,8 @@ def _across_tables(report):
     branch_totals = dict(zip(by_branch.columns[1:], by_branch.rows[-1][1:]))
     found = [
         f"members: total of {kind} {kind_totals[kind]} / {branch_totals[kind]}"
-        for kind in kind_totals if kind in branch_totals
-        and (kind_totals[kind] in MARKS) != (branch_totals[kind] in MARKS)
+        for kind in kind_totals
+        if kind in branch_totals and (kind_totals[kind] in MARKS) != (branch_totals[kind] in MARKS)
     ]
     grand = [by_gender.rows[-1][-1], by_branch.rows[-1][-1], report.figure("members").value]
     if any(v in MARKS for v in grand) and not all(v in MARKS for v in grand):

@@ -23,6 +23,7 @@ def report_data(jakarta, bali, ayu):
     MemberFactory(branch=jakarta, alias="Dahlia", gender="woman", joined_on=D(2025, 3, 10), peer_educator=True)
     lili = MemberFactory(branch=jakarta, alias="Lili", gender="woman", joined_on=D(2024, 1, 1))
     member_leaves(lili, D(2025, 12, 31))
-    MemberFactory(branch=bali, alias="Kamboja", gender="man", kind="honorary", work_setting="",
-                  joined_on=D(2025, 12, 31))
+    MemberFactory(
+        branch=bali, alias="Kamboja", gender="man", kind="honorary", work_setting="", joined_on=D(2025, 12, 31)
+    )
     return {"jakarta": jakarta, "bali": bali}

@@ -59,8 +59,11 @@ def access_data(jakarta, bali, jakarta_dic, bali_dic, catalogue, ayu):
     ktp_b = open_case(kamboja, "ktp", D(2025, 3, 1), ayu)
     advance(ktp_b, "issued", D(2025, 6, 1), ayu, today=today)
 
-    for branch, kind, outcome in [(jakarta, "puskesmas", "reached"), (jakarta, "hospital", "pending"),
-                                  (bali, "vct_clinic", "not_reached")]:
+    for branch, kind, outcome in [
+        (jakarta, "puskesmas", "reached"),
+        (jakarta, "hospital", "pending"),
+        (bali, "vct_clinic", "not_reached"),
+    ]:
         Referral.objects.create(branch=branch, made_on=D(2025, 7, 1), facility_kind=kind, service="x", outcome=outcome)
     return {"jakarta": jakarta, "bali": bali}
 
@@ -148,10 +151,10 @@ def gam_data(access_data, jakarta_dic, bali_dic, catalogue, ayu):
     log_visit(centre=bali_dic, member=None, uic="DEAG3010195", on=D(2025, 12, 1), services={c["condoms"]: 2}, by=ayu)
     anyelir = MemberFactory(branch=access_data["bali"], alias="Anyelir", uic="ANYE2030391")
     log_visit(centre=bali_dic, member=anyelir, uic="", on=D(2025, 10, 5), services={c["rest"]: 1}, by=ayu)
-    log_visit(centre=jakarta_dic, member=None, uic="SERU1020288", on=D(2025, 3, 31), services={c["counselling"]: 1},
-              by=ayu)
-    log_visit(centre=jakarta_dic, member=None, uic="SERU1020288", on=D(2025, 4, 1), services={c["condoms"]: 3},
-              by=ayu)
+    log_visit(
+        centre=jakarta_dic, member=None, uic="SERU1020288", on=D(2025, 3, 31), services={c["counselling"]: 1}, by=ayu
+    )
+    log_visit(centre=jakarta_dic, member=None, uic="SERU1020288", on=D(2025, 4, 1), services={c["condoms"]: 3}, by=ayu)
     return access_data
 
 
@@ -173,12 +176,15 @@ def test_unaids_window_of_a_date_range_starts_with_the_month_two_before_its_last
 
     assert coverage_window(periods.Period(D(2025, 1, 15), D(2025, 5, 20))) == (D(2025, 3, 1), D(2025, 5, 20))
     assert coverage_window(periods.Period(D(2025, 4, 10), D(2025, 5, 20))) == (D(2025, 4, 10), D(2025, 5, 20))
-    table = build_report(UNAIDS_GAM, periods.Period(D(2025, 1, 15), D(2025, 5, 20)), Scope("national"),
-                         sari).table("prevention_coverage")
+    table = build_report(UNAIDS_GAM, periods.Period(D(2025, 1, 15), D(2025, 5, 20)), Scope("national"), sari).table(
+        "prevention_coverage"
+    )
     assert {row[0]: row[1:] for row in table.rows}["Jakarta"] == [1, 1, "100%"]  # Seruni: 31 Mar and 1 Apr
 
 
-def test_query_count_does_not_grow_with_visits_or_branches(access_data, sari, catalogue, ayu, django_assert_num_queries):
+def test_query_count_does_not_grow_with_visits_or_branches(
+    access_data, sari, catalogue, ayu, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -192,8 +198,14 @@ def test_query_count_does_not_grow_with_visits_or_branches(access_data, sari, ca
         stock_up(catalogue, ayu, centre)
         for day in range(10):
             member = MemberFactory(branch=centre.branch)
-            log_visit(centre=centre, member=member, uic="", on=D(2025, 12, 1 + day),
-                      services={catalogue["condoms"]: 3, catalogue["counselling"]: 1}, by=ayu)
+            log_visit(
+                centre=centre,
+                member=member,
+                uic="",
+                on=D(2025, 12, 1 + day),
+                services={catalogue["condoms"]: 3, catalogue["counselling"]: 1},
+                by=ayu,
+            )
     with django_assert_num_queries(len(small.captured_queries)):
         build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
         build_report(UNAIDS_GAM, YEAR, Scope("national"), sari)
@@ -240,8 +252,9 @@ def test_a_member_who_moved_branch_counts_where_she_was_at_the_time(jakarta, bal
     assert figures(bali, YEAR) == {"members": 0, "ktp_issued": 1, "visits": 0}
     assert figures(bali, periods.quarter(2025, 1)) == {"members": 1, "ktp_issued": 1, "visits": 0}
     assert figures(jakarta, periods.quarter(2025, 1))["members"] == 0
-    assert build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari).figure(
-        "members").previous == 0  # on 31 December 2024 she was in Bali
+    assert (
+        build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(jakarta.pk)), sari).figure("members").previous == 0
+    )  # on 31 December 2024 she was in Bali
 
 
 def test_a_move_saved_without_a_date_leaves_past_reports_as_they_were(jakarta, bali, sari):

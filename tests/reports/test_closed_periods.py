@@ -42,8 +42,9 @@ def closed_data(report_data, gam_data, ayu):  # noqa: F811 (gam_data: the fixtur
     """The two hand-counted datasets, a peer educator, and a referral of April with its
     outcome still unknown at the end of June."""
     Member.objects.filter(alias="Dahlia").update(peer_educator=True)
-    Referral.objects.create(branch=report_data["jakarta"], made_on=D(2025, 4, 10), facility_kind="puskesmas",
-                            service="x")
+    Referral.objects.create(
+        branch=report_data["jakarta"], made_on=D(2025, 4, 10), facility_kind="puskesmas", service="x"
+    )
     return report_data
 
 
@@ -54,7 +55,8 @@ changes = st.lists(
         st.integers(min_value=0, max_value=500),  # days after the period's end
         st.integers(min_value=0, max_value=2),  # which kind or outcome
     ),
-    min_size=1, max_size=6,
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -74,8 +76,9 @@ def apply(change, members, referrals, branches, user):
             set_peer_educator(member, not member.peer_educator, on, user)
         else:
             referral = Referral.objects.get(pk=referrals[which % len(referrals)])
-            record_outcome(referral, [ReferralOutcome.REACHED, ReferralOutcome.NOT_REACHED][choice % 2],
-                           max(on, referral.made_on))
+            record_outcome(
+                referral, [ReferralOutcome.REACHED, ReferralOutcome.NOT_REACHED][choice % 2], max(on, referral.made_on)
+            )
     except ValidationError:
         pass  # a change the app refuses (same kind, before the current kind began...)
 
@@ -111,8 +114,10 @@ def test_a_referral_outcome_recorded_later_stays_out_of_the_closed_period(jakart
     referral = Referral.objects.create(branch=jakarta, made_on=D(2025, 5, 2), facility_kind="hospital", service="x")
     table = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).table("referrals_by_outcome")
     record_outcome(referral, ReferralOutcome.REACHED, D(2025, 7, 15))
-    assert build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).table("referrals_by_outcome").rows \
+    assert (
+        build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).table("referrals_by_outcome").rows
         == table.rows
+    )
     year = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari).table("referrals_by_outcome")
     from services.models import FacilityKind
 

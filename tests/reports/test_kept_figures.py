@@ -87,8 +87,9 @@ def test_an_edit_inside_an_open_period_is_seen_at_once(data, sari, ayu, catalogu
     this_quarter = periods.quarter(today.year, (today.month - 1) // 3 + 1)
     before = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari).figure("visits").value
     member = MemberFactory(branch=data["jakarta"], alias="Kenanga", joined_on=D(2025, 1, 5))
-    log_visit(centre=data["jakarta_dic"], member=member, uic="", on=today,
-              services={catalogue["counselling"]: 1}, by=ayu)
+    log_visit(
+        centre=data["jakarta_dic"], member=member, uic="", on=today, services={catalogue["counselling"]: 1}, by=ayu
+    )
     after = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari)
     assert after.figure("visits").value == before + 1
     assert not KeptReport.objects.exists()  # an open period is never kept
@@ -98,8 +99,14 @@ def test_a_change_after_a_closed_period_changes_nothing_and_keeps_its_figures(da
     built = everything(build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     kept_row = KeptReport.objects.get()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=kept.today(),
-              services={catalogue["counselling"]: 1}, by=ayu)
+    log_visit(
+        centre=data["jakarta_dic"],
+        member=mawar,
+        uic="",
+        on=kept.today(),
+        services={catalogue["counselling"]: 1},
+        by=ayu,
+    )
     move_member(mawar, data["bali"], D(2026, 2, 1), ayu)
     change_kind(mawar, "former", D(2026, 3, 1), ayu)
     assert KeptReport.objects.get().pk == kept_row.pk  # nothing reached into 2025
@@ -112,8 +119,14 @@ def test_a_late_entry_dated_inside_a_closed_period_is_seen_at_once(data, sari, a
     before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
     assert KeptReport.objects.exists()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=D(2025, 8, 17),
-              services={catalogue["counselling"]: 1}, by=ayu)
+    log_visit(
+        centre=data["jakarta_dic"],
+        member=mawar,
+        uic="",
+        on=D(2025, 8, 17),
+        services={catalogue["counselling"]: 1},
+        by=ayu,
+    )
     after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
     assert after.figure("visits").value == before.figure("visits").value + 1
     assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
@@ -129,8 +142,15 @@ def test_attendance_recorded_in_bulk_inside_a_closed_period_is_seen_at_once(data
     def trained():
         return build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("members_trained").value
 
-    training = Training.objects.create(title="Hak hukum", topic="hiv_sti", audience="members", branch=data["jakarta"],
-                                       starts_on=D(2025, 10, 1), ends_on=D(2025, 10, 1), recorded_by=ayu)
+    training = Training.objects.create(
+        title="Hak hukum",
+        topic="hiv_sti",
+        audience="members",
+        branch=data["jakarta"],
+        starts_on=D(2025, 10, 1),
+        ends_on=D(2025, 10, 1),
+        recorded_by=ayu,
+    )
     before = trained()
     assert KeptReport.objects.exists()
     member = Member.objects.get(alias="Mawar", uic="SIBU2150390")
@@ -154,13 +174,25 @@ def test_a_report_counted_while_a_late_change_is_saved_is_shown_but_not_kept(dat
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
 
     def counted_while_a_visit_of_august_is_saved():
-        log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=D(2025, 8, 17),
-                  services={catalogue["counselling"]: 1}, by=ayu)
+        log_visit(
+            centre=data["jakarta_dic"],
+            member=mawar,
+            uic="",
+            on=D(2025, 8, 17),
+            services={catalogue["counselling"]: 1},
+            by=ayu,
+        )
         return [], []
 
     def counted_while_a_visit_of_today_is_saved():
-        log_visit(centre=data["jakarta_dic"], member=mawar, uic="", on=kept.today(),
-                  services={catalogue["counselling"]: 1}, by=ayu)
+        log_visit(
+            centre=data["jakarta_dic"],
+            member=mawar,
+            uic="",
+            on=kept.today(),
+            services={catalogue["counselling"]: 1},
+            by=ayu,
+        )
         return [], []
 
     kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_august_is_saved)
@@ -182,30 +214,59 @@ def _late_changes(data, ayu, catalogue):
         return Member.objects.get(alias="Mawar", uic="SIBU2150390")
 
     return {
-        "visit": lambda: log_visit(centre=data["jakarta_dic"], member=mawar(), uic="", on=D(2025, 8, 17),
-                                   services={catalogue["condoms"]: 3}, by=ayu),
+        "visit": lambda: log_visit(
+            centre=data["jakarta_dic"],
+            member=mawar(),
+            uic="",
+            on=D(2025, 8, 17),
+            services={catalogue["condoms"]: 3},
+            by=ayu,
+        ),
         "kind": lambda: change_kind(mawar(), "former", D(2025, 9, 1), ayu),
         "leaving": lambda: member_leaves(mawar(), D(2025, 10, 1)),
         "peer educator": lambda: set_peer_educator(mawar(), True, D(2025, 10, 1), ayu),
         "new member": lambda: MemberFactory(branch=data["bali"], alias="Anggrek", joined_on=D(2025, 9, 9)),
-        "referral": lambda: Referral.objects.create(branch=data["bali"], made_on=D(2025, 11, 2),
-                                                    facility_kind="hospital", service="x"),
-        "document": lambda: advance(open_case(Member.objects.get(alias="Kamboja", uic="KAMB2010190"), "bpjs",
-                                              D(2025, 3, 1), ayu), "issued", D(2025, 5, 1), ayu, today=D(2026, 1, 1)),
+        "referral": lambda: Referral.objects.create(
+            branch=data["bali"], made_on=D(2025, 11, 2), facility_kind="hospital", service="x"
+        ),
+        "document": lambda: advance(
+            open_case(Member.objects.get(alias="Kamboja", uic="KAMB2010190"), "bpjs", D(2025, 3, 1), ayu),
+            "issued",
+            D(2025, 5, 1),
+            ayu,
+            today=D(2026, 1, 1),
+        ),
         "incident": lambda: record_incident(
-            Incident(branch=data["jakarta"], member=mawar(), uic="SIBU2150390", occurred_on=D(2025, 12, 1),
-                     place_kind="street", perpetrator="client", account="Dipukul.", consent="statistics"),
-            ["violence"], ayu),
+            Incident(
+                branch=data["jakarta"],
+                member=mawar(),
+                uic="SIBU2150390",
+                occurred_on=D(2025, 12, 1),
+                place_kind="street",
+                perpetrator="client",
+                account="Dipukul.",
+                consent="statistics",
+            ),
+            ["violence"],
+            ayu,
+        ),
         "training": lambda: Training.objects.create(
-            title="Hak hukum", topic="hiv_sti", audience="members", branch=data["jakarta"],
-            starts_on=D(2025, 10, 1), ends_on=D(2025, 10, 1), recorded_by=ayu),
+            title="Hak hukum",
+            topic="hiv_sti",
+            audience="members",
+            branch=data["jakarta"],
+            starts_on=D(2025, 10, 1),
+            ends_on=D(2025, 10, 1),
+            recorded_by=ayu,
+        ),
     }
 
 
-@pytest.mark.parametrize("change", ["visit", "kind", "leaving", "peer educator", "new member", "referral", "document",
-                                    "incident", "training"])
-def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_once(data, sari, ayu, catalogue,
-                                                                                 change):
+@pytest.mark.parametrize(
+    "change",
+    ["visit", "kind", "leaving", "peer educator", "new member", "referral", "document", "incident", "training"],
+)
+def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_once(data, sari, ayu, catalogue, change):
     for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM):
         build_report(definition, CLOSED, Scope("national"), sari)
     assert KeptReport.objects.count() == 2

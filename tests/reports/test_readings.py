@@ -43,12 +43,24 @@ def training_data(jakarta, bali):
     mawar = MemberFactory(branch=jakarta, alias="Mawar")
     melati = MemberFactory(branch=jakarta, alias="Melati")
     dahlia = MemberFactory(branch=jakarta, alias="Dahlia")
-    spans = Training.objects.create(title="HAM", topic="human_rights", audience="members", branch=jakarta,
-                                    starts_on=D(2025, 12, 30), ends_on=D(2026, 1, 2))
+    spans = Training.objects.create(
+        title="HAM",
+        topic="human_rights",
+        audience="members",
+        branch=jakarta,
+        starts_on=D(2025, 12, 30),
+        ends_on=D(2026, 1, 2),
+    )
     TrainingAttendance.objects.create(training=spans, member=mawar, day=D(2025, 12, 30))
     TrainingAttendance.objects.create(training=spans, member=melati, day=D(2026, 1, 1))
-    national = Training.objects.create(title="Nasional", topic="organising", audience="members", branch=None,
-                                       starts_on=D(2025, 8, 1), ends_on=D(2025, 8, 1))
+    national = Training.objects.create(
+        title="Nasional",
+        topic="organising",
+        audience="members",
+        branch=None,
+        starts_on=D(2025, 8, 1),
+        ends_on=D(2025, 8, 1),
+    )
     TrainingAttendance.objects.create(training=national, member=dahlia, day=D(2025, 8, 1))
     return {"jakarta": jakarta}
 

@@ -24,17 +24,35 @@ D = datetime.date
 def outside_trainings(jakarta, bali):
     """2025: police in Jakarta (1 training: 3 women, 10 men); health workers in Bali
     (2 trainings: 8 women, 2 waria, 9 men); partner organisations nationally (5 women)."""
-    police = Training.objects.create(title="Polisi", topic="human_rights", audience="police", branch=jakarta,
-                                     starts_on=D(2025, 3, 1), ends_on=D(2025, 3, 1))
+    police = Training.objects.create(
+        title="Polisi",
+        topic="human_rights",
+        audience="police",
+        branch=jakarta,
+        starts_on=D(2025, 3, 1),
+        ends_on=D(2025, 3, 1),
+    )
     OutsideParticipants.objects.create(training=police, gender="woman", count=3)
     OutsideParticipants.objects.create(training=police, gender="man", count=10)
     for day, counts in [(1, {"woman": 4, "man": 9, "waria": 2}), (2, {"woman": 4})]:
-        health = Training.objects.create(title="Nakes", topic="hiv_sti", audience="health_workers", branch=bali,
-                                         starts_on=D(2025, 5, day), ends_on=D(2025, 5, day))
+        health = Training.objects.create(
+            title="Nakes",
+            topic="hiv_sti",
+            audience="health_workers",
+            branch=bali,
+            starts_on=D(2025, 5, day),
+            ends_on=D(2025, 5, day),
+        )
         for gender, n in counts.items():
             OutsideParticipants.objects.create(training=health, gender=gender, count=n)
-    partners = Training.objects.create(title="Mitra", topic="organising", audience="partners", branch=None,
-                                       starts_on=D(2025, 8, 1), ends_on=D(2025, 8, 1))
+    partners = Training.objects.create(
+        title="Mitra",
+        topic="organising",
+        audience="partners",
+        branch=None,
+        starts_on=D(2025, 8, 1),
+        ends_on=D(2025, 8, 1),
+    )
     OutsideParticipants.objects.create(training=partners, gender="woman", count=5)
     return {"jakarta": jakarta, "bali": bali}
 
@@ -50,8 +68,12 @@ def everything(report_data, outside_trainings, jakarta, bali):
 
 @pytest.mark.parametrize("key", sorted(DEFINITIONS))
 def test_no_hidden_cell_of_any_report_can_be_worked_out(everything, sari, key):
-    scopes = [Scope("national"), Scope("region", everything["jakarta"].region),
-              Scope("branch", str(everything["jakarta"].pk)), Scope("branch", str(everything["bali"].pk))]
+    scopes = [
+        Scope("national"),
+        Scope("region", everything["jakarta"].region),
+        Scope("branch", str(everything["jakarta"].pk)),
+        Scope("branch", str(everything["bali"].pk)),
+    ]
     for scope in scopes:
         for period in (periods.year(2025), periods.quarter(2025, 1)):
             report = build_report(DEFINITIONS[key], period, scope, sari, suppress_small=True)
@@ -75,13 +97,23 @@ def _cells_from_csv(content):
 
 
 def test_pdf_excel_and_csv_carry_the_same_numbers_and_marks(client_of, everything, sari, tmp_path):
-    query = {"definition": "btg", "period_kind": "year", "year": "2025", "number": "1", "scope": "national:",
-             "suppress": "on", "lang": "en"}
+    query = {
+        "definition": "btg",
+        "period_kind": "year",
+        "year": "2025",
+        "number": "1",
+        "scope": "national:",
+        "suppress": "on",
+        "lang": "en",
+    }
     client = client_of(sari)
     report = client.get(reverse("report_page"), query).context["report"]
     expected = [
-        (t.key, str(row[0]), str(col), str(v)) for s in report.sections for t in s.tables
-        for row in t.rows for col, v in zip(t.columns[1:], row[1:])
+        (t.key, str(row[0]), str(col), str(v))
+        for s in report.sections
+        for t in s.tables
+        for row in t.rows
+        for col, v in zip(t.columns[1:], row[1:])
     ]
     assert any(v in MARKS for *_k, v in expected)
 
@@ -91,7 +123,10 @@ def test_pdf_excel_and_csv_carry_the_same_numbers_and_marks(client_of, everythin
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("report_download", args=["xlsx"]), query).content))
     sheet_values = [
-        str(v) for sheet in book.worksheets[1:] for row in sheet.iter_rows(values_only=True) for v in row
+        str(v)
+        for sheet in book.worksheets[1:]
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
         if v is not None
     ]
     shown = [v for *_k, v in expected if v in MARKS]

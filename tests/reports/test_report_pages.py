@@ -24,14 +24,18 @@ def test_secretariat_sees_the_national_report_page(client_of, sari, report_data)
 
 @pytest.mark.parametrize("lang,words", [("id", ["Ringkasan", "Anggota biasa"]), ("en", ["Summary", "Regular member"])])
 def test_pdf_carries_the_numbers_in_both_languages(client_of, sari, report_data, tmp_path, lang, words):
-    response = client_of(sari).get(reverse("report_download", args=["pdf"]), {**YEAR_QUERY, "scope": "national:", "lang": lang})
+    response = client_of(sari).get(
+        reverse("report_download", args=["pdf"]), {**YEAR_QUERY, "scope": "national:", "lang": lang}
+    )
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content, tmp_path)
     for word in words:
         assert word in text
     assert "Bridging the Gaps" in text
     assert re.search(r"\b1\s*/\s*\d", text)  # page numbers
-    lines = [line for line in text.splitlines() if line.strip().startswith(("Members at the end", "Anggota pada akhir"))]
+    lines = [
+        line for line in text.splitlines() if line.strip().startswith(("Members at the end", "Anggota pada akhir"))
+    ]
     assert lines and lines[0].split()[-3:] == ["4", "3", "+1"]
 
 
@@ -74,6 +78,8 @@ def test_coordinator_cannot_get_another_branch_report_by_changing_the_url(client
 
 def test_coordinator_report_on_own_branch_holds_no_other_branch_name(client_of, ayu, report_data):
     jakarta = report_data["jakarta"]
-    response = client_of(ayu).get(reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": f"branch:{jakarta.pk}"})
+    response = client_of(ayu).get(
+        reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": f"branch:{jakarta.pk}"}
+    )
     text = response.content.decode("utf-8-sig")
     assert "Jakarta" in text and "Bali" not in text

@@ -33,8 +33,10 @@ def test_cells_hidden_to_protect_another_are_marked_x_never_below_5():
     assert t.rows[0][2] == HIDDEN
     marked = [v for row in t.rows for v in row[1:] if v == COMPLEMENT]
     assert marked and all(
-        original >= 5 for row, orig in zip(t.rows, [[7, 2, 9, 18], [8, 6, 5, 19], [15, 8, 14, 37]])
-        for v, original in zip(row[1:], orig) if v == COMPLEMENT
+        original >= 5
+        for row, orig in zip(t.rows, [[7, 2, 9, 18], [8, 6, 5, 19], [15, 8, 14, 37]])
+        for v, original in zip(row[1:], orig)
+        if v == COMPLEMENT
     )
     assert "x:" in t.note and "<5:" in t.note
 
@@ -52,8 +54,17 @@ def test_a_percentage_beside_a_hidden_count_is_hidden():
     """5 reached, <5 covered, 40 % gives 2 back."""
     # The total row counts people once nationally (not the sum of the rows).
     rows = [["Papua", 5, 2, Share(2, 5)], ["Bali", 9, 6, Share(6, 9)], ["Total", 13, 8, Share(8, 13)]]
-    t = suppress_table(Table("t", "T", ["Branch", "Reached", "Covered", "Coverage"], rows, total_row=True,
-                             total_row_adds=False, shares={3: (2, 1)}))
+    t = suppress_table(
+        Table(
+            "t",
+            "T",
+            ["Branch", "Reached", "Covered", "Coverage"],
+            rows,
+            total_row=True,
+            total_row_adds=False,
+            shares={3: (2, 1)},
+        )
+    )
     assert t.rows[0][2] == HIDDEN and t.rows[0][3] == COMPLEMENT
     assert str(t.rows[1][3]) == "67%"
     assert worked_out(t) == {}
@@ -89,8 +100,9 @@ def test_no_hidden_cell_of_any_table_can_be_worked_out(shape, data):
     for row, before in zip(t.rows, original):
         for value, was in zip(row[1:], before[1:]):
             assert value == was or (value == HIDDEN and 1 <= was <= 4) or (value == COMPLEMENT and was >= 5)
-        assert all(not (isinstance(was, int) and 1 <= was <= 4) or value == HIDDEN
-                   for value, was in zip(row[1:], before[1:]))
+        assert all(
+            not (isinstance(was, int) and 1 <= was <= 4) or value == HIDDEN for value, was in zip(row[1:], before[1:])
+        )
 
 
 def test_original_table_is_left_untouched():
@@ -105,12 +117,25 @@ def test_a_count_hidden_in_one_table_is_hidden_in_every_table_that_shows_it():
     from reports.suppression import suppress
     from reports.tables import Report, Section
 
-    by_gender = Table("by_gender", "T", ["Kind", "Woman", "Total"], [["Regular", 9, 9], ["Honorary", 3, 3],
-                      ["Total", 12, 12]], total_column=True, total_row=True, links={("kind", "regular"): (0, 2)})
+    by_gender = Table(
+        "by_gender",
+        "T",
+        ["Kind", "Woman", "Total"],
+        [["Regular", 9, 9], ["Honorary", 3, 3], ["Total", 12, 12]],
+        total_column=True,
+        total_row=True,
+        links={("kind", "regular"): (0, 2)},
+    )
     # Alone, nothing of this table would be hidden: no count below 5.
-    by_branch = Table("by_branch", "T", ["Branch", "Regular", "Other", "Total"],
-                      [["Jakarta", 9, 7, 16], ["Bali", 5, 6, 11], ["Total", 14, 13, 27]],
-                      total_column=True, total_row=True, links={("kind", "regular"): (0, 1)})
+    by_branch = Table(
+        "by_branch",
+        "T",
+        ["Branch", "Regular", "Other", "Total"],
+        [["Jakarta", 9, 7, 16], ["Bali", 5, 6, 11], ["Total", 14, 13, 27]],
+        total_column=True,
+        total_row=True,
+        links={("kind", "regular"): (0, 1)},
+    )
     assert suppress_table(by_branch).rows == by_branch.rows
     report = Report(None, None, None, "", None, [], [Section("s", "S", [by_gender, by_branch])])
     first, second = suppress(report).sections[0].tables

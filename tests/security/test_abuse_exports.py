@@ -149,10 +149,15 @@ def hostile_report(jakarta, catalogue, ayu):
     centre = DropInCentreFactory(branch=jakarta)
     mawar = MemberFactory(branch=jakarta, alias="Mawar", joined_on=D(2023, 1, 1))
     c = catalogue
-    log_visit(centre=centre, member=mawar, uic="", on=D(2025, 11, 10),
-              services={c["counselling"]: 1, c["hiv_test"]: 1}, by=ayu)
-    log_visit(centre=centre, member=None, uic="DEAG3010195", on=D(2025, 12, 1),
-              services={c["counselling"]: 1}, by=ayu)
+    log_visit(
+        centre=centre,
+        member=mawar,
+        uic="",
+        on=D(2025, 11, 10),
+        services={c["counselling"]: 1, c["hiv_test"]: 1},
+        by=ayu,
+    )
+    log_visit(centre=centre, member=None, uic="DEAG3010195", on=D(2025, 12, 1), services={c["counselling"]: 1}, by=ayu)
 
 
 def report(client, file_format, definition="btg", scope="national:", lang="en"):
@@ -282,7 +287,9 @@ def test_admin_xlsx_export_holds_formula_like_aliases_as_strings_and_numbers_as_
 
 
 def test_every_admin_export_writes_through_the_escaping_formats():
-    exporting = [model_admin for model_admin in admin.site._registry.values() if hasattr(model_admin, "get_export_formats")]
+    exporting = [
+        model_admin for model_admin in admin.site._registry.values() if hasattr(model_admin, "get_export_formats")
+    ]
     assert exporting, "the member admin exports"
     for model_admin in exporting:
         assert set(model_admin.get_export_formats()) <= set(EXPORT_FORMATS), type(model_admin).__name__
@@ -295,9 +302,16 @@ REFUSED = ("cannot be saved", "tidak dapat disimpan")
 
 def test_member_form_refuses_an_alias_with_a_control_character(client_of, ayu, jakarta):
     data = {
-        "alias": "Mawar\x0bMelati", "kind": "regular", "gender": "woman", "mother_first_name": "Siti",
-        "father_first_name": "Budi", "birth_date": "1990-03-15", "work_setting": "street",
-        "joined_on": "2025-01-10", "consent_on": "2025-01-10", "consent_version": "2025-1",
+        "alias": "Mawar\x0bMelati",
+        "kind": "regular",
+        "gender": "woman",
+        "mother_first_name": "Siti",
+        "father_first_name": "Budi",
+        "birth_date": "1990-03-15",
+        "work_setting": "street",
+        "joined_on": "2025-01-10",
+        "consent_on": "2025-01-10",
+        "consent_version": "2025-1",
     }
     response = client_of(ayu).post(reverse("member_create"), data)
     assert response.status_code == 200
@@ -311,8 +325,12 @@ def test_member_form_refuses_an_alias_with_a_control_character(client_of, ayu, j
 def test_a_multi_line_note_keeps_its_line_breaks_but_refuses_other_control_characters(client_of, ayu, jakarta):
     member = MemberFactory(branch=jakarta, alias="Mawar")
     data = {
-        "alias": "Mawar", "gender": "woman", "work_setting": "street", "joined_on": "2024-01-15",
-        "consent_on": "2024-01-15", "consent_version": "2025-1",
+        "alias": "Mawar",
+        "gender": "woman",
+        "work_setting": "street",
+        "joined_on": "2024-01-15",
+        "consent_on": "2024-01-15",
+        "consent_version": "2025-1",
     }
     client = client_of(ayu)
     url = reverse("member_edit", args=[member.pk])
@@ -353,7 +371,8 @@ def _project_packages():
 
     root = Path(settings.BASE_DIR).resolve()
     return [
-        app.name for app in apps.get_app_configs()
+        app.name
+        for app in apps.get_app_configs()
         if Path(app.path).resolve().is_relative_to(root) and ".venv" not in Path(app.path).parts
     ]
 
@@ -378,7 +397,8 @@ def _project_forms():
             yield from subclasses(sub)
 
     return {
-        cls for cls in subclasses(forms.BaseForm)
+        cls
+        for cls in subclasses(forms.BaseForm)
         if cls.__module__.split(".")[0] in packages and not cls.__name__.startswith("Base")
     }
 
@@ -405,8 +425,11 @@ def test_every_admin_form_for_the_app_refuses_control_characters_in_text():
     from opsi.forms import CleanTextMixin
 
     # The user's pages keep Django's own forms (password, username); every other admin page is ours.
-    ours = [ma for model, ma in admin.site._registry.items()
-            if model._meta.app_config.name in _project_packages() and model is not get_user_model()]
+    ours = [
+        ma
+        for model, ma in admin.site._registry.items()
+        if model._meta.app_config.name in _project_packages() and model is not get_user_model()
+    ]
     assert ours
     forms = [(type(ma).__name__, ma.form) for ma in ours]
     forms += [(inline.__name__, inline.form) for ma in ours for inline in ma.inlines]

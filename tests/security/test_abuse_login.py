@@ -40,7 +40,7 @@ def secrets_in(content, user):
     shown = []
     for device in TOTPDevice.objects.filter(user=user):
         secret = base64.b32encode(device.bin_key).decode()
-        grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+        grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         if secret in content or grouped in content:
             shown.append(device.pk)
     return shown
@@ -77,8 +77,10 @@ def test_a_stolen_password_shows_no_secret_and_changes_no_device(people, who, se
     attacker.post(reverse("two_factor_setup"), {"token": code_for(app)[::-1]})
     assert devices_of(owner) == before
 
-    for url in DEVICE_PAGES + [f"/admin/otp_totp/totpdevice/{app.pk}/change/",
-                               f"/admin/otp_totp/totpdevice/{app.pk}/delete/"]:
+    for url in DEVICE_PAGES + [
+        f"/admin/otp_totp/totpdevice/{app.pk}/change/",
+        f"/admin/otp_totp/totpdevice/{app.pk}/delete/",
+    ]:
         response = attacker.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("two_factor_verify")), url
         response = attacker.post(url, {"user": owner.pk, "name": "mine", "confirmed": "on", "post": "yes"})
@@ -244,8 +246,12 @@ def test_an_administrator_can_remove_a_users_app_but_never_read_or_set_one(ayu, 
 
     app = give_devices(ayu)
     admin = login_with_second_factor(Client(), dewi)
-    for url in [f"/admin/otp_totp/totpdevice/{app.pk}/config/", f"/admin/otp_totp/totpdevice/{app.pk}/qrcode/",
-                "/admin/otp_totp/totpdevice/add/", "/admin/otp_static/staticdevice/add/"]:
+    for url in [
+        f"/admin/otp_totp/totpdevice/{app.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{app.pk}/qrcode/",
+        "/admin/otp_totp/totpdevice/add/",
+        "/admin/otp_static/staticdevice/add/",
+    ]:
         assert admin.get(url).status_code == 403, url
     page = admin.get(f"/admin/otp_totp/totpdevice/{app.pk}/change/").content.decode()
     assert app.key not in page and secrets_in(page, ayu) == [] and "aaaa1111" not in page
@@ -273,8 +279,9 @@ def test_one_address_spraying_many_usernames_is_locked(db):
     for _ in range(4):
         for user in users:
             failed_login(user.username, address="203.0.113.7")
-    locked = Client().post(reverse("login"), {"username": users[0].username, "password": PASSWORD},
-                           REMOTE_ADDR="203.0.113.7")
+    locked = Client().post(
+        reverse("login"), {"username": users[0].username, "password": PASSWORD}, REMOTE_ADDR="203.0.113.7"
+    )
     assert locked.status_code == 429
     # The owners themselves, from their own addresses, still get in.
     password_login(users[1], REMOTE_ADDR="198.51.100.2")
@@ -297,8 +304,12 @@ def test_behind_the_proxy_failures_count_the_client_not_the_proxy(db, settings):
         # The left part is whatever the client sent; the proxy appended the address it saw.
         failed_login(user.username, forwarded="10.9.9.9, 203.0.113.7")
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
-    attacker = Client().post(reverse("login"), {"username": "ayu-not-here", "password": "x" * 12},
-                             REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    attacker = Client().post(
+        reverse("login"),
+        {"username": "ayu-not-here", "password": "x" * 12},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
     assert attacker.status_code == 429
     # Another client behind the same proxy is not locked out by the attacker's failures.
     password_login(UserFactory(username="jujur"), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2")
@@ -326,8 +337,12 @@ def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(ayu, jakarta):
     member = MemberFactory(branch=jakarta)
     client = password_login(ayu, REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
     client.get(reverse("member_detail", args=[member.pk]), REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="6.6.6.6")
-    client.post(reverse("set_language"), {"language": "en", "next": "/"}, REMOTE_ADDR="198.51.100.9",
-                HTTP_X_FORWARDED_FOR="6.6.6.6")
+    client.post(
+        reverse("set_language"),
+        {"language": "en", "next": "/"},
+        REMOTE_ADDR="198.51.100.9",
+        HTTP_X_FORWARDED_FOR="6.6.6.6",
+    )
     assert set(LogEntry.objects.exclude(remote_addr=None).values_list("remote_addr", flat=True)) == {"198.51.100.9"}
     failed_login("ayu", address="198.51.100.9", forwarded="6.6.6.6")
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.9"}

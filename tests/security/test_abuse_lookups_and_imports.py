@@ -41,7 +41,9 @@ REGISTRATION = {
     "consent_version": "2025-1",
 }
 
-HEADER = "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
+HEADER = (
+    "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
+)
 IDENTITY_ROW = "{branch},DEAG3010195,Melati,biasa,waria,1995,venue,2024-02-01,2024-02-01,no,Siti Aminah Rahayu,3171014502900012,081299887766\n"
 SECRETS = ["Siti Aminah Rahayu", "3171014502900012", "081299887766"]
 
@@ -336,7 +338,9 @@ def test_the_checked_rows_kept_between_the_steps_are_encrypted(client_of, ayu, j
         assert secret not in stored and secret not in decoded
 
 
-def test_a_confirmation_token_works_only_in_the_session_that_checked(client_of, client, ayu, jakarta, django_user_model):
+def test_a_confirmation_token_works_only_in_the_session_that_checked(
+    client_of, client, ayu, jakarta, django_user_model
+):
     from django.test import Client
 
     checker = client_of(ayu)

@@ -33,8 +33,12 @@ from tests.factories import MemberFactory
 D = datetime.date
 CODE, ALIAS = "KEXQ2150390", "Kenangaxq"
 INCIDENT_FORM = {
-    "occurred_on": "2025-05-01", "place_kind": "brothel", "perpetrator": "satpol_pp",
-    "kinds": ["extortion"], "account": "ACCOUNT-MARKER", "consent": "advocacy",
+    "occurred_on": "2025-05-01",
+    "place_kind": "brothel",
+    "perpetrator": "satpol_pp",
+    "kinds": ["extortion"],
+    "account": "ACCOUNT-MARKER",
+    "consent": "advocacy",
 }
 RESPONSE_NOTE = "NOTE-MARKER"
 
@@ -48,15 +52,27 @@ def _incident_entries():
 
 
 def _record_incident_with_help(client, member):
-    client.post(reverse("incident_create"), {
-        **INCIDENT_FORM, "member_code": member.uic, "submission_key": str(uuid.uuid4()),
-    })
+    client.post(
+        reverse("incident_create"),
+        {
+            **INCIDENT_FORM,
+            "member_code": member.uic,
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
     incident = Incident.objects.get()
-    client.post(reverse("incident_respond", args=[incident.pk]), {"help_kind": "shelter", "given": "on",
-                                                                  "note": RESPONSE_NOTE})
-    client.post(reverse("incident_refer", args=[incident.pk]), {
-        "facility_kind": "hospital", "facility_name": "RS MARKER", "service": "VISUM-MARKER", "made_on": "2025-05-02",
-    })
+    client.post(
+        reverse("incident_respond", args=[incident.pk]), {"help_kind": "shelter", "given": "on", "note": RESPONSE_NOTE}
+    )
+    client.post(
+        reverse("incident_refer", args=[incident.pk]),
+        {
+            "facility_kind": "hospital",
+            "facility_name": "RS MARKER",
+            "service": "VISUM-MARKER",
+            "made_on": "2025-05-02",
+        },
+    )
     client.get(reverse("incident_detail", args=[incident.pk]))
     client.post(reverse("incident_respond", args=[incident.pk]), {"close": "1"})
     return incident
@@ -74,10 +90,24 @@ def test_incident_trail_says_who_and_when_but_not_what_happened(client_of, ayu, 
         f"{e.object_repr} {e.changes} {e.changes_text} {e.serialized_data} {e.additional_data}" for e in entries
     )
     secrets = [
-        "brothel", "satpol", "Satpol", "Bordil", "extortion", "Pemerasan", "shelter", "ACCOUNT-MARKER", RESPONSE_NOTE,
-        "MARKER", "advocacy", ALIAS, CODE, "'closed'", "responding",
+        "brothel",
+        "satpol",
+        "Satpol",
+        "Bordil",
+        "extortion",
+        "Pemerasan",
+        "shelter",
+        "ACCOUNT-MARKER",
+        RESPONSE_NOTE,
+        "MARKER",
+        "advocacy",
+        ALIAS,
+        CODE,
+        "'closed'",
+        "responding",
         # the member harmed, by number: "member": ["None", "<pk>"]
-        f"'{member.pk}'", f'"{member.pk}"',
+        f"'{member.pk}'",
+        f'"{member.pk}"',
     ]
     assert [s for s in secrets if s in told] == []
     assert LogEntry.objects.get_for_object(incident).filter(changes__has_key="status").exists()
@@ -100,11 +130,21 @@ def test_administrator_sees_no_incident_entry_in_the_audit_admin(client_of, ayu,
 
 
 def test_incident_entries_written_before_the_masking_are_emptied_by_the_migration(jakarta, ayu):
-    incident = Incident.objects.create(branch=jakarta, occurred_on=D(2025, 5, 1), place_kind="brothel",
-                                       perpetrator="satpol_pp", account="x", consent="advocacy")
+    incident = Incident.objects.create(
+        branch=jakarta,
+        occurred_on=D(2025, 5, 1),
+        place_kind="brothel",
+        perpetrator="satpol_pp",
+        account="x",
+        consent="advocacy",
+    )
     old = LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(Incident), object_pk=str(incident.pk), object_id=incident.pk,
-        object_repr=f"#{incident.pk} Satpol PP (2025-05-01)", action=LogEntry.Action.CREATE, actor=ayu,
+        content_type=ContentType.objects.get_for_model(Incident),
+        object_pk=str(incident.pk),
+        object_id=incident.pk,
+        object_repr=f"#{incident.pk} Satpol PP (2025-05-01)",
+        action=LogEntry.Action.CREATE,
+        actor=ayu,
         changes={"perpetrator": ["None", "satpol_pp"], "place_kind": ["None", "brothel"]},
     )
     migration = importlib.import_module("incidents.migrations.0002_trail_tells_who_and_when")
@@ -139,37 +179,67 @@ def kenanga_everywhere(client_of, ayu, dewi, jakarta, jakarta_dic, catalogue):
     """A member with a record of every kind, made the way users make them, and a trail
     that includes entries written the old way (object_repr with alias and code)."""
     client = client_of(ayu)
-    client.post(reverse("member_create"), {
-        "alias": ALIAS, "typed_uic": CODE, "gender": "woman", "kind": "regular", "work_setting": "street",
-        "joined_on": "2024-01-15", "consent_on": "2024-01-15", "consent_version": "2025-1",
-    })
+    client.post(
+        reverse("member_create"),
+        {
+            "alias": ALIAS,
+            "typed_uic": CODE,
+            "gender": "woman",
+            "kind": "regular",
+            "work_setting": "street",
+            "joined_on": "2024-01-15",
+            "consent_on": "2024-01-15",
+            "consent_version": "2025-1",
+        },
+    )
     member = Member.objects.get(uic=CODE)
     save_identity(member, None, legal_name="Siti", nik="3171014502900004")
     # A walk-in by the same code before registering, then visits as a member.
     log_visit(centre=jakarta_dic, member=None, uic=CODE, on=D(2024, 1, 2), services={catalogue["rest"]: 1}, by=ayu)
-    client.post(reverse("visit_new") + f"?member={member.pk}", {
-        "member": member.pk, "drop_in_centre": jakarta_dic.pk, "visited_on": "2024-03-01",
-        "services": [catalogue["rest"].pk], "submission_key": str(uuid.uuid4()),
-    })
+    client.post(
+        reverse("visit_new") + f"?member={member.pk}",
+        {
+            "member": member.pk,
+            "drop_in_centre": jakarta_dic.pk,
+            "visited_on": "2024-03-01",
+            "services": [catalogue["rest"].pk],
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
     visit = Visit.objects.get(member=member)
-    refer(branch=jakarta, member=member, uic=member.uic, on=D(2024, 3, 1), facility_kind="puskesmas",
-          facility_name="", service="HIV test", by=ayu, visit=visit)
+    refer(
+        branch=jakarta,
+        member=member,
+        uic=member.uic,
+        on=D(2024, 3, 1),
+        facility_kind="puskesmas",
+        facility_name="",
+        service="HIV test",
+        by=ayu,
+        visit=visit,
+    )
     case = open_case(member, "ktp", D(2024, 3, 1), ayu)
     advance(case, "gathered", D(2024, 3, 5), ayu, note="fotokopi")
     session = OutreachSession.objects.create(branch=jakarta, held_on=D(2024, 4, 1), place_kind="hotspot", area="Kota")
     OutreachContact.objects.create(session=session, member=member, uic=member.uic)
-    training = Training.objects.create(title="SRHR", topic="srhr", audience="members", branch=jakarta,
-                                       starts_on=D(2024, 5, 1), ends_on=D(2024, 5, 1))
+    training = Training.objects.create(
+        title="SRHR", topic="srhr", audience="members", branch=jakarta, starts_on=D(2024, 5, 1), ends_on=D(2024, 5, 1)
+    )
     TrainingScore.objects.create(training=training, member=member, pre=3, post=8)
     client.post(reverse("incident_create"), {**INCIDENT_FORM, "member_code": CODE, "submission_key": str(uuid.uuid4())})
     client.get(reverse("member_detail", args=[member.pk]))
     # The trail as it was written before codes left the records' names.
     for record in (case, visit, Referral.objects.get(member=member)):
         LogEntry.objects.create(
-            content_type=ContentType.objects.get_for_model(record), object_pk=str(record.pk), object_id=record.pk,
-            object_repr=f"KTP-el – {ALIAS} ({CODE})", action=LogEntry.Action.UPDATE, actor=ayu,
+            content_type=ContentType.objects.get_for_model(record),
+            object_pk=str(record.pk),
+            object_id=record.pk,
+            object_repr=f"KTP-el – {ALIAS} ({CODE})",
+            action=LogEntry.Action.UPDATE,
+            actor=ayu,
             changes={"uic": ["", CODE], "person_key": ["", str(person_key(CODE))], "member": ["", f"{ALIAS} ({CODE})"]},
-            serialized_data={"fields": {"uic": CODE}}, changes_text=f"{ALIAS} {CODE}",
+            serialized_data={"fields": {"uic": CODE}},
+            changes_text=f"{ALIAS} {CODE}",
         )
     # The admin's own history names the member as it was.
     AdminLogEntry.objects.log_actions(dewi.pk, [member], CHANGE, change_message="[]")
@@ -192,10 +262,14 @@ def test_after_erasure_the_old_code_and_alias_are_in_no_column_of_any_table(kena
 def test_records_tied_to_a_member_are_named_without_code_or_alias(kenanga_everywhere):
     member = kenanga_everywhere
     records = [
-        MemberIdentity.objects.get(member=member), *member.kind_periods.all(), *Visit.objects.filter(uic=CODE),
-        *Referral.objects.filter(member=member), *PaperworkCase.objects.filter(member=member),
+        MemberIdentity.objects.get(member=member),
+        *member.kind_periods.all(),
+        *Visit.objects.filter(uic=CODE),
+        *Referral.objects.filter(member=member),
+        *PaperworkCase.objects.filter(member=member),
         *[step for case in PaperworkCase.objects.filter(member=member) for step in case.steps.all()],
-        *OutreachContact.objects.filter(member=member), *TrainingScore.objects.filter(member=member),
+        *OutreachContact.objects.filter(member=member),
+        *TrainingScore.objects.filter(member=member),
         *Incident.objects.filter(member=member),
     ]
     assert len(records) >= 10
@@ -203,10 +277,19 @@ def test_records_tied_to_a_member_are_named_without_code_or_alias(kenanga_everyw
 
 
 def test_a_new_member_entry_holds_no_code(client_of, ayu, jakarta):
-    client_of(ayu).post(reverse("member_create"), {
-        "alias": ALIAS, "typed_uic": CODE, "gender": "woman", "kind": "regular", "work_setting": "street",
-        "joined_on": "2024-01-15", "consent_on": "2024-01-15", "consent_version": "2025-1",
-    })
+    client_of(ayu).post(
+        reverse("member_create"),
+        {
+            "alias": ALIAS,
+            "typed_uic": CODE,
+            "gender": "woman",
+            "kind": "regular",
+            "work_setting": "street",
+            "joined_on": "2024-01-15",
+            "consent_on": "2024-01-15",
+            "consent_version": "2025-1",
+        },
+    )
     entry = LogEntry.objects.get(content_type=ContentType.objects.get_for_model(Member), action=LogEntry.Action.CREATE)
     assert CODE not in str(entry.changes) and "uic" in entry.changes
 
@@ -222,8 +305,12 @@ def test_visit_form_with_an_odd_member_number_is_not_found(client_of, ayu, jakar
 
 @pytest.mark.parametrize(
     "start,end",
-    [("0001-01-01", "0001-03-31"), ("0001-01-01", "2025-01-01"), ("9999-10-01", "9999-12-31"),
-     ("1999-12-31", "2000-03-31")],
+    [
+        ("0001-01-01", "0001-03-31"),
+        ("0001-01-01", "2025-01-01"),
+        ("9999-10-01", "9999-12-31"),
+        ("1999-12-31", "2000-03-31"),
+    ],
 )
 def test_a_report_range_near_year_one_or_9999_is_a_form_error(client_of, sari, start, end):
     query = f"definition=btg&period_kind=range&year=2025&start={start}&end={end}&scope=national:"
@@ -266,10 +353,17 @@ EARLY = "Tanggal tidak boleh sebelum"
 
 
 def test_a_visit_at_year_one_is_refused_with_a_message(client_of, ayu, jakarta, jakarta_dic, catalogue):
-    response = client_of(ayu).post(reverse("visit_new") + "?walk_in=1", {
-        "walk_in": "1", "walk_in_uic": CODE, "drop_in_centre": jakarta_dic.pk, "visited_on": "0001-01-01",
-        "services": [catalogue["rest"].pk], "submission_key": str(uuid.uuid4()),
-    })
+    response = client_of(ayu).post(
+        reverse("visit_new") + "?walk_in=1",
+        {
+            "walk_in": "1",
+            "walk_in_uic": CODE,
+            "drop_in_centre": jakarta_dic.pk,
+            "visited_on": "0001-01-01",
+            "services": [catalogue["rest"].pk],
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
     assert response.status_code == 200 and EARLY in _messages(response)
     assert not Visit.objects.exists()
 
@@ -279,43 +373,76 @@ def test_a_visit_before_the_member_joined_is_refused_and_a_walk_in_has_no_join_d
 ):
     member = MemberFactory(branch=jakarta, joined_on=D(2024, 1, 15))
     client = client_of(ayu)
-    response = client.post(reverse("visit_new") + f"?member={member.pk}", {
-        "member": member.pk, "drop_in_centre": jakarta_dic.pk, "visited_on": "2019-01-01",
-        "services": [catalogue["rest"].pk], "submission_key": str(uuid.uuid4()),
-    })
+    response = client.post(
+        reverse("visit_new") + f"?member={member.pk}",
+        {
+            "member": member.pk,
+            "drop_in_centre": jakarta_dic.pk,
+            "visited_on": "2019-01-01",
+            "services": [catalogue["rest"].pk],
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
     assert response.status_code == 200
     assert "bergabung" in _messages(response)
     assert not Visit.objects.exists()
-    walk_in = client.post(reverse("visit_new") + "?walk_in=1", {
-        "walk_in": "1", "walk_in_uic": CODE, "drop_in_centre": jakarta_dic.pk, "visited_on": "2019-01-01",
-        "services": [catalogue["rest"].pk], "submission_key": str(uuid.uuid4()),
-    })
+    walk_in = client.post(
+        reverse("visit_new") + "?walk_in=1",
+        {
+            "walk_in": "1",
+            "walk_in_uic": CODE,
+            "drop_in_centre": jakarta_dic.pk,
+            "visited_on": "2019-01-01",
+            "services": [catalogue["rest"].pk],
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
     assert walk_in.status_code == 302 and Visit.objects.get().visited_on == D(2019, 1, 1)
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "9999-12-31"])
 def test_stock_received_at_an_impossible_date_is_refused(client_of, ayu, jakarta_dic, catalogue, day):
-    response = client_of(ayu).post(reverse("centre_stock", args=[jakarta_dic.pk]), {
-        "commodity": catalogue["condom_item"].pk, "quantity": "100", "on": day,
-    })
+    response = client_of(ayu).post(
+        reverse("centre_stock", args=[jakarta_dic.pk]),
+        {
+            "commodity": catalogue["condom_item"].pk,
+            "quantity": "100",
+            "on": day,
+        },
+    )
     assert response.status_code == 200 and "Tanggal" in _messages(response)
     assert not StockMovement.objects.exists()
 
 
 @pytest.mark.parametrize("field", ["joined_on", "consent_on", "birth_date"])
 def test_a_member_at_year_one_is_refused(client_of, ayu, jakarta, field):
-    data = {"alias": ALIAS, "birth_date": "1990-03-15", "mother_first_name": "Siti", "father_first_name": "Budi",
-            "gender": "woman", "kind": "regular", "work_setting": "street", "joined_on": "2024-01-15",
-            "consent_on": "2024-01-15", "consent_version": "2025-1", field: "0001-01-01"}
+    data = {
+        "alias": ALIAS,
+        "birth_date": "1990-03-15",
+        "mother_first_name": "Siti",
+        "father_first_name": "Budi",
+        "gender": "woman",
+        "kind": "regular",
+        "work_setting": "street",
+        "joined_on": "2024-01-15",
+        "consent_on": "2024-01-15",
+        "consent_version": "2025-1",
+        field: "0001-01-01",
+    }
     response = client_of(ayu).post(reverse("member_create"), data)
     assert response.status_code == 200 and EARLY in _messages(response)
     assert not Member.objects.exists()
 
 
 def test_an_incident_at_year_one_is_refused(client_of, ayu, jakarta):
-    response = client_of(ayu).post(reverse("incident_create"), {
-        **INCIDENT_FORM, "occurred_on": "0001-01-01", "submission_key": str(uuid.uuid4()),
-    })
+    response = client_of(ayu).post(
+        reverse("incident_create"),
+        {
+            **INCIDENT_FORM,
+            "occurred_on": "0001-01-01",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
     assert response.status_code == 200 and EARLY in _messages(response)
     assert not Incident.objects.exists()
 
@@ -323,9 +450,14 @@ def test_an_incident_at_year_one_is_refused(client_of, ayu, jakarta):
 def test_the_earliest_day_and_today_are_accepted(client_of, ayu, jakarta, jakarta_dic, catalogue):
     client = client_of(ayu)
     for day in ("2000-01-01", jakarta.today().isoformat()):
-        response = client.post(reverse("centre_stock", args=[jakarta_dic.pk]), {
-            "commodity": catalogue["condom_item"].pk, "quantity": "100", "on": day,
-        })
+        response = client.post(
+            reverse("centre_stock", args=[jakarta_dic.pk]),
+            {
+                "commodity": catalogue["condom_item"].pk,
+                "quantity": "100",
+                "on": day,
+            },
+        )
         assert response.status_code == 302
     assert StockMovement.objects.count() == 2
 
@@ -345,8 +477,9 @@ def test_an_imported_member_at_year_one_or_9999_is_listed_as_a_bad_row(client_of
     from tests.members.test_import_export import HEADER
 
     row = f"31,{CODE},{ALIAS},regular,woman,1990,street,{day},2024-01-15,no,,,\n"
-    response = client_of(ayu).post(reverse("member_import"),
-                                   {"file": SimpleUploadedFile("members.csv", (HEADER + row).encode())})
+    response = client_of(ayu).post(
+        reverse("member_import"), {"file": SimpleUploadedFile("members.csv", (HEADER + row).encode())}
+    )
     problems = dict(response.context["problems"])
     assert message in " ".join(problems[1])
     assert not Member.objects.exists()
@@ -357,6 +490,11 @@ def test_administrator_home_page_lists_no_incident_entry(client_of, ayu, dewi, j
     _record_incident_with_help(client_of(ayu), member)
     incident_entries = list(_incident_entries())
     page = client_of(dewi).get(reverse("home")).content.decode()
-    assert reverse("admin:auditlog_logentry_change", args=[LogEntry.objects.exclude(
-        pk__in=[e.pk for e in incident_entries]).latest("timestamp").pk]) in page
+    assert (
+        reverse(
+            "admin:auditlog_logentry_change",
+            args=[LogEntry.objects.exclude(pk__in=[e.pk for e in incident_entries]).latest("timestamp").pk],
+        )
+        in page
+    )
     assert [e.pk for e in incident_entries if reverse("admin:auditlog_logentry_change", args=[e.pk]) in page] == []

@@ -28,12 +28,30 @@ SECRETS = [MARKER, "Denpasar", "Bali"]
 
 # Every field name of the app's forms that takes a person, a code or a NIK.
 HOSTILE = {
-    "q": BALI_CODE, "uic": BALI_CODE, "typed_uic": BALI_CODE, "code": BALI_CODE, "codes": BALI_CODE,
-    "people": BALI_CODE, "member": BALI_CODE, "member_code": BALI_CODE, "add": BALI_CODE,
-    "alias": "Kamboja", "nik": BALI_NIK, "search": "Kamboja", "person": BALI_CODE,
-    "kind": "regular", "gender": "woman", "work_setting": "street", "visited_on": "2025-05-02",
-    "joined_on": "2025-05-02", "consent_on": "2025-05-02", "consent_version": "2025-1",
-    "held_on": "2025-05-02", "occurred_on": "2025-05-02", "place_kind": "street", "reason": "cek",
+    "q": BALI_CODE,
+    "uic": BALI_CODE,
+    "typed_uic": BALI_CODE,
+    "code": BALI_CODE,
+    "codes": BALI_CODE,
+    "people": BALI_CODE,
+    "member": BALI_CODE,
+    "member_code": BALI_CODE,
+    "add": BALI_CODE,
+    "alias": "Kamboja",
+    "nik": BALI_NIK,
+    "search": "Kamboja",
+    "person": BALI_CODE,
+    "kind": "regular",
+    "gender": "woman",
+    "work_setting": "street",
+    "visited_on": "2025-05-02",
+    "joined_on": "2025-05-02",
+    "consent_on": "2025-05-02",
+    "consent_version": "2025-1",
+    "held_on": "2025-05-02",
+    "occurred_on": "2025-05-02",
+    "place_kind": "street",
+    "reason": "cek",
 }
 
 
@@ -48,19 +66,38 @@ def bali_member(bali):
 @pytest.fixture
 def own_objects(jakarta, jakarta_dic):
     member = MemberFactory(branch=jakarta, alias="Melati", uic="SIBU2150391")
-    incident = Incident.objects.create(branch=jakarta, occurred_on="2025-05-01", place_kind="street",
-                                       perpetrator="police", account="x", consent="statistics")
-    visit = Visit.objects.create(drop_in_centre=jakarta_dic, member=member, uic=member.uic,
-                                 visited_on="2025-05-01")
-    referral = Referral.objects.create(branch=jakarta, member=member, uic=member.uic, visit=visit,
-                                       made_on="2025-05-01", facility_kind="puskesmas", service="HIV")
+    incident = Incident.objects.create(
+        branch=jakarta,
+        occurred_on="2025-05-01",
+        place_kind="street",
+        perpetrator="police",
+        account="x",
+        consent="statistics",
+    )
+    visit = Visit.objects.create(drop_in_centre=jakarta_dic, member=member, uic=member.uic, visited_on="2025-05-01")
+    referral = Referral.objects.create(
+        branch=jakarta,
+        member=member,
+        uic=member.uic,
+        visit=visit,
+        made_on="2025-05-01",
+        facility_kind="puskesmas",
+        service="HIV",
+    )
     return {
-        "branch": jakarta, "centre": jakarta_dic, "member": member, "incident": incident, "visit": visit,
-        "referral": referral, "case": open_case(member, "ktp", datetime.date(2025, 5, 1), None),
-        "session": OutreachSession.objects.create(branch=jakarta, held_on="2025-05-01", place_kind="hotspot",
-                                                  area="Kota"),
-        "training": Training.objects.create(title="SRHR", topic="srhr", audience="members", branch=jakarta,
-                                            starts_on="2025-05-01", ends_on="2025-05-02"),
+        "branch": jakarta,
+        "centre": jakarta_dic,
+        "member": member,
+        "incident": incident,
+        "visit": visit,
+        "referral": referral,
+        "case": open_case(member, "ktp", datetime.date(2025, 5, 1), None),
+        "session": OutreachSession.objects.create(
+            branch=jakarta, held_on="2025-05-01", place_kind="hotspot", area="Kota"
+        ),
+        "training": Training.objects.create(
+            title="SRHR", topic="srhr", audience="members", branch=jakarta, starts_on="2025-05-01", ends_on="2025-05-02"
+        ),
     }
 
 
@@ -75,9 +112,7 @@ PAGES = sorted(name for name, (needs_login, _kind, _extra) in POLICY.items() if 
 
 @pytest.mark.parametrize("role", ["ayu", "putri"])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_page_or_answer_names_a_member_of_another_branch(
-    client_of, request, role, name, bali_member, own_objects
-):
+def test_no_page_or_answer_names_a_member_of_another_branch(client_of, request, role, name, bali_member, own_objects):
     client = client_of(request.getfixturevalue(role))
     address = _address(name, own_objects)
     answers = [

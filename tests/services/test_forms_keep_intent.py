@@ -20,10 +20,15 @@ D = datetime.date
 def selected_option(html, name):
     """The option a browser shows chosen: the one marked selected, else the first."""
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
-    return re.findall(r'<option value="([^"]*)"[^>]*selected', select) or re.findall(r'<option value="([^"]*)"', select)[:1]
+    return (
+        re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+        or re.findall(r'<option value="([^"]*)"', select)[:1]
+    )
 
 
-@pytest.mark.parametrize("at, expected", [("identified", "gathered"), ("gathered", "submitted"), ("submitted", "issued")])
+@pytest.mark.parametrize(
+    "at, expected", [("identified", "gathered"), ("gathered", "submitted"), ("submitted", "issued")]
+)
 def test_next_step_defaults_to_the_step_after_the_current_one(client_of, ayu, mawar, at, expected):
     case = open_case(mawar, "ktp", D(2025, 1, 5), ayu)
     if at != "identified":
@@ -38,8 +43,10 @@ def test_saving_the_step_form_as_offered_never_moves_a_case_back(client_of, ayu,
     PaperworkCase.objects.filter(pk=case.pk).update(step_on=D(2025, 1, 6))
     client = client_of(ayu)
     html = client.get(reverse("case_detail", args=[case.pk])).content.decode()
-    client.post(reverse("case_detail", args=[case.pk]),
-                {"step": selected_option(html, "step")[0], "on": "2025-02-01", "note": "diambil"})
+    client.post(
+        reverse("case_detail", args=[case.pk]),
+        {"step": selected_option(html, "step")[0], "on": "2025-02-01", "note": "diambil"},
+    )
     case.refresh_from_db()
     assert case.step == "issued"
 
@@ -51,8 +58,10 @@ def test_going_back_needs_a_note_said_on_the_note_field(client_of, ayu, mawar):
     response = client.post(reverse("case_detail", args=[case.pk]), {"step": "gathered", "on": "2025-01-07"})
     assert response.context["form"].errors["note"]
     assert PaperworkCase.objects.get().step == "submitted"
-    client.post(reverse("case_detail", args=[case.pk]),
-                {"step": "gathered", "on": "2025-01-07", "note": "Dukcapil minta surat domisili"})
+    client.post(
+        reverse("case_detail", args=[case.pk]),
+        {"step": "gathered", "on": "2025-01-07", "note": "Dukcapil minta surat domisili"},
+    )
     assert PaperworkCase.objects.get().step == "gathered"
 
 
@@ -64,8 +73,13 @@ def test_the_current_step_is_not_offered_again(client_of, ayu, mawar):
 
 
 def visit_data(catalogue, centre, member, **extra):
-    data = {"submission_key": str(uuid.uuid4()), "member": member.pk, "drop_in_centre": centre.pk,
-            "visited_on": "2025-05-01", "services": [catalogue["counselling"].pk]}
+    data = {
+        "submission_key": str(uuid.uuid4()),
+        "member": member.pk,
+        "drop_in_centre": centre.pk,
+        "visited_on": "2025-05-01",
+        "services": [catalogue["counselling"].pk],
+    }
     data.update(extra)
     return data
 
@@ -76,10 +90,14 @@ def balance(centre, item):
 
 def test_a_quantity_typed_without_its_tick_is_saved_with_its_service(client_of, ayu, mawar, jakarta_dic, catalogue):
     receive(jakarta_dic, catalogue["lube_item"], 100, D(2025, 1, 1), ayu)
-    client_of(ayu).post(reverse("visit_new"), visit_data(catalogue, jakarta_dic, mawar,
-                                                         **{f"qty_{catalogue['lube'].pk}": "5"}))
+    client_of(ayu).post(
+        reverse("visit_new"), visit_data(catalogue, jakarta_dic, mawar, **{f"qty_{catalogue['lube'].pk}": "5"})
+    )
     visit = Visit.objects.get()
-    assert {(line.service_type.name, line.quantity) for line in visit.service_lines.all()} == {("Konseling", 1), ("Pelicin", 5)}
+    assert {(line.service_type.name, line.quantity) for line in visit.service_lines.all()} == {
+        ("Konseling", 1),
+        ("Pelicin", 5),
+    }
     assert balance(jakarta_dic, catalogue["lube_item"]) == 95
 
 
@@ -87,21 +105,37 @@ def test_a_visit_handing_out_more_than_the_centre_holds_is_refused_with_the_bala
     client_of, ayu, mawar, jakarta_dic, catalogue
 ):
     receive(jakarta_dic, catalogue["condom_item"], 4705, D(2025, 1, 1), ayu)
-    response = client_of(ayu).post(reverse("visit_new"), visit_data(
-        catalogue, jakarta_dic, mawar, services=[catalogue["condoms"].pk], **{f"qty_{catalogue['condoms'].pk}": "9999"}
-    ))
+    response = client_of(ayu).post(
+        reverse("visit_new"),
+        visit_data(
+            catalogue,
+            jakarta_dic,
+            mawar,
+            services=[catalogue["condoms"].pk],
+            **{f"qty_{catalogue['condoms'].pk}": "9999"},
+        ),
+    )
     assert response.status_code == 200
     errors = " ".join(response.context["form"].errors[f"qty_{catalogue['condoms'].pk}"])
     assert "4705" in errors
     assert Visit.objects.count() == 0 and balance(jakarta_dic, catalogue["condom_item"]) == 4705
 
 
-def test_handing_out_exactly_the_balance_is_allowed_and_reads_out_of_stock(client_of, ayu, mawar, jakarta_dic, catalogue):
+def test_handing_out_exactly_the_balance_is_allowed_and_reads_out_of_stock(
+    client_of, ayu, mawar, jakarta_dic, catalogue
+):
     receive(jakarta_dic, catalogue["condom_item"], 12, D(2025, 1, 1), ayu)
     client = client_of(ayu)
-    client.post(reverse("visit_new"), visit_data(
-        catalogue, jakarta_dic, mawar, services=[catalogue["condoms"].pk], **{f"qty_{catalogue['condoms'].pk}": "12"}
-    ))
+    client.post(
+        reverse("visit_new"),
+        visit_data(
+            catalogue,
+            jakarta_dic,
+            mawar,
+            services=[catalogue["condoms"].pk],
+            **{f"qty_{catalogue['condoms'].pk}": "12"},
+        ),
+    )
     assert Visit.objects.count() == 1 and balance(jakarta_dic, catalogue["condom_item"]) == 0
     page = client.get(reverse("centre_stock", args=[jakarta_dic.pk])).content.decode()
     row = re.search(r"<tr><td>Kondom</td>.*?</tr>", page, re.S).group(0)
@@ -124,8 +158,15 @@ def test_two_visits_at_once_cannot_both_take_the_last_items(jakarta, jakarta_dic
     def visit(member):
         try:
             start.wait()
-            log_visit(centre=jakarta_dic, member=member, uic="", on=D(2025, 5, 1),
-                      services={catalogue["condoms"]: 8}, by=ayu, submission_key=uuid.uuid4())
+            log_visit(
+                centre=jakarta_dic,
+                member=member,
+                uic="",
+                on=D(2025, 5, 1),
+                services={catalogue["condoms"]: 8},
+                by=ayu,
+                submission_key=uuid.uuid4(),
+            )
             outcomes.append("saved")
         except (ValidationError, OperationalError) as error:
             outcomes.append(type(error).__name__)
@@ -144,8 +185,9 @@ def test_two_visits_at_once_cannot_both_take_the_last_items(jakarta, jakarta_dic
 def test_a_referral_outcome_is_chosen_never_preselected(client_of, ayu, jakarta, mawar):
     from services.models import Referral
 
-    referral = Referral.objects.create(branch=jakarta, member=mawar, uic=mawar.uic, made_on=D(2025, 5, 1),
-                                       facility_kind="puskesmas", service="Tes HIV")
+    referral = Referral.objects.create(
+        branch=jakarta, member=mawar, uic=mawar.uic, made_on=D(2025, 5, 1), facility_kind="puskesmas", service="Tes HIV"
+    )
     client = client_of(ayu)
     html = client.get(reverse("referral_outcome", args=[referral.pk])).content.decode()
     assert selected_option(html, "outcome") == [""]
@@ -155,11 +197,20 @@ def test_a_referral_outcome_is_chosen_never_preselected(client_of, ayu, jakarta,
     assert referral.outcome == "pending"
 
 
-def test_a_quantity_written_with_a_thousands_dot_is_refused_not_read_as_one(client_of, ayu, mawar, jakarta_dic, catalogue):
+def test_a_quantity_written_with_a_thousands_dot_is_refused_not_read_as_one(
+    client_of, ayu, mawar, jakarta_dic, catalogue
+):
     receive(jakarta_dic, catalogue["condom_item"], 5000, D(2025, 1, 1), ayu)
-    response = client_of(ayu).post(reverse("visit_new"), visit_data(
-        catalogue, jakarta_dic, mawar, services=[catalogue["condoms"].pk], **{f"qty_{catalogue['condoms'].pk}": "1.000"}
-    ))
+    response = client_of(ayu).post(
+        reverse("visit_new"),
+        visit_data(
+            catalogue,
+            jakarta_dic,
+            mawar,
+            services=[catalogue["condoms"].pk],
+            **{f"qty_{catalogue['condoms'].pk}": "1.000"},
+        ),
+    )
     assert response.status_code == 200 and f"qty_{catalogue['condoms'].pk}" in response.context["form"].errors
     assert Visit.objects.count() == 0
 
@@ -175,11 +226,19 @@ def test_outreach_items_written_with_a_thousands_dot_are_refused(client_of, putr
     from outreach.models import OutreachSession
 
     receive(jakarta_dic, catalogue["condom_item"], 5000, D(2025, 1, 1), putri)
-    response = client_of(putri).post(reverse("session_new"), {
-        "submission_key": str(uuid.uuid4()), "held_on": "2025-05-01", "place_kind": "hotspot", "area": "Pelabuhan",
-        "new_contacts": "0", "repeat_contacts": "0", "stock_centre": jakarta_dic.pk,
-        f"qty_{catalogue['condom_item'].pk}": "1.000",
-    })
+    response = client_of(putri).post(
+        reverse("session_new"),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "held_on": "2025-05-01",
+            "place_kind": "hotspot",
+            "area": "Pelabuhan",
+            "new_contacts": "0",
+            "repeat_contacts": "0",
+            "stock_centre": jakarta_dic.pk,
+            f"qty_{catalogue['condom_item'].pk}": "1.000",
+        },
+    )
     assert response.status_code == 200 and f"qty_{catalogue['condom_item'].pk}" in response.context["form"].errors
     assert OutreachSession.objects.count() == 0
 
@@ -188,8 +247,13 @@ def test_stock_received_sent_twice_is_counted_once(client_of, ayu, jakarta_dic, 
     client = client_of(ayu)
     html = client.get(reverse("centre_stock", args=[jakarta_dic.pk])).content.decode()
     key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
-    data = {"commodity": catalogue["condom_item"].pk, "quantity": "500", "on": "2025-01-01", "source": "Donor",
-            "submission_key": key}
+    data = {
+        "commodity": catalogue["condom_item"].pk,
+        "quantity": "500",
+        "on": "2025-01-01",
+        "source": "Donor",
+        "submission_key": key,
+    }
     client.post(reverse("centre_stock", args=[jakarta_dic.pk]), data)
     client.post(reverse("centre_stock", args=[jakarta_dic.pk]), data)  # back and send again, or a reload
     assert balance(jakarta_dic, catalogue["condom_item"]) == 500

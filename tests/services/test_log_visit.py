@@ -46,8 +46,16 @@ def test_logging_a_visit_takes_condoms_from_the_centre_stock(client_of, ayu, maw
     visit = Visit.objects.get()
     assert response.url == reverse("visit_detail", args=[visit.pk])
     assert visit.member == mawar and visit.uic == "SIBU2150390"
-    assert {(line.service_type.name, line.quantity) for line in visit.service_lines.all()} == {("Konseling", 1), ("Kondom", 12)}
-    assert StockMovement.objects.filter(drop_in_centre=jakarta_dic).balances()[(jakarta_dic.pk, catalogue["condom_item"].pk)] == 88
+    assert {(line.service_type.name, line.quantity) for line in visit.service_lines.all()} == {
+        ("Konseling", 1),
+        ("Kondom", 12),
+    }
+    assert (
+        StockMovement.objects.filter(drop_in_centre=jakarta_dic).balances()[
+            (jakarta_dic.pk, catalogue["condom_item"].pk)
+        ]
+        == 88
+    )
 
 
 def test_a_double_submit_creates_one_visit(client_of, ayu, mawar, jakarta_dic, catalogue, stocked):
@@ -75,7 +83,9 @@ def test_walk_in_is_logged_by_code_alone(client_of, putri, jakarta_dic, catalogu
         ({"qty_CONDOMS": ""}, "qty_CONDOMS"),
     ],
 )
-def test_bad_input_re_renders_with_a_message_and_saves_nothing(client_of, ayu, mawar, jakarta_dic, catalogue, change, field):
+def test_bad_input_re_renders_with_a_message_and_saves_nothing(
+    client_of, ayu, mawar, jakarta_dic, catalogue, change, field
+):
     pk = catalogue["condoms"].pk
     change = {k.replace("CONDOMS", str(pk)): v for k, v in change.items()}
     field = field.replace("CONDOMS", str(pk))
@@ -112,15 +122,22 @@ def test_centre_visit_list_costs_the_same_queries_for_few_or_many(
     from services.visits import log_visit
 
     client = client_of(ayu)
-    log_visit(centre=jakarta_dic, member=mawar, uic="", on=datetime.date(2025, 5, 1),
-              services={catalogue["rest"]: 1}, by=ayu)
+    log_visit(
+        centre=jakarta_dic, member=mawar, uic="", on=datetime.date(2025, 5, 1), services={catalogue["rest"]: 1}, by=ayu
+    )
     url = reverse("centre_visits", args=[jakarta_dic.pk])
     query = {"service": catalogue["rest"].pk, "start": "2025-01-01"}
     with django_assert_max_num_queries(20) as few:
         client.get(url, query)
     for day in range(40):
-        log_visit(centre=jakarta_dic, member=mawar, uic="", on=datetime.date(2025, 1, 1) + datetime.timedelta(days=day),
-                  services={catalogue["rest"]: 1, catalogue["counselling"]: 1}, by=ayu)
+        log_visit(
+            centre=jakarta_dic,
+            member=mawar,
+            uic="",
+            on=datetime.date(2025, 1, 1) + datetime.timedelta(days=day),
+            services={catalogue["rest"]: 1, catalogue["counselling"]: 1},
+            by=ayu,
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url, query)
     assert len(response.context["page"]) == 25
@@ -133,12 +150,20 @@ def test_member_page_costs_the_same_queries_for_few_or_many_visits(
 
     client = client_of(ayu)
     url = reverse("member_detail", args=[mawar.pk])
-    log_visit(centre=jakarta_dic, member=mawar, uic="", on=datetime.date(2025, 5, 1), services={catalogue["rest"]: 1}, by=ayu)
+    log_visit(
+        centre=jakarta_dic, member=mawar, uic="", on=datetime.date(2025, 5, 1), services={catalogue["rest"]: 1}, by=ayu
+    )
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     for day in range(30):
-        log_visit(centre=jakarta_dic, member=mawar, uic="", on=datetime.date(2025, 1, 1) + datetime.timedelta(days=day),
-                  services={catalogue["rest"]: 1}, by=ayu)
+        log_visit(
+            centre=jakarta_dic,
+            member=mawar,
+            uic="",
+            on=datetime.date(2025, 1, 1) + datetime.timedelta(days=day),
+            services={catalogue["rest"]: 1},
+            by=ayu,
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
 
@@ -161,7 +186,10 @@ def test_services_are_a_group_with_a_legend_and_one_label_per_box(client_of, ayu
     content = client_of(ayu).get(reverse("visit_new"), {"member": mawar.pk}).content.decode()
     group = re.search(r"<fieldset[^>]*>\s*<legend>([^<]+)", content)
     assert group and "Layanan" in group.group(1)
-    box = re.search(r'<label class="check" for="(id_services_\d+)"><input type="checkbox" name="services" '
-                    r'value="\d+" id="\1"> ([^<]+)</label>', content)
+    box = re.search(
+        r'<label class="check" for="(id_services_\d+)"><input type="checkbox" name="services" '
+        r'value="\d+" id="\1"> ([^<]+)</label>',
+        content,
+    )
     assert box and box.group(2).strip() in {str(s) for s in catalogue.values()}
     assert not re.search(r"<label[^>]*>(?:(?!</label>).)*<label", content, re.S)  # no label inside a label

@@ -18,7 +18,10 @@ def test_case_moves_forward_with_dates_and_helpers(mawar, ayu):
     case = advance(case, "issued", D(2025, 3, 1), ayu, today=D(2025, 6, 1))
     assert case.issued_on == D(2025, 3, 1) and case.barrier == "no_domicile_letter"
     assert list(case.steps.values_list("step", "on")) == [
-        ("identified", D(2025, 1, 5)), ("gathered", D(2025, 1, 20)), ("submitted", D(2025, 2, 1)), ("issued", D(2025, 3, 1)),
+        ("identified", D(2025, 1, 5)),
+        ("gathered", D(2025, 1, 20)),
+        ("submitted", D(2025, 2, 1)),
+        ("issued", D(2025, 3, 1)),
     ]
     assert documents_held(mawar) == {"ktp"}
 
@@ -63,10 +66,22 @@ def test_referral_list_filtered_to_overdue_shows_open_referrals_older_than_14_da
     from django.utils import timezone
 
     today = timezone.localdate()
-    old = Referral.objects.create(branch=jakarta, member=mawar, uic=mawar.uic, made_on=today - datetime.timedelta(days=20),
-                                  facility_kind="puskesmas", service="Tes HIV")
-    Referral.objects.create(branch=jakarta, member=mawar, uic=mawar.uic, made_on=today - datetime.timedelta(days=3),
-                            facility_kind="hospital", service="ARV")
+    old = Referral.objects.create(
+        branch=jakarta,
+        member=mawar,
+        uic=mawar.uic,
+        made_on=today - datetime.timedelta(days=20),
+        facility_kind="puskesmas",
+        service="Tes HIV",
+    )
+    Referral.objects.create(
+        branch=jakarta,
+        member=mawar,
+        uic=mawar.uic,
+        made_on=today - datetime.timedelta(days=3),
+        facility_kind="hospital",
+        service="ARV",
+    )
     client = client_of(ayu)
     overdue = reverse("referral_follow_up") + "?state=overdue"
     assert list(client.get(overdue).context["page"]) == [old]
@@ -77,9 +92,12 @@ def test_referral_list_filtered_to_overdue_shows_open_referrals_older_than_14_da
 
 
 def test_outcome_dated_before_the_referral_is_refused(client_of, ayu, jakarta, mawar):
-    referral = Referral.objects.create(branch=jakarta, member=mawar, uic=mawar.uic, made_on=D(2025, 5, 1),
-                                       facility_kind="puskesmas", service="Tes HIV")
-    response = client_of(ayu).post(reverse("referral_outcome", args=[referral.pk]), {"outcome": "reached", "on": "2025-04-01"})
+    referral = Referral.objects.create(
+        branch=jakarta, member=mawar, uic=mawar.uic, made_on=D(2025, 5, 1), facility_kind="puskesmas", service="Tes HIV"
+    )
+    response = client_of(ayu).post(
+        reverse("referral_outcome", args=[referral.pk]), {"outcome": "reached", "on": "2025-04-01"}
+    )
     assert response.status_code == 200
     referral.refresh_from_db()
     assert referral.outcome == "pending"
@@ -87,16 +105,23 @@ def test_outcome_dated_before_the_referral_is_refused(client_of, ayu, jakarta, m
 
 def test_stock_page_shows_balance_and_a_low_stock_warning(client_of, ayu, jakarta_dic, catalogue):
     client = client_of(ayu)
-    client.post(reverse("centre_stock", args=[jakarta_dic.pk]),
-                {"commodity": catalogue["condom_item"].pk, "quantity": "150", "on": "2025-01-01", "source": "Donor"})
+    client.post(
+        reverse("centre_stock", args=[jakarta_dic.pk]),
+        {"commodity": catalogue["condom_item"].pk, "quantity": "150", "on": "2025-01-01", "source": "Donor"},
+    )
     hand_out(jakarta_dic, {catalogue["condom_item"]: 60}, D(2025, 1, 2), ayu)
-    rows = {item.name: (balance, level) for item, balance, level in client.get(reverse("centre_stock", args=[jakarta_dic.pk])).context["rows"]}
+    rows = {
+        item.name: (balance, level)
+        for item, balance, level in client.get(reverse("centre_stock", args=[jakarta_dic.pk])).context["rows"]
+    }
     assert rows["Kondom"] == (90, "low")  # threshold 100
 
 
 def test_negative_or_zero_stock_received_is_refused(client_of, ayu, jakarta_dic, catalogue):
-    response = client_of(ayu).post(reverse("centre_stock", args=[jakarta_dic.pk]),
-                                   {"commodity": catalogue["condom_item"].pk, "quantity": "-5", "on": "2025-01-01"})
+    response = client_of(ayu).post(
+        reverse("centre_stock", args=[jakarta_dic.pk]),
+        {"commodity": catalogue["condom_item"].pk, "quantity": "-5", "on": "2025-01-01"},
+    )
     assert response.status_code == 200 and StockMovement.objects.count() == 0
     with pytest.raises(ValidationError):
         receive(jakarta_dic, catalogue["condom_item"], 0, D(2025, 1, 1), ayu)
@@ -105,6 +130,8 @@ def test_negative_or_zero_stock_received_is_refused(client_of, ayu, jakarta_dic,
 
 
 def test_secretariat_cannot_receive_stock_for_a_centre(client_of, sari, jakarta_dic, catalogue):
-    response = client_of(sari).post(reverse("centre_stock", args=[jakarta_dic.pk]),
-                                    {"commodity": catalogue["condom_item"].pk, "quantity": "5", "on": "2025-01-01"})
+    response = client_of(sari).post(
+        reverse("centre_stock", args=[jakarta_dic.pk]),
+        {"commodity": catalogue["condom_item"].pk, "quantity": "5", "on": "2025-01-01"},
+    )
     assert response.status_code == 403

@@ -19,10 +19,12 @@ D = datetime.date
 
 def test_every_way_of_writing_a_visit_keeps_the_key_of_its_code(jakarta, jakarta_dic, ayu, catalogue):
     mawar = MemberFactory(branch=jakarta, uic="SIBU2150390")
-    visit, _ = log_visit(centre=jakarta_dic, member=mawar, uic="", on=D(2025, 5, 1),
-                         services={catalogue["rest"]: 1}, by=ayu)
-    walk_in, _ = log_visit(centre=jakarta_dic, member=None, uic="ANNA0101851", on=D(2025, 5, 1),
-                           services={catalogue["rest"]: 1}, by=ayu)
+    visit, _ = log_visit(
+        centre=jakarta_dic, member=mawar, uic="", on=D(2025, 5, 1), services={catalogue["rest"]: 1}, by=ayu
+    )
+    walk_in, _ = log_visit(
+        centre=jakarta_dic, member=None, uic="ANNA0101851", on=D(2025, 5, 1), services={catalogue["rest"]: 1}, by=ayu
+    )
     [bulk] = Visit.objects.bulk_create([Visit(drop_in_centre=jakarta_dic, uic="RINI3112880", visited_on=D(2025, 5, 2))])
     Visit.objects.filter(pk=walk_in.pk).update(uic="ANNA0101852")
     walk_in.refresh_from_db()
@@ -35,10 +37,12 @@ def test_every_way_of_writing_a_visit_keeps_the_key_of_its_code(jakarta, jakarta
 def test_a_member_and_a_walk_in_with_the_same_code_are_one_person(jakarta, jakarta_dic, ayu, sari, catalogue):
     mawar = MemberFactory(branch=jakarta, uic="SIBU2150390")
     log_visit(centre=jakarta_dic, member=mawar, uic="", on=D(2025, 5, 1), services={catalogue["rest"]: 1}, by=ayu)
-    log_visit(centre=jakarta_dic, member=None, uic="SIBU2150390", on=D(2025, 6, 1),
-              services={catalogue["rest"]: 1}, by=ayu)
-    log_visit(centre=jakarta_dic, member=None, uic="SIBU2150391", on=D(2025, 6, 1),
-              services={catalogue["rest"]: 1}, by=ayu)
+    log_visit(
+        centre=jakarta_dic, member=None, uic="SIBU2150390", on=D(2025, 6, 1), services={catalogue["rest"]: 1}, by=ayu
+    )
+    log_visit(
+        centre=jakarta_dic, member=None, uic="SIBU2150391", on=D(2025, 6, 1), services={catalogue["rest"]: 1}, by=ayu
+    )
 
     report = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari)
 

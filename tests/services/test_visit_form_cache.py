@@ -72,9 +72,7 @@ def test_a_new_centre_is_offered_at_once(client_of, ayu, mawar, jakarta, jakarta
     assert "DIC Tanjung Priok" in client.get(reverse("visit_new"), {"member": mawar.pk}).content.decode()
 
 
-def test_each_user_finds_their_own_usual_centre_chosen(
-    client_of, ayu, putri, mawar, jakarta, jakarta_dic, catalogue
-):
+def test_each_user_finds_their_own_usual_centre_chosen(client_of, ayu, putri, mawar, jakarta, jakarta_dic, catalogue):
     second = DropInCentreFactory(branch=jakarta, name="DIC Kedua")
     ayu.usual_drop_in_centre = second
     ayu.save()

@@ -16,11 +16,19 @@ def _refer(member, days_ago, centre=None, by=None, service="Tes HIV", outcome="p
     today = member.branch.today()
     visit = None
     if centre:
-        visit = Visit.objects.create(drop_in_centre=centre, member=member, uic=member.uic,
-                                     visited_on=today - datetime.timedelta(days=days_ago))
+        visit = Visit.objects.create(
+            drop_in_centre=centre, member=member, uic=member.uic, visited_on=today - datetime.timedelta(days=days_ago)
+        )
     return Referral.objects.create(
-        branch=member.branch, member=member, uic=member.uic, visit=visit, made_by=by, service=service,
-        made_on=today - datetime.timedelta(days=days_ago), facility_kind="puskesmas", outcome=outcome,
+        branch=member.branch,
+        member=member,
+        uic=member.uic,
+        visit=visit,
+        made_by=by,
+        service=service,
+        made_on=today - datetime.timedelta(days=days_ago),
+        facility_kind="puskesmas",
+        outcome=outcome,
         outcome_on=today if outcome != "pending" else None,
     )
 
@@ -89,8 +97,9 @@ def test_every_open_case_is_listed_stuck_ones_marked_and_filtered(client_of, ayu
 
 
 @pytest.mark.parametrize("name", ["referral_follow_up", "stuck_cases"])
-def test_lists_cost_the_same_queries_for_few_and_many_rows(client_of, ayu, mawar, jakarta_dic, name,
-                                                           django_assert_max_num_queries):
+def test_lists_cost_the_same_queries_for_few_and_many_rows(
+    client_of, ayu, mawar, jakarta_dic, name, django_assert_max_num_queries
+):
     client = client_of(ayu)
     _refer(mawar, 20, centre=jakarta_dic, by=ayu)
     open_case(mawar, "ktp", mawar.branch.today(), ayu)

@@ -27,8 +27,9 @@ class Command(BaseCommand):
                     manifest, _plain = verify(options["manifest"], tmp, passphrase=options["passphrase"])
                 self.stdout.write(f"Sound: {manifest['file']} ({manifest['rows']:,} rows, {manifest['created_at']})")
                 return
-            manifest, seconds = restore(options["manifest"], replace=options["replace"],
-                                        passphrase=options["passphrase"])
+            manifest, seconds = restore(
+                options["manifest"], replace=options["replace"], passphrase=options["passphrase"]
+            )
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(

@@ -30,6 +30,7 @@ DEMO_USERS = [
     ("krisis", User.Role.CRISIS_RESPONSE, []),
 ]
 
+
 class Command(BaseCommand):
     help = "Create synthetic demo branches, users and records (development only)."
 
