@@ -16,6 +16,8 @@ echo "== Hygiene: bandit (medium and high findings fail the run) =="
     || { echo "bandit found problems"; exit 1; }
 echo "== Hygiene: ruff check (errors: undefined and unused names, syntax; pyproject.toml) =="
 .venv/bin/ruff check --no-cache --quiet . || { echo "ruff found problems"; exit 1; }
+echo "== Hygiene: ruff format --check (one layout; fix with .venv/bin/ruff format .) =="
+.venv/bin/ruff format --check --no-cache --quiet . || { echo "ruff format would change the files above"; exit 1; }
 echo "== Hygiene: pip-audit of requirements.lock (known vulnerabilities fail the run) =="
 bash scripts/audit.sh || { echo "pip-audit found problems"; exit 1; }
 
