@@ -83,26 +83,24 @@ def test_coordinator_home_counts_what_waits_and_links_each_count_to_its_list(cli
     assert "Kunjungan: 2 bulan ini, 1 bulan lalu." in content or "Kunjungan: 1 bulan ini" in content
 
 
+def _home_with_referrals(client_of, ayu, branch, made_days_ago):
+    """Ayu's home page with a referral of Kenanga's made ``days`` ago for each ``service: days``."""
+    today = branch.today()
+    member = MemberFactory(branch=branch, alias="Kenanga")
+    for service, days in made_days_ago.items():
+        Referral.objects.create(
+            branch=branch,
+            member=member,
+            uic=member.uic,
+            made_on=today - datetime.timedelta(days=days),
+            facility_kind="puskesmas",
+            service=service,
+        )
+    return client_of(ayu).get(reverse("home")).content.decode()
+
+
 def test_overdue_referrals_come_first_and_are_marked(client_of, ayu, jakarta_dic, catalogue):
-    today = jakarta_dic.branch.today()
-    member = MemberFactory(branch=jakarta_dic.branch, alias="Kenanga")
-    Referral.objects.create(
-        branch=jakarta_dic.branch,
-        member=member,
-        uic=member.uic,
-        made_on=today,
-        facility_kind="puskesmas",
-        service="Baru",
-    )
-    Referral.objects.create(
-        branch=jakarta_dic.branch,
-        member=member,
-        uic=member.uic,
-        made_on=today - datetime.timedelta(days=30),
-        facility_kind="hospital",
-        service="Lama",
-    )
-    content = client_of(ayu).get(reverse("home")).content.decode()
+    content = _home_with_referrals(client_of, ayu, jakarta_dic.branch, {"Baru": 0, "Lama": 30})
     assert content.index("Lama") < content.index("Baru")
     assert "1 terlambat" in content
 
@@ -145,24 +143,6 @@ def test_stock_movements_out_of_stock_are_said_so(client_of, ayu, jakarta_dic, c
 
 
 def test_a_referral_made_today_reads_today_not_zero_days_ago(client_of, ayu, jakarta_dic, catalogue):
-    today = jakarta_dic.branch.today()
-    member = MemberFactory(branch=jakarta_dic.branch, alias="Kenanga")
-    Referral.objects.create(
-        branch=jakarta_dic.branch,
-        member=member,
-        uic=member.uic,
-        made_on=today,
-        facility_kind="puskesmas",
-        service="Baru",
-    )
-    Referral.objects.create(
-        branch=jakarta_dic.branch,
-        member=member,
-        uic=member.uic,
-        made_on=today - datetime.timedelta(days=1),
-        facility_kind="hospital",
-        service="Kemarin",
-    )
-    content = client_of(ayu).get(reverse("home")).content.decode()
+    content = _home_with_referrals(client_of, ayu, jakarta_dic.branch, {"Baru": 0, "Kemarin": 1})
     assert "0 hari" not in content
     assert "hari ini</span>" in content and "1 hari yang lalu" in content
