@@ -23,7 +23,7 @@ def record_incident(incident, kinds, by, submission_key=None):
         Violation.objects.bulk_create(Violation(incident=incident, kind=k) for k in kinds)
         return incident
 
-    incident, _created = create_once(Incident, submission_key, create)
+    incident, _created = create_once(Incident, submission_key, create, by=by)
     return incident
 
 

@@ -4,16 +4,20 @@ Every form that creates a record carries a ``submission_key`` (a UUID made when 
 is shown), stored in a unique column of the record.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 
-def create_once(model, submission_key, create):
+def create_once(model, submission_key, create, by=None):
     """``(record, created)``: ``create()`` run in its own transaction, unless a record of
     ``model`` with this ``submission_key`` exists, which is then returned instead. Two sends
     at the same moment: the unique column refuses the second, which returns the first.
-    Without a key, ``create()`` simply runs."""
+    Without a key, ``create()`` simply runs.
+
+    The key comes back from the browser (or a phone's offline queue): a record with it that
+    ``by`` did not record is someone else's, never returned nor pointed to (PermissionDenied)."""
     if submission_key is not None:
-        existing = model._default_manager.filter(submission_key=submission_key).first()
+        existing = _own(model._default_manager.filter(submission_key=submission_key).first(), by)
         if existing is not None:
             return existing, False
     try:
@@ -22,7 +26,13 @@ def create_once(model, submission_key, create):
     except IntegrityError:
         if submission_key is None:
             raise
-        existing = model._default_manager.filter(submission_key=submission_key).first()
+        existing = _own(model._default_manager.filter(submission_key=submission_key).first(), by)
         if existing is None:
             raise
         return existing, False
+
+
+def _own(record, by):
+    if record is not None and by is not None and record.recorded_by_id != by.pk:
+        raise PermissionDenied
+    return record

@@ -62,7 +62,7 @@ def record_session(session, *, topics, members, codes, commodities, workers, pee
             stock.hand_out(session.stock_centre, items, session.held_on, by, use=f"outreach {session.pk}")
         return session
 
-    return create_once(OutreachSession, submission_key, create)
+    return create_once(OutreachSession, submission_key, create, by=by)
 
 
 def allowed_attendees(training, user):

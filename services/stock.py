@@ -27,6 +27,7 @@ def receive(centre, commodity, quantity, on, by, source="", submission_key=None)
             recorded_by=by,
             submission_key=submission_key,
         ),
+        by=by,
     )
     return movement
 

@@ -33,4 +33,4 @@ def log_visit(*, centre, member, uic, on, services, by, submission_key=None):
             stock.hand_out(centre, handed_out, on, by, use=f"visit {visit.pk}")
         return visit
 
-    return create_once(Visit, submission_key, create)
+    return create_once(Visit, submission_key, create, by=by)
