@@ -8,6 +8,15 @@
   var CACHE = "opsi-capture";
   var REFRESH_MS = 10 * 60 * 1000;  // the cached capture page (catalogue, centres) is renewed this often
   var state = document.getElementById("offline-state");
+  // A quick exit pressed with no signal could not reach the server, so the session lived on:
+  // the first page opened with signal finishes it (logout, Clear-Site-Data) before anything shows.
+  var EXIT_PENDING = "opsi-exit-pending";
+  if (localStorage.getItem(EXIT_PENDING) && navigator.onLine) {
+    localStorage.removeItem(EXIT_PENDING);
+    document.documentElement.hidden = true;
+    window.location.replace("/exit/");
+    return;
+  }
   if (!state) { return; }
 
   // --- The queue: IndexedDB holding only ciphertext (AES-GCM, key from the PIN by PBKDF2).
@@ -183,6 +192,7 @@
     }
     event.preventDefault();
     event.stopPropagation();
+    localStorage.setItem(EXIT_PENDING, "1");
     wipeThen(function () { window.location.replace(link.href); });
   }, true);
   window.addEventListener("submit", function (event) {
