@@ -12,6 +12,7 @@
   var needsLogin = false;  // the session ended: back from logging in (another tab), sending carries on
   var results = {};  // entry id -> the entries this page saw saved on the server
   var CODE = /^[A-Z]{4}[12349]\d{6}$/;  // members/uic.py: UIC_PATTERN
+  var CODE_SHAPE = /^[A-Z]{4}\d{7}$/;
 
   function show(id) {
     ["pin-set", "pin-enter", "unlocked"].forEach(function (name) {
@@ -77,12 +78,16 @@
         status.dataset.formStatus = "";
         form.appendChild(status);
       }
-      var people = form.querySelector("[name=people]");
-      if (people) {
-        var bad = people.value.split(/[,;\n]+/).map(function (t) { return t.trim(); })
-          .filter(function (t) { return t && !CODE.test(t.toUpperCase().replace(/[^A-Z0-9]/g, "")); });
-        if (bad.length) { status.textContent = msg.msgCodesOnly.replace("%(entries)s", bad.join(", ")); return; }
-      }
+      // Codes only: a name or an alias typed in a code box (people of a session, a walk-in's
+      // code) is never kept on the phone.
+      var bad = [];
+      form.querySelectorAll("[name=people], [name=walk_in_uic]").forEach(function (box) {
+        // A walk-in's code needs only the shape of one (its digits are the server's to judge).
+        var shape = box.name === "people" ? CODE : CODE_SHAPE;
+        bad = bad.concat(box.value.split(/[,;\n]+/).map(function (t) { return t.trim(); })
+          .filter(function (t) { return t && !shape.test(t.toUpperCase().replace(/[^A-Z0-9]/g, "")); }));
+      });
+      if (bad.length) { status.textContent = msg.msgCodesOnly.replace("%(entries)s", bad.join(", ")); return; }
       var entry = {kind: form.dataset.offlineKind, fields: fields(form), state: "waiting", reasons: [],
                    kept: new Date().toISOString()};
       // The form is emptied at once, not after the phone has stored the entry: what is typed
@@ -161,10 +166,13 @@
   function fill(form, list) {
     form.reset();
     form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
+    // Matched by walking the fields, not by a selector built from the typed value (a line
+    // break or a backslash in it would make the selector invalid and lose the entry).
+    var elements = Array.prototype.slice.call(form.elements);
     list.forEach(function (f) {
-      var el = form.querySelector("[name='" + f[0] + "'][value='" + f[1].replace(/'/g, "") + "'][type=checkbox]");
-      if (el) { el.checked = true; return; }
-      el = form.querySelector("[name='" + f[0] + "']");
+      var box = elements.filter(function (el) { return el.type === "checkbox" && el.name === f[0] && el.value === f[1]; })[0];
+      if (box) { box.checked = true; return; }
+      var el = elements.filter(function (e) { return e.name === f[0]; })[0];
       if (el) { el.value = f[1]; }
     });
   }

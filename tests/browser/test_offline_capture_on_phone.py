@@ -403,6 +403,12 @@ def test_an_alias_is_never_kept_and_a_refused_entry_can_be_fixed_and_sent(phone,
     session.locator("button[type=submit]").click()
     assert "Mawar" in session.locator("[data-form-status]").inner_text()
     assert _waiting(phone) == 0  # nothing kept while a name is in it
+    visit = phone.locator("form[data-offline-kind=visit]")
+    visit.locator("#visit_walk_in_uic").fill("Melati Putih")  # a name typed in the code box
+    visit.get_by_label("Konseling").check()
+    visit.locator("button[type=submit]").click()
+    assert "Melati Putih" in visit.locator("[data-form-status]").inner_text()
+    assert _waiting(phone) == 0
     # A visit with a code the server refuses (a check digit that is no gender) is kept, refused
     # with the reason, fixed in its form and sent again under the same submission key.
     _keep_visit(phone, "SIBU5150390")
