@@ -291,10 +291,18 @@ def fact_date(model, instance, created, update_fields, deleted=False):
         return EVERYTHING  # the date itself may have moved: its old value is not known here
     touched = set(update_fields)
     if model.__name__ == "Member" and touched <= _MEMBER_FIELDS_DATED_ELSEWHERE | _MEMBER_FIELDS_NOT_REPORTED:
+        if "kind" in touched and not _kind_dated_from_joining(instance):
+            return instance.joined_on  # grouped among new members by her present kind
         return None
     if model.__name__ == "MemberKindPeriod" and touched == {"ended_on"} and instance.ended_on:
         return instance.ended_on  # the kind changes from that day on
     return date_of(instance) or EVERYTHING
+
+
+def _kind_dated_from_joining(member):
+    """Whether the member's kind history reaches back to her joining day. Without it, the new
+    members table groups her by her present kind, so a change of kind reaches back to joining."""
+    return member.kind_periods.filter(started_on__lte=member.joined_on).exists()
 
 
 def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
@@ -307,10 +315,18 @@ def _deleted(sender, instance, **kwargs):
     forget_from(fact_date(sender, instance, False, None, deleted=True))
 
 
+def _member_forgotten(member, old_code, code):
+    """Erasure rewrites a member's codes with ``update()`` (no signal): people counted under two
+    codes may now be one, in any period."""
+    forget_from(EVERYTHING)
+
+
 def connect():
+    from members import contributions as members
     from opsi.tenant import Branch, DropInCentre
     from services.models import Commodity, ServiceType
 
+    members.erasure.add(_member_forgotten)
     for model in [*_watched(), Branch, DropInCentre, ServiceType, Commodity]:
         post_save.connect(_saved, sender=model, dispatch_uid=f"kept-reports-save-{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"kept-reports-delete-{model.__name__}")

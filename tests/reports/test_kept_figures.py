@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from members.models import Member
+from members.models import Member, MemberKind
 from members.moving import move_member
 from members.registration import change_kind
 from outreach.models import Training, TrainingAttendance
@@ -283,3 +283,27 @@ def test_kept_figures_past_their_age_are_counted_again_and_pruned(data, sari):
     _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     assert count > 30
     assert KeptReport.objects.count() == 1  # the stale GAM figures went with it
+
+
+def test_a_change_of_kind_today_drops_the_figures_of_the_period_she_joined_in(data, sari, ayu):
+    """New members are grouped by the kind they joined with; one whose kind history does not
+    reach back to her joining is grouped by her present kind, so today's change reaches back."""
+    member = Member.objects.filter(joined_on__gte=CLOSED.start, joined_on__lte=CLOSED.end, left_on=None).first()
+    member.kind_periods.all().delete()  # registered before kinds had a history
+    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    assert KeptReport.objects.count() == 1
+    other = next(kind for kind in MemberKind.values if kind != member.kind)
+    change_kind(member, other, timezone.localdate(), ayu)
+    assert KeptReport.objects.count() == 0
+    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+
+
+def test_erasing_a_member_drops_every_kept_figure(data, sari):
+    """Erasure rewrites codes without a signal: people counted under two codes may become one."""
+    from members.erasure import forget_member
+
+    build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
+    assert KeptReport.objects.count() == 1
+    forget_member(Member.objects.filter(joined_on__lte=CLOSED.end).first(), by=sari)
+    assert KeptReport.objects.count() == 0
