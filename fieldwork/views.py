@@ -8,7 +8,6 @@ forms (``visit_new``, ``session_new``), which check every entry as any form post
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -16,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from outreach.forms import SessionForm
+from opsi.scoping import role_required
 from services.forms import VisitForm
 
 
@@ -51,6 +51,7 @@ def web_manifest(request):
 
 
 @login_required
+@role_required("writes_in_branches")  # the same gate as the visit and session forms it sends to
 @require_GET
 def capture(request):
     """The visit (walk-in by code) and outreach forms, filled on the phone and queued there.
@@ -59,8 +60,6 @@ def capture(request):
     people are given by code, and the outreach form's list of peer educators is left out.
     """
     user = request.user
-    if not user.writes_in_branches:
-        raise PermissionDenied
     visit_form = VisitForm(user=user, auto_id="visit_%s")
     session_form = SessionForm(user=user, auto_id="session_%s")
     return render(request, "fieldwork/capture.html", {"visit_form": visit_form, "session_form": session_form})
