@@ -40,7 +40,7 @@
     if (!/^\d{6,}$/.test(pin)) { return pinError(section, msg.msgPinShort); }
     if (pin !== again) { return pinError(section, msg.msgPinMismatch); }
     pinError(section, "");
-    queue.setPin(pin).then(unlocked);
+    queue.setPin(pin, msg.user).then(unlocked);
   });
   document.querySelector("[data-pin-enter]").addEventListener("click", function () {
     var section = document.getElementById("pin-enter");
@@ -205,6 +205,10 @@
     return fetch(url, options).finally(function () { clearTimeout(timer); });
   }
   function atLogin(response) { return new URL(response.url).pathname.indexOf("/login/") === 0; }
+  // The entries are sent only under the login of the worker who kept them: after a session
+  // ended, someone else logging in on the phone gets OTHER, and nothing is sent as her.
+  var OTHER = "other";
+  var owner = msg.user;
   function token() {
     return fetchWithin(msg.captureUrl, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
       if (atLogin(response)) { return null; }
@@ -212,7 +216,7 @@
       return response.text().then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
         var capture = page.getElementById("capture");
-        if (capture) { return capture.dataset.csrf; }
+        if (capture) { return capture.dataset.user === owner ? capture.dataset.csrf : OTHER; }
         if (page.querySelector("input[type=password]")) { return null; }  // the login page, however reached
         throw new Error("unavailable");
       });
@@ -251,8 +255,12 @@
     syncing = true;
     root.dataset.syncing = "1";
     message.textContent = "";
-    return token().then(function (csrf) {
+    return queue.lock().then(function (lock) {
+      owner = (lock && lock.user) || msg.user;
+      return token();
+    }).then(function (csrf) {
       if (!csrf) { return "login"; }
+      if (csrf === OTHER) { return OTHER; }
       return queue.all(key).then(function (entries) {
         var waiting = entries.filter(function (e) { return e.state === "waiting"; });
         return waiting.reduce(function (chain, entry) {
@@ -263,12 +271,14 @@
               if (!answer.forbidden) { return answer; }
               return token().then(function (fresh) {
                 if (!fresh) { return {login: true}; }
+                if (fresh === OTHER) { return {other: true}; }
                 csrf = fresh;
                 return send(entry, csrf);
               });
             }).then(function (answer) {
               if (answer.forbidden) { answer = {refused: [msg.msgRefused + " (403)"]}; }
               if (answer.login) { return "login"; }
+              if (answer.other) { return OTHER; }
               if (answer.later) { return "later"; }
               if (answer.saved) { results[entry.id] = describe(entry); return queue.remove(entry.id); }
               entry.state = "refused";
@@ -284,7 +294,7 @@
       syncing = false;
       delete root.dataset.syncing;
       root.dataset.syncDone = String(Number(root.dataset.syncDone || 0) + 1);  // tests wait on it
-      needsLogin = stop === "login";
+      needsLogin = stop === "login" || stop === OTHER;
       if (again) { again = false; return render().then(sync); }
       if (stop === "login") {
         message.textContent = "";
@@ -296,6 +306,8 @@
         message.appendChild(link);
       } else if (stop === "later") {
         message.textContent = msg.msgLater;
+      } else if (stop === OTHER) {
+        message.textContent = msg.msgOtherUser;
       }
       if (stop === "later") { retryLater(); } else { retryMs = 0; clearTimeout(retryTimer); }
       return render();

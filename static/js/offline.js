@@ -69,12 +69,13 @@
       return wiped ? Promise.resolve(undefined) : run("meta", "readonly", function (s) { return s.get("lock"); });
     },
     // A new PIN: a random salt and a sealed check value, so a wrong PIN is told from a right one.
-    setPin: function (pin) {
+    // The user who sets it owns the queue: it is sent only under her login.
+    setPin: function (pin, user) {
       wiped = false;
       var salt = crypto.getRandomValues(new Uint8Array(16));
       return deriveKey(pin, salt).then(function (key) {
         return seal(key, "opsi").then(function (check) {
-          return run("meta", "readwrite", function (s) { s.put({salt: salt, check: check, failures: 0}, "lock"); })
+          return run("meta", "readwrite", function (s) { s.put({salt: salt, check: check, failures: 0, user: user}, "lock"); })
             .then(function () { return key; });
         });
       });

@@ -239,6 +239,24 @@ def test_a_hurried_worker_keeps_each_entry_whole_and_a_double_tap_keeps_one(phon
     assert [CODES[0] in text for text in shown] == [True, False] and CODES[1] in shown[1]
 
 
+def test_entries_kept_by_one_worker_are_never_sent_under_another_workers_login(phone, unlocked):
+    """The queue belongs to the worker who set its PIN: opened under someone else's login (her
+    session ended, a colleague logged in on the phone), nothing is sent as the colleague."""
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    phone.evaluate("""() => new Promise((resolve) => {
+      const open = indexedDB.open("opsi-offline");
+      open.onsuccess = () => { const tx = open.result.transaction("meta", "readwrite"); const store = tx.objectStore("meta");
+        const get = store.get("lock");
+        get.onsuccess = () => { const lock = get.result; lock.user = "999999"; store.put(lock, "lock"); };
+        tx.oncomplete = () => { open.result.close(); resolve(); }; };
+    })""")
+    phone.context.set_offline(False)
+    phone.wait_for_function("() => document.querySelector('[data-sync-message]').textContent.includes('petugas lain')")
+    assert _waiting(phone) == 1
+    assert Visit.objects.count() == 0
+
+
 def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(phone, unlocked):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
