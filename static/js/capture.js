@@ -244,7 +244,7 @@
       if (response.status === 200) { return response.text().then(function (html) { return {refused: reasonsIn(html)}; }); }
       if (response.status === 403) { return {forbidden: true}; }
       if (response.status === 404 || response.status === 400) {
-        return {refused: [msg.msgRefused + " (" + response.status + ")"]};
+        return {refused: [msg.msgNotFound]};
       }
       return {later: true};  // 503 and the like: the database will be back
     });
@@ -276,7 +276,7 @@
                 return send(entry, csrf);
               });
             }).then(function (answer) {
-              if (answer.forbidden) { answer = {refused: [msg.msgRefused + " (403)"]}; }
+              if (answer.forbidden) { answer = {refused: [msg.msgNotAllowed]}; }
               if (answer.login) { return "login"; }
               if (answer.other) { return OTHER; }
               if (answer.later) { return "later"; }

@@ -257,6 +257,17 @@ def test_entries_kept_by_one_worker_are_never_sent_under_another_workers_login(p
     assert Visit.objects.count() == 0
 
 
+def test_an_entry_the_server_forbids_says_why_in_words_not_a_status_number(phone, unlocked):
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    phone.route("**/visits/new/**", lambda route: route.fulfill(status=403, body="Forbidden"))
+    phone.context.set_offline(False)
+    refused = phone.locator("[data-queue] li[data-entry-state=refused]")
+    refused.wait_for(timeout=30_000)
+    text = refused.inner_text()
+    assert "tidak boleh mencatat" in text and "403" not in text
+
+
 def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(phone, unlocked):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
