@@ -227,11 +227,14 @@ def check_signature(manifest_path, signer):
     signature = manifest_path.with_name(manifest_path.name + ".sig")
     if not signature.exists():
         raise BackupError(f"Refused: the manifest {manifest_path.name} is not signed (BACKUP_GPG_SIGNER is set).")
+    gpg = _gpg()
     with open(signature, "rb") as f:
-        result = _gpg().verify_file(f, data_filename=str(manifest_path))
-    wanted = signer.replace(" ", "").upper()
+        result = gpg.verify_file(f, data_filename=str(manifest_path))
+    # The setting names the key as gpg takes it when signing (fingerprint, key id or e-mail):
+    # resolved the same way in this keyring, then compared by whole fingerprints.
+    wanted = {key["fingerprint"].upper() for key in gpg.list_keys(keys=signer.replace(" ", ""))}
     signed_by = {(result.fingerprint or "").upper(), (result.pubkey_fingerprint or "").upper()}
-    if not result.valid or not any(fp and fp.endswith(wanted) for fp in signed_by):
+    if not result.valid or not wanted & signed_by:
         raise BackupError(
             f"Refused: the signature of {manifest_path.name} is not a good one by {signer} ({result.status})."
         )

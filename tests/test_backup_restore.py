@@ -131,3 +131,30 @@ def test_retention_keeps_the_newest_copy_of_each_of_the_last_days_and_months(tmp
     ]
     assert kept == daily + monthly
     assert len(list(tmp_path.glob("*.gpg"))) == len(kept)  # the files went with their manifests
+
+
+@pytest.mark.parametrize("named_by", ["fingerprint", "e-mail"])
+def test_a_manifest_signed_by_the_servers_key_is_accepted_however_the_setting_names_it(tmp_path, monkeypatch, named_by):
+    """BACKUP_GPG_SIGNER may name the key as gpg takes it for signing; a restore resolves it the
+    same way, and a signature by any other key is refused."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import restore_drill
+
+    from opsi import backups
+
+    work = tmp_path / "keys"
+    work.mkdir(mode=0o700)
+    offline, server, encrypt_to, signer = restore_drill.make_keys(work)
+    try:
+        manifest = tmp_path / "opsi.manifest.json"
+        manifest.write_text('{"rows": 1}')
+        monkeypatch.setenv("GNUPGHOME", str(server))
+        backups._sign(backups._gpg(), manifest, signer)
+        monkeypatch.setenv("GNUPGHOME", str(offline))
+        setting = signer if named_by == "fingerprint" else "server@example.invalid"
+        backups.check_signature(manifest, setting)  # accepted
+        with pytest.raises(backups.BackupError, match="not a good one"):
+            backups.check_signature(manifest, encrypt_to)  # the backup key did not sign it
+    finally:
+        for home in (offline, server):
+            subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True)
