@@ -53,3 +53,12 @@ def test_capture_page_is_for_those_who_record_work(client_of, sari):
 def test_every_page_of_a_worker_shows_the_offline_line(client_of, ayu, jakarta_dic):
     page = client_of(ayu).get("/").content.decode()
     assert 'id="offline-state"' in page and "js/offline.js" in page
+
+
+def test_the_capture_page_the_phone_keeps_names_nobody_but_keeps_log_out(client_of, ayu, jakarta_dic, catalogue):
+    """Its copy opens on the phone with no signal and no login: a stranger holding the phone
+    learns no username from it."""
+    page = client_of(ayu).get("/offline/").content.decode()
+    assert "Masuk sebagai" not in page and ">ayu<" not in page and " ayu " not in page
+    assert 'action="/logout/"' in page
+    assert "Masuk sebagai ayu" in client_of(ayu).get("/").content.decode()  # other pages still say who
