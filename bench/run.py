@@ -62,6 +62,12 @@ def main():
     parser.add_argument("--load-seconds", type=int, default=5)
     parser.add_argument("--load-rounds", type=int, default=3, help="interleaved rounds of the load test")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["pages", "report", "load"],
+        help="run only this part (repeatable); the results are printed and no file is written",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsi.settings")
@@ -153,97 +159,108 @@ def main():
         median, p95 = measure(get, args.repeat)
         return median, p95, len(ctx.captured_queries)
 
+    parts = set(args.only or ["pages", "report", "load"])
     results = []
-    code_prefix = member.uic[:6]
-    for name, url, data in [
-        ("member search by alias", "/members/", {"q": member.alias.split()[-1]}),
-        ("member search by code", "/members/", {"q": code_prefix}),
-        ("member list", "/members/", None),
-        ("member page with timeline", f"/members/{member.pk}/", None),
-        ("visit form", "/visits/new/", {"member": member.pk}),
-        ("drop-in centre visits", f"/drop-in-centres/{centre.pk}/visits/", None),
-        # The rest of the menu (templates/includes/nav_items.html), as a coordinator sees it.
-        ("referrals", "/referrals/", None),
-        ("paperwork", "/cases/stuck/", None),
-        ("outreach sessions", "/outreach/", None),
-        ("trainings", "/trainings/", None),
-        ("branches", "/branches/", None),
-        ("incidents", "/incidents/", None),
-        ("reports page", "/reports/", None),
-    ]:
-        median, p95, queries = page(url, data)
-        results.append((name, median, p95, queries))
-        print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
-
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from services.today import branch_figures_key
-
-    def forget_branch_figures():
-        cache.delete(branch_figures_key(timezone.localdate()))
-
-    for role, other in clients.items():
-        homes = [(f"home, {role}", None)]
-        if role == "secretariat":  # its branch table is kept 5 minutes: measure it read afresh too
-            homes.append(("home, secretariat, figures afresh", forget_branch_figures))
-        for name, before in homes:
-            median, p95, queries = page("/", as_client=other, before=before)
+    if "pages" in parts:
+        code_prefix = member.uic[:6]
+        for name, url, data in [
+            ("member search by alias", "/members/", {"q": member.alias.split()[-1]}),
+            ("member search by code", "/members/", {"q": code_prefix}),
+            ("member list", "/members/", None),
+            ("member page with timeline", f"/members/{member.pk}/", None),
+            ("visit form", "/visits/new/", {"member": member.pk}),
+            ("drop-in centre visits", f"/drop-in-centres/{centre.pk}/visits/", None),
+            # The rest of the menu (templates/includes/nav_items.html), as a coordinator sees it.
+            ("referrals", "/referrals/", None),
+            ("paperwork", "/cases/stuck/", None),
+            ("outreach sessions", "/outreach/", None),
+            ("trainings", "/trainings/", None),
+            ("branches", "/branches/", None),
+            ("incidents", "/incidents/", None),
+            ("reports page", "/reports/", None),
+        ]:
+            median, p95, queries = page(url, data)
             results.append((name, median, p95, queries))
             print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
-    median, p95, queries = page("/incidents/", as_client=clients["crisis response"])  # every branch's
-    results.append(("incidents, crisis response", median, p95, queries))
-    print(f"{'incidents, crisis response':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
 
-    service = ServiceType.objects.filter(commodity__isnull=True).first()
+        from django.core.cache import cache
+        from django.utils import timezone
 
-    def post_visit():
-        import uuid
+        from services.today import branch_figures_key
 
-        response = client.post(
-            "/visits/new/",
-            {
-                "member": member.pk,
-                "submission_key": str(uuid.uuid4()),
-                "services": [service.pk],
-                "drop_in_centre": centre.pk,
-                "visited_on": branch.today().isoformat(),
-            },
+        def forget_branch_figures():
+            cache.delete(branch_figures_key(timezone.localdate()))
+
+        for role, other in clients.items():
+            homes = [(f"home, {role}", None)]
+            if role == "secretariat":  # its branch table is kept 5 minutes: measure it read afresh too
+                homes.append(("home, secretariat, figures afresh", forget_branch_figures))
+            for name, before in homes:
+                median, p95, queries = page("/", as_client=other, before=before)
+                results.append((name, median, p95, queries))
+                print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+        median, p95, queries = page("/incidents/", as_client=clients["crisis response"])  # every branch's
+        results.append(("incidents, crisis response", median, p95, queries))
+        print(f"{'incidents, crisis response':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+
+        service = ServiceType.objects.filter(commodity__isnull=True).first()
+
+        def post_visit():
+            import uuid
+
+            response = client.post(
+                "/visits/new/",
+                {
+                    "member": member.pk,
+                    "submission_key": str(uuid.uuid4()),
+                    "services": [service.pk],
+                    "drop_in_centre": centre.pk,
+                    "visited_on": branch.today().isoformat(),
+                },
+            )
+            assert response.status_code == 302, response.content[:500]
+            client.get(response.url)
+
+        median, p95 = measure(post_visit, args.repeat)
+        results.append(("log a visit (POST + redirect)", median, p95, None))
+        print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
+
+    report_times = report_queries = pdf_times = kept_times = None
+    if "report" in parts:
+        year = periods.year(datetime.date.today().year - 1)
+
+        def recount():
+            """Last year's report counted afresh: its kept figures (reports.kept) dropped first."""
+            from reports.models import KeptReport
+
+            KeptReport.objects.all().delete()
+            return build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
+
+        report_times = measure(recount, 5)
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            report = recount()
+        report_queries = len(ctx.captured_queries)
+        # The same closed year read back from its kept figures, as every report after the first.
+        kept_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
+        with CaptureQueriesContext(connection) as ctx:
+            build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
+        kept_times += (len(ctx.captured_queries),)
+        pdf_times = measure(lambda: PdfExport().write(report), 3)
+        print(
+            f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries), "
+            f"kept {kept_times[0]:.0f} ms ({kept_times[2]} queries); PDF median {pdf_times[0]:.0f} ms"
         )
-        assert response.status_code == 302, response.content[:500]
-        client.get(response.url)
 
-    median, p95 = measure(post_visit, args.repeat)
-    results.append(("log a visit (POST + redirect)", median, p95, None))
-    print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
+    load = None if args.no_load or "load" not in parts else load_test(args, coordinator, member)
 
-    year = periods.year(datetime.date.today().year - 1)
-
-    def recount():
-        """Last year's report counted afresh: its kept figures (reports.kept) dropped first."""
-        from reports.models import KeptReport
-
-        KeptReport.objects.all().delete()
-        return build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
-
-    report_times = measure(recount, 5)
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        report = recount()
-    report_queries = len(ctx.captured_queries)
-    # The same closed year read back from its kept figures, as every report after the first.
-    kept_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
-    with CaptureQueriesContext(connection) as ctx:
-        build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
-    kept_times += (len(ctx.captured_queries),)
-    pdf_times = measure(lambda: PdfExport().write(report), 3)
-    print(
-        f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries), "
-        f"kept {kept_times[0]:.0f} ms ({kept_times[2]} queries); PDF median {pdf_times[0]:.0f} ms"
-    )
-
-    load = None if args.no_load else load_test(args, coordinator, member)
-
+    if args.only:  # a part of the run: printed, the results file left as it is
+        if load:
+            for name, rps, p90, p99, non2xx, ratios in load[1]:
+                print(
+                    f"load {name:<26} {rps:8.0f} req/s  ratios " + ", ".join(f"{k}: {v:.2f}" for k, v in ratios.items())
+                )
+        return
     write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load, kept_times)
     print(f"Results written to {args.out}")
 
