@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.functional import cached_property
 
 from opsi.dates import EARLIEST_BIRTH, BirthDateField, DateField, DateInput
-from opsi.forms import BranchChoiceMixin, CleanTextMixin, rendered_fields_key
+from opsi.forms import BranchChoiceMixin, CleanTextMixin, ObjectChoiceField, rendered_fields_key
 from opsi.home import today_for
 from opsi.tenant import Branch, DropInCentre
 
@@ -295,6 +295,17 @@ class RevealForm(CleanTextMixin, forms.Form):
     )
 
 
+class BranchFilterField(ObjectChoiceField):
+    """The branches the user sees, "All" first: rendered and checked as the ``ModelChoiceField``
+    over ``Branch.objects.visible_to(user)`` it replaces, without reading the branches again."""
+
+    default_error_messages = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+
+    def set_objects(self, objects):
+        super().set_objects(objects)
+        self.choices = lambda: [("", _("All")), *((key, str(obj)) for key, obj in self.objects.items())]
+
+
 class MemberFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("Alias or code"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + MemberKind.choices)
@@ -307,15 +318,16 @@ class MemberFilterForm(CleanTextMixin, forms.Form):
         required=False,
         choices=[("active", _("Active")), ("left", _("Left")), ("all", _("All"))],
     )
-    branch = forms.ModelChoiceField(
-        label=_("Branch"), required=False, queryset=Branch.objects.none(), empty_label=_("All")
-    )
+    branch = BranchFilterField(label=_("Branch"), required=False)
 
     FOLDED = ["kind", "gender", "work_setting", "status", "branch"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = Branch.objects.visible_to(user)
+        # A branch user's branches came with the user (opsi/backends.py): the list asks the
+        # database nothing more for its options. Those who see every branch read them.
+        branches = list(Branch.objects.visible_to(user)) if user.sees_all_branches else user.branch_list
+        self.fields["branch"].set_objects(branches)
 
     @cached_property
     def folded_fields_key(self):

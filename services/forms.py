@@ -56,7 +56,8 @@ class VisitForm(CleanTextMixin, forms.Form):
         self.member = member
         # The catalogue and the centres come from the reference copy (services/reference.py),
         # the centres through the access rule: the user may log visits there.
-        centres = reference.active_centres(user)
+        at_version = reference.version()
+        centres = reference.active_centres(user, at_version)
         if member is not None:
             centres = [c for c in centres if c.branch_id == member.branch_id]
             del self.fields["walk_in_uic"]
@@ -71,7 +72,7 @@ class VisitForm(CleanTextMixin, forms.Form):
             self.initial.setdefault("drop_in_centre", default.pk)
             self.initial.setdefault("visited_on", default.branch.today())
         self.initial.setdefault("submission_key", uuid.uuid4())
-        self.service_types = reference.active_services()
+        self.service_types = reference.active_services(at_version)
         self.fields["services"].set_objects(self.service_types)
         for service in self.service_types:
             if service.commodity_id:

@@ -3,7 +3,12 @@ themselves: what each user is shown stays what the form holds for that user at t
 
 import re
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests.factories import BranchFactory, MemberFactory, UserFactory
 
 
 def _branch_select(client, query=""):
@@ -42,3 +47,46 @@ def test_a_filter_value_that_does_not_exist_says_so(ayu, client_of):
     _branch_select(client)
     _, page = _branch_select(client, "?kind=nonsense")
     assert 'class="error"' in page
+
+
+def _select_as_before(user, data=None):
+    """The branch filter as the list drew it with a ModelChoiceField over the branches the user sees."""
+    from django import forms
+    from django.utils.translation import gettext_lazy as _
+
+    from opsi.tenant import Branch
+
+    class Before(forms.Form):
+        branch = forms.ModelChoiceField(
+            label=_("Branch"), required=False, queryset=Branch.objects.visible_to(user), empty_label=_("All")
+        )
+
+    return str(Before(data)["branch"])
+
+
+@pytest.mark.parametrize("who", ["ayu", "two branches", "sari"])
+@pytest.mark.parametrize("chosen", [False, True])
+def test_the_branch_filter_is_the_same_select_as_before(who, chosen, ayu, sari, jakarta, bali, client_of):
+    user = {"ayu": ayu, "sari": sari, "two branches": UserFactory(branches=[jakarta, bali])}[who]
+    BranchFactory(province="94", name="Papua")  # a branch nobody but the secretariat sees
+    query = f"?branch={jakarta.pk}" if chosen else ""
+    select, _ = _branch_select(client_of(user), query)
+    assert select == _select_as_before(user, {"branch": str(jakarta.pk)} if chosen else None)
+
+
+def test_a_branch_user_s_filters_read_no_branch_rows(ayu, client_of):
+    client = client_of(ayu)
+    client.get(reverse("member_list"), {"q": "Mawar"})
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("member_list"), {"q": "Mawar"})
+    branch_reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "members_branch"')]
+    assert branch_reads == []
+
+
+def test_another_branch_in_the_filter_is_refused_and_shows_none_of_its_members(ayu, bali, client_of):
+    from members.models import Member
+
+    MemberFactory(branch=bali, alias="Kamboja")
+    _, page = _branch_select(client_of(ayu), f"?branch={bali.pk}")
+    assert 'class="error"' in page and "Kamboja" not in page
+    assert Member.objects.filter(alias="Kamboja").exists()

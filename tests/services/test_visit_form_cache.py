@@ -131,3 +131,29 @@ def test_the_cached_fields_key_changes_with_anything_a_field_renders(ayu, mawar,
     ]
     assert len({plain, *(key(change) for change in changes)}) == 1 + len(changes)
     assert VisitForm({"visited_on": "2025-01-01"}, user=ayu, member=mawar).fields_cache_key is None
+
+
+def test_a_change_another_server_process_saved_is_seen_at_the_next_form(client_of, ayu, mawar, jakarta_dic, catalogue):
+    """Each process keeps its own copy of the catalogue, under the version in the shared cache:
+    a change saved by another process (which moves that version on) is offered at once here too."""
+    from django.core.cache import cache
+
+    from services import reference
+    from services.models import ServiceType
+
+    client = client_of(ayu)
+    assert "Istirahat" in offered_services(client.get(reverse("visit_new"), {"member": mawar.pk}).content.decode())
+    ServiceType.objects.filter(pk=catalogue["rest"].pk).update(active=False)  # another process: no signal here
+    cache.incr(reference.VERSION_KEY)  # what that process's signal does to the shared cache
+    offered = offered_services(client.get(reverse("visit_new"), {"member": mawar.pk}).content.decode())
+    assert "Istirahat" not in offered and "Konseling" in offered
+
+
+def test_the_online_offline_strip_follows_the_role_and_the_language(client_of, ayu, sari, jakarta_dic):
+    """The strip is kept with the top of the page: shown to those who record work, in their language."""
+    assert 'id="offline-state"' in client_of(ayu).get(reverse("home")).content.decode()
+    assert 'id="offline-state"' not in client_of(sari).get(reverse("home")).content.decode()
+    ayu.language = "en"
+    ayu.save()
+    content = client_of(ayu).get(reverse("home")).content.decode()
+    assert 'data-online="Online"' in content and 'data-online="Daring"' not in content
