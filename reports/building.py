@@ -7,11 +7,20 @@ says when kept figures are dropped."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import kept
 from .suppression import render_shares, suppress
 from .tables import KeyFigure, Report, Section
+
+
+def _more_memory_for_counting():
+    """Let PostgreSQL sort and hash a report's rows in memory, until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORT_WORK_MEM])
 
 
 @dataclass
@@ -20,6 +29,7 @@ class Context:
     branches: list  # Branch objects in scope, for row labels
     branch_ids: object  # a queryset of their ids, used as a subquery; None: every branch
     includes_national: bool = False  # national activities (trainings) count in this scope
+    previous_needed: bool = True  # the period before is counted too (its key figures are not kept)
     memo: dict = field(default_factory=dict)  # results shared by several indicators
 
 
@@ -37,9 +47,23 @@ def build_report(definition, period, scope, user, suppress_small=False):
     previous = period.previous()
 
     def compute():
+        with transaction.atomic():
+            _more_memory_for_counting()
+            return _compute()
+
+    def _compute():
+        # The period before is usually closed: its key figures are read back when kept, and
+        # kept when counted here, so the next report counts only its own period.
+        previous_values = kept.kept_key_figures(definition, previous, ctx)
+        ctx.previous_needed = previous_values is None
+        seen = kept.marks() if previous_values is None and kept.is_closed(previous) else None
+        values = [f.compute(ctx, period) for f in definition.key_figures]
+        if previous_values is None:
+            previous_values = {f.key: f.compute(ctx, previous) for f in definition.key_figures}
+            kept.keep_key_figures(definition, previous, ctx, previous_values, seen)
         figures = [
-            KeyFigure(f.key, str(f.label), f.compute(ctx, period), f.compute(ctx, previous), sensitive=f.sensitive)
-            for f in definition.key_figures
+            KeyFigure(f.key, str(f.label), value, previous_values[f.key], sensitive=f.sensitive)
+            for f, value in zip(definition.key_figures, values)
         ]
         sections = [Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections]
         return figures, sections

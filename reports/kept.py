@@ -73,44 +73,100 @@ def is_closed(period):
 def kept_or_computed(definition, period, ctx, compute):
     """(key figures, sections) of the report, read back when the period is closed and its
     figures are kept, computed (and kept, if closed) otherwise."""
-    from outreach.models import TrainingAttendance
-
-    from .models import KeptReport, LateChange
-
     if not is_closed(period):
         return compute()
     key = _key(definition, period, ctx)
-    kept = KeptReport.objects.filter(key=key, made_at__gte=timezone.now() - MAX_AGE).first()
-    if kept and not TrainingAttendance.objects.filter(pk__gt=kept.attendance_mark, day__lte=period.end).exists():
-        return _load(kept.figures)
-    mark = TrainingAttendance.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    late = LateChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    found = _read([key], period)
+    if found is not None:
+        return _load(found)
+    seen = marks()
     figures, sections = compute()
+    _keep(key, period, _dump(figures, sections), seen)
+    return figures, sections
+
+
+# The key figures of a closed period, kept on their own: a report shows each key figure beside
+# the period before, and that period has ended (last year beside this year). Its values are read
+# back from its own kept report, or from the key figures another report counted for it, so a
+# report of the open year or a recount after a late change counts its own period only.
+
+
+def kept_key_figures(definition, period, ctx):
+    """{figure key: value} of ``period`` when it is closed and its key figures are kept, else None."""
+    if not is_closed(period):
+        return None
+    found = _read([_key(definition, period, ctx), _key(definition, period, ctx, part="key figures")], period)
+    if found is None:
+        return None
+    return {key: _unvalue(value) for key, _label, value, _previous, _sensitive in found["figures"]}
+
+
+def keep_key_figures(definition, period, ctx, values, seen):
+    """Keep ``values`` ({figure key: value}) of the closed ``period``, counted after ``seen``
+    (``marks()``), unless a change into the period came in meanwhile."""
+    if not is_closed(period):
+        return
+    figures = [[key, "", _value(value), None, False] for key, value in values.items()]
+    _keep(_key(definition, period, ctx, part="key figures"), period, {"figures": figures, "sections": []}, seen)
+
+
+def _read(keys, period):
+    """The kept figures under the first of ``keys`` that is kept and still right, else None."""
+    from outreach.models import TrainingAttendance
+
+    from .models import KeptReport
+
+    found = {kept.key: kept for kept in KeptReport.objects.filter(key__in=keys, made_at__gte=timezone.now() - MAX_AGE)}
+    for key in keys:
+        kept = found.get(key)
+        if kept and not TrainingAttendance.objects.filter(pk__gt=kept.attendance_mark, day__lte=period.end).exists():
+            return kept.figures
+    return None
+
+
+def marks():
+    """What a count about to begin has seen: (the highest attendance id, the highest late-change
+    id). Attendances come in bulk without a signal; a late change noted after it means the count
+    may hold half of that change."""
+    from outreach.models import TrainingAttendance
+
+    from .models import LateChange
+
+    return (
+        TrainingAttendance.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        LateChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+    )
+
+
+def _keep(key, period, data, seen):
+    """Keep ``data`` under ``key`` for ``period``; whether it was kept."""
+    from .models import KeptReport, LateChange
+
+    mark, late = seen
     try:
         with transaction.atomic():
             # A change into this period saved while it was being counted: the counts may
             # hold half of it, so they are shown once and not kept.
             if LateChange.objects.filter(pk__gt=late, on__lte=period.end).exists():
-                return figures, sections
+                return False
             # What no report will read again: notes and kept figures past their age (other
             # code versions' figures among them).
             LateChange.objects.filter(at__lt=timezone.now() - MAX_AGE).delete()
             KeptReport.objects.filter(Q(key=key) | Q(made_at__lt=timezone.now() - MAX_AGE)).delete()
-            KeptReport.objects.create(
-                key=key, period_end=period.end, figures=_dump(figures, sections), attendance_mark=mark
-            )
+            KeptReport.objects.create(key=key, period_end=period.end, figures=data, attendance_mark=mark)
     except IntegrityError:
-        pass  # the same report kept by another request at the same moment
-    return figures, sections
+        return False  # the same figures kept by another request at the same moment
+    return True
 
 
-def _key(definition, period, ctx):
+def _key(definition, period, ctx, part="report"):
     branches = (
         "all" if ctx.branch_ids is None else ",".join(str(b.pk) for b in sorted(ctx.branches, key=lambda b: b.pk))
     )
     text = "|".join(
         [
             definition.key,
+            part,
             period.start.isoformat(),
             period.end.isoformat(),
             branches,

@@ -39,14 +39,15 @@ def peer_educator_at(ctx, date, member="member"):
 def _members_on(ctx, date):
     """Counter {(branch, kind, gender, peer educator): members} on ``date``, from the histories.
 
-    The last days of the period and of the previous one are counted in one pass over
+    The last days of the period and of the previous one (unless its figures are kept:
+    ``Context.previous_needed``) are counted in one pass over
     the kind history, each with a filtered count, with the branch and the peer-educator
     status each member had on that day; the tables and the key figures then add up
     what they need. No DISTINCT: a member has one kind period open on a date.
     """
     key = ("members_on", date)
     if key not in ctx.memo:
-        dates = sorted({date, ctx.period.end, ctx.period.previous().end})
+        dates = sorted({date, ctx.period.end, *([ctx.period.previous().end] if ctx.previous_needed else [])})
         conditions = [kind_period_open_on(d) for d in dates]
         at = {}
         for i, d in enumerate(dates):
@@ -90,7 +91,7 @@ def _new_members(ctx, period):
     was; the report's period and the previous one are counted in the same query."""
     key = ("new_members", period)
     if key not in ctx.memo:
-        periods = list(dict.fromkeys([period, ctx.period, ctx.period.previous()]))
+        periods = list(dict.fromkeys([period, ctx.period, *([ctx.period.previous()] if ctx.previous_needed else [])]))
         conditions = [Q(joined_on__range=(p.start, p.end)) for p in periods]
         joined = Member.objects.filter(functools.reduce(operator.or_, conditions))
         if ctx.branch_ids is not None:

@@ -33,6 +33,12 @@ def everything(report):
     )
 
 
+def kept_reports(period=CLOSED):
+    """The kept figures of whole reports of ``period`` (the key figures of the year before,
+    kept beside them, end earlier)."""
+    return KeptReport.objects.filter(period_end=period.end)
+
+
 def fresh(definition, period, scope, user, suppress_small=False):
     KeptReport.objects.all().delete()
     return build_report(definition, period, scope, user, suppress_small)
@@ -60,7 +66,7 @@ def test_kept_figures_equal_a_fresh_computation(data, sari, suppress_small):
             for language in ("id", "en"):
                 with translation.override(language):
                     computed = fresh(definition, CLOSED, scope, sari, suppress_small)
-                    assert KeptReport.objects.count() == 1
+                    assert kept_reports().count() == 1
                     read_back, count = queries(lambda: build_report(definition, CLOSED, scope, sari, suppress_small))
                     assert everything(read_back) == everything(computed)
                     assert [f.sensitive for f in read_back.key_figures] == [f.sensitive for f in computed.key_figures]
@@ -76,7 +82,8 @@ def test_a_closed_period_is_read_back_without_recounting(data, sari):
 
 def test_kept_figures_hold_counts_and_labels_never_a_member(data, sari):
     build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
-    stored = str(KeptReport.objects.get().figures)
+    assert KeptReport.objects.count() == 2  # the report, and the key figures of the year before
+    stored = str([kept_row.figures for kept_row in KeptReport.objects.all()])
     for member in Member.objects.all():
         assert member.uic not in stored
         assert member.alias not in stored
@@ -92,12 +99,12 @@ def test_an_edit_inside_an_open_period_is_seen_at_once(data, sari, ayu, catalogu
     )
     after = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari)
     assert after.figure("visits").value == before + 1
-    assert not KeptReport.objects.exists()  # an open period is never kept
+    assert not kept_reports(this_quarter).exists()  # an open period is never kept
 
 
 def test_a_change_after_a_closed_period_changes_nothing_and_keeps_its_figures(data, sari, ayu, catalogue):
     built = everything(build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
-    kept_row = KeptReport.objects.get()
+    kept_row = kept_reports().get()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
     log_visit(
         centre=data["jakarta_dic"],
@@ -109,7 +116,7 @@ def test_a_change_after_a_closed_period_changes_nothing_and_keeps_its_figures(da
     )
     move_member(mawar, data["bali"], D(2026, 2, 1), ayu)
     change_kind(mawar, "former", D(2026, 3, 1), ayu)
-    assert KeptReport.objects.get().pk == kept_row.pk  # nothing reached into 2025
+    assert kept_reports().get().pk == kept_row.pk  # nothing reached into 2025
     read_back, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     assert count <= 3
     assert everything(read_back) == built == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
@@ -164,7 +171,7 @@ def test_kept_figures_are_per_code_version(data, sari, monkeypatch):
     monkeypatch.setattr(kept, "CODE_VERSION", "another release")
     _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     assert count > 30
-    assert KeptReport.objects.count() == 2
+    assert kept_reports().count() == 2
 
 
 def test_a_report_counted_while_a_late_change_is_saved_is_shown_but_not_kept(data, sari, ayu, catalogue):
@@ -269,7 +276,7 @@ def _late_changes(data, ayu, catalogue):
 def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_once(data, sari, ayu, catalogue, change):
     for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM):
         build_report(definition, CLOSED, Scope("national"), sari)
-    assert KeptReport.objects.count() == 2
+    assert kept_reports().count() == 2
     _late_changes(data, ayu, catalogue)[change]()
     for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM):
         shown = everything(build_report(definition, CLOSED, Scope("national"), sari))
@@ -282,7 +289,8 @@ def test_kept_figures_past_their_age_are_counted_again_and_pruned(data, sari):
     KeptReport.objects.update(made_at=timezone.now() - kept.MAX_AGE - datetime.timedelta(minutes=1))
     _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
     assert count > 30
-    assert KeptReport.objects.count() == 1  # the stale GAM figures went with it
+    assert kept_reports().count() == 1  # the stale GAM figures went with it
+    assert KeptReport.objects.count() == 2  # this report's, and its year before's key figures
 
 
 def test_a_change_of_kind_today_drops_the_figures_of_the_period_she_joined_in(data, sari, ayu):
@@ -291,10 +299,10 @@ def test_a_change_of_kind_today_drops_the_figures_of_the_period_she_joined_in(da
     member = Member.objects.filter(joined_on__gte=CLOSED.start, joined_on__lte=CLOSED.end, left_on=None).first()
     member.kind_periods.all().delete()  # registered before kinds had a history
     build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
-    assert KeptReport.objects.count() == 1
+    assert kept_reports().count() == 1
     other = next(kind for kind in MemberKind.values if kind != member.kind)
     change_kind(member, other, timezone.localdate(), ayu)
-    assert KeptReport.objects.count() == 0
+    assert kept_reports().count() == 0
     after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
     assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
 
@@ -304,6 +312,85 @@ def test_erasing_a_member_drops_every_kept_figure(data, sari):
     from members.erasure import forget_member
 
     build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
-    assert KeptReport.objects.count() == 1
+    assert KeptReport.objects.count() == 2
     forget_member(Member.objects.filter(joined_on__lte=CLOSED.end).first(), by=sari)
     assert KeptReport.objects.count() == 0
+
+
+# The key figures of the year before, kept beside a report: a recount or the open year's report
+# counts its own period only, and shows what a full count shows.
+
+BEFORE = periods.year(2024)
+
+
+def test_a_recount_after_a_late_change_reads_the_year_before_from_its_kept_key_figures(data, sari, ayu, catalogue):
+    _report, full = queries(lambda: fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+    log_visit(
+        centre=data["jakarta_dic"],
+        member=mawar,
+        uic="",
+        on=D(2025, 8, 17),
+        services={catalogue["counselling"]: 1},
+        by=ayu,
+    )
+    assert not kept_reports().exists() and kept_reports(BEFORE).exists()  # 2024 ended before the change
+    recounted, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert count < full - 5  # the year before is not counted again
+    assert everything(recounted) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+
+
+def test_a_late_visit_dated_in_the_year_before_reaches_its_column_at_once(data, sari, ayu, catalogue):
+    before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    assert kept_reports(BEFORE).exists()
+    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+    log_visit(
+        centre=data["jakarta_dic"],
+        member=mawar,
+        uic="",
+        on=D(2024, 6, 3),
+        services={catalogue["counselling"]: 1},
+        by=ayu,
+    )
+    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    assert after.figure("visits").previous == before.figure("visits").previous + 1
+    assert after.figure("visits").value == before.figure("visits").value
+    assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+
+
+def test_attendance_recorded_in_bulk_in_the_year_before_reaches_its_column_at_once(data, sari, ayu):
+    training = Training.objects.create(
+        title="Hak hukum",
+        topic="hiv_sti",
+        audience="members",
+        branch=data["jakarta"],
+        starts_on=D(2024, 10, 1),
+        ends_on=D(2024, 10, 1),
+        recorded_by=ayu,
+    )
+    before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("members_trained").previous
+    assert kept_reports(BEFORE).exists()
+    member = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+    TrainingAttendance.objects.bulk_create([TrainingAttendance(training=training, member=member, day=D(2024, 10, 1))])
+    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("members_trained").previous
+    assert after == before + 1
+
+
+def test_the_open_years_report_shows_last_year_as_its_own_report_does_and_counts_it_once(data, sari, ayu, catalogue):
+    this_year = periods.year(kept.today().year)
+    assert this_year.previous() == CLOSED
+    _first, first = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
+    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+    log_visit(
+        centre=data["jakarta_dic"],
+        member=mawar,
+        uic="",
+        on=kept.today(),
+        services={catalogue["counselling"]: 1},
+        by=ayu,
+    )
+    second, count = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
+    assert count < first - 5
+    assert second.figure("visits").value == _first.figure("visits").value + 1  # the open year is counted live
+    last_year = fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    assert [f.previous for f in second.key_figures] == [f.value for f in last_year.key_figures]
