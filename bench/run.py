@@ -85,11 +85,6 @@ def main():
     from members.models import Member
     from opsi.tenant import Branch, DropInCentre
     from opsi.models import User
-    from reports import periods
-    from reports.building import build_report
-    from reports.definitions import BRIDGING_THE_GAPS
-    from reports.exporters import PdfExport
-    from reports.scopes import Scope
     from services.models import ServiceType, Visit
 
     setup_test_environment()
@@ -225,32 +220,12 @@ def main():
         results.append(("log a visit (POST + redirect)", median, p95, None))
         print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
 
-    report_times = report_queries = pdf_times = kept_times = None
+    report_times = pdf_times = None
     if "report" in parts:
-        year = periods.year(datetime.date.today().year - 1)
-
-        def recount():
-            """Last year's report counted afresh: its kept figures (reports.kept) dropped first."""
-            from reports.models import KeptReport
-
-            KeptReport.objects.all().delete()
-            return build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
-
-        report_times = measure(recount, 5)
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as ctx:
-            report = recount()
-        report_queries = len(ctx.captured_queries)
-        # The same closed year read back from its kept figures, as every report after the first.
-        kept_times = measure(lambda: build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat), 5)
-        with CaptureQueriesContext(connection) as ctx:
-            build_report(BRIDGING_THE_GAPS, year, Scope("national"), secretariat)
-        kept_times += (len(ctx.captured_queries),)
-        pdf_times = measure(lambda: PdfExport().write(report), 3)
-        print(
-            f"national annual indicators: median {report_times[0]:.0f} ms ({report_queries} queries), "
-            f"kept {kept_times[0]:.0f} ms ({kept_times[2]} queries); PDF median {pdf_times[0]:.0f} ms"
-        )
+        report, report_times, pdf_times = measure_report(secretariat)
+        for name, (median, p95, queries) in report_times.items():
+            print(f"{name:<60} median {median:6.0f} ms  p95 {p95:6.0f} ms  {queries} queries")
+        print(f"PDF median {pdf_times[0]:.0f} ms")
 
     load = None if args.no_load or "load" not in parts else load_test(args, coordinator, member)
 
@@ -261,8 +236,61 @@ def main():
                     f"load {name:<26} {rps:8.0f} req/s  ratios " + ", ".join(f"{k}: {v:.2f}" for k, v in ratios.items())
                 )
         return
-    write_results(args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load, kept_times)
+    write_results(args, vendor, counts, generation, results, report_times, pdf_times, load)
     print(f"Results written to {args.out}")
+
+
+# The national annual report as the secretariat meets it (medians of 5 builds each). A closed
+# year is kept once counted (reports.kept), and so are the key figures of the year before that
+# every report shows beside its own: what is counted live is the open year, a closed year after
+# a late change into it, and everything on the first report of a day (kept figures last a day).
+FIRST_COUNT = "first report of a day, closed year (nothing kept)"
+OPEN_YEAR = "the open year, counted live (the year before kept)"
+LATE_CHANGE = "a closed year recounted after a late change into it"
+READ_BACK = "a closed year read back from its kept figures"
+
+
+def measure_report(secretariat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports import kept, periods
+    from reports.building import build_report
+    from reports.definitions import BRIDGING_THE_GAPS
+    from reports.exporters import PdfExport
+    from reports.models import KeptReport
+    from reports.scopes import Scope
+
+    this_year = datetime.date.today().year
+    closed, open_year = periods.year(this_year - 1), periods.year(this_year)
+
+    def build(period):
+        return build_report(BRIDGING_THE_GAPS, period, Scope("national"), secretariat)
+
+    def first_count():
+        KeptReport.objects.all().delete()
+        return build(closed)
+
+    def late_change():
+        kept.forget_from(datetime.date(this_year - 1, 6, 1))  # what a visit dated last June drops
+        return build(closed)
+
+    scenarios = [
+        (FIRST_COUNT, first_count),
+        (OPEN_YEAR, lambda: build(open_year)),
+        (LATE_CHANGE, late_change),
+        (READ_BACK, lambda: build(closed)),
+    ]
+    first_count()
+    build(open_year)  # keeps the key figures of the closed year too
+    found = {}
+    for name, fn in scenarios:
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        found[name] = (*measure(fn, 5), len(ctx.captured_queries))
+    report = build(closed)
+    return report, found, measure(lambda: PdfExport().write(report), 3)
 
 
 def load_test(args, user, member):
@@ -369,9 +397,7 @@ def _ms(match):
     return value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
 
 
-def write_results(
-    args, vendor, counts, generation, results, report_times, report_queries, pdf_times, load, kept_times=None
-):
+def write_results(args, vendor, counts, generation, results, report_times, pdf_times, load):
     lines = [
         "# Benchmark results",
         "",
@@ -404,16 +430,10 @@ def write_results(
         "",
         "## National annual report",
         "",
-        f"- Indicators, counted afresh: median {report_times[0]:.0f} ms, p95 {report_times[1]:.0f} ms, "
-        f"{report_queries} queries",
-        *(
-            [
-                f"- Indicators of the closed year read back from its kept figures: median {kept_times[0]:.0f} ms, "
-                f"p95 {kept_times[1]:.0f} ms, {kept_times[2]} queries"
-            ]
-            if kept_times
-            else []
-        ),
+        "| indicators | median ms | p95 ms | queries |",
+        "| --- | ---: | ---: | ---: |",
+        *(f"| {name} | {m:.0f} | {p:.0f} | {q} |" for name, (m, p, q) in report_times.items()),
+        "",
         f"- PDF (WeasyPrint): median {pdf_times[0]:.0f} ms, p95 {pdf_times[1]:.0f} ms",
         "",
     ]
@@ -436,7 +456,7 @@ def write_results(
         ]
         lines.append("")
     lines += targets_table(results, report_times, pdf_times, load)
-    lines += growth_table(args, vendor, counts, results, report_times, report_queries)
+    lines += growth_table(args, vendor, counts, results, report_times)
     Path(args.out).write_text("\n".join(lines))
 
 
@@ -447,7 +467,10 @@ def targets_table(results, report_times, pdf_times, load):
     rows = [
         ("member search p95 < 100 ms", p95["member search by alias"], 100, "ms"),
         ("visit POST p95 < 100 ms", p95["log a visit (POST + redirect)"], 100, "ms"),
-        ("national annual indicators, counted afresh, median < 1 s", report_times[0], 1000, "ms"),
+        *(
+            (f"national annual indicators, {name}, median < 1 s", report_times[name][0], 1000, "ms")
+            for name in (OPEN_YEAR, LATE_CHANGE, FIRST_COUNT)
+        ),
         ("its PDF median < 3 s", pdf_times[0], 3000, "ms"),
     ]
     slowest = max((p, name) for name, _m, p, q in results if q is not None)  # pages (GET), not the POST
@@ -476,7 +499,7 @@ def targets_table(results, report_times, pdf_times, load):
 GROWTH_PAGES = ["member page with timeline", "member search by alias", "member search by code"]
 
 
-def growth_table(args, vendor, counts, results, report_times, report_queries):
+def growth_table(args, vendor, counts, results, report_times):
     """The member page, member search and the indicators at each scale measured on this
     database, side by side: each run keeps its figures in bench/growth-<scale>-<database>.json
     and the table is built from every such file there (the other scales as last measured)."""
@@ -491,7 +514,7 @@ def growth_table(args, vendor, counts, results, report_times, report_queries):
         "cpu_probe_ms": round(cpu_probe()),
         "figures": {
             **{name: by_name[name] for name in GROWTH_PAGES},
-            "national annual indicators": (report_times[0], report_times[1], report_queries),
+            "national annual indicators": report_times[FIRST_COUNT],
         },
     }
     folder = Path(args.out).resolve().parent
