@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from .timeline import timeline
 PAGE_SIZE = 25
 
 
+@transaction.non_atomic_requests  # reads only, the most searched page: no BEGIN and COMMIT around it
 @login_required
 def member_list(request):
     form = MemberFilterForm(request.GET or None, user=request.user)

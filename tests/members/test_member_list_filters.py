@@ -90,3 +90,15 @@ def test_another_branch_in_the_filter_is_refused_and_shows_none_of_its_members(a
     _, page = _branch_select(client_of(ayu), f"?branch={bali.pk}")
     assert 'class="error"' in page and "Kamboja" not in page
     assert Member.objects.filter(alias="Kamboja").exists()
+
+
+def test_a_search_reads_without_opening_a_transaction(ayu, client_of):
+    """The list only reads: no BEGIN and COMMIT around it (inside a test's own transaction,
+    a view's transaction shows as a savepoint)."""
+    client = client_of(ayu)
+    client.get(reverse("member_list"), {"q": "Mawar"})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("member_list"), {"q": "Mawar"})
+    assert response.status_code == 200
+    opened = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(("BEGIN", "SAVEPOINT"))]
+    assert opened == []
