@@ -93,7 +93,10 @@ def production_server(secret_key, workers=2, shared_cache=True):
 
             _wait_for(answers, "memcached")
             env["CACHE_URL"] = f"pymemcache://127.0.0.1:{cache_port}"
-            described = "memcached (shared by the workers); sessions in it, the database behind (cached_db)"
+            described = (
+                "memcached (shared by the workers); sessions in it, the database behind (cached_db), "
+                "with the logged-in user's row"
+            )
         else:
             env.pop("CACHE_URL", None)
             described = (

@@ -1,13 +1,38 @@
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
+from . import login_cache
 from .audit import client_address
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
+
+
+def _user(request):
+    """Django's own reading of the request's user (the session's check included), given the
+    user's row kept for this session when the session's read found a usable one."""
+    if not hasattr(request, "_cached_user"):
+        request.session.get(auth.SESSION_KEY)  # the session is read, and with it the kept row
+        marker = login_cache.current.set(getattr(request.session, "kept_login", None))
+        try:
+            request._cached_user = auth.get_user(request)
+        finally:
+            login_cache.current.reset(marker)
+    return request._cached_user
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, reading the user with the row kept for the session (``opsi/login_cache.py``)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
 
 
 class UserLanguageMiddleware:

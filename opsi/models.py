@@ -7,11 +7,13 @@ from django.dispatch import receiver
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .login_cache import AccountQuerySet
+
 # The tenant is defined in its own module; importing it here is what registers its models with the app.
 from .tenant import Branch, DropInCentre
 
 
-class AccountManager(UserManager):
+class AccountManager(UserManager.from_queryset(AccountQuerySet)):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         # `manage.py createsuperuser` makes the first administrator: the role is what
         # opens the admin (User.save), so it must be set here, not left to its default.

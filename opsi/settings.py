@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opsi.middleware.AuthenticationMiddleware",  # Django's, with the user's row kept beside the session
     "django_otp.middleware.OTPMiddleware",
     "opsi.middleware.UserLanguageMiddleware",
     "opsi.middleware.BranchTimeZoneMiddleware",
@@ -164,6 +164,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # a memcached client refuses this option
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+if CACHES["default"]["BACKEND"].endswith(".PyMemcacheCache"):
+    # The same, with its connection kept between requests (Django opens and closes one per request).
+    CACHES["default"]["BACKEND"] = "opsi.memcached.KeptConnectionCache"
 
 AUTH_USER_MODEL = "opsi.User"
 AUTHENTICATION_BACKENDS = [
@@ -220,9 +223,15 @@ SESSION_COOKIE_HTTPONLY = True
 # from it, the database behind it (cached_db). A cache of each process's own (the default) would
 # keep alive, in one process, a session that another ended (logout, idle timeout, an administrator
 # ending it): there every session is read from the database.
-SESSION_ENGINE = "django.contrib.sessions.backends." + (
-    "cached_db" if CACHES["default"]["BACKEND"].endswith(("PyMemcacheCache", "PyLibMCCache", "RedisCache")) else "db"
+_SHARED_CACHE = CACHES["default"]["BACKEND"].endswith(
+    ("PyMemcacheCache", "KeptConnectionCache", "PyLibMCCache", "RedisCache")
 )
+# opsi.sessions is cached_db reading, in the same round trip, the user's row kept for the session.
+SESSION_ENGINE = "opsi.sessions" if _SHARED_CACHE else "django.contrib.sessions.backends.db"
+# Where sessions are in the shared cache, the logged-in user's row and branches are kept there too,
+# each change to a user or a branch making the kept copy unusable at once (opsi/login_cache.py).
+# Never with each process's own cache (a change would not reach the other processes' copies).
+LOGINS_IN_CACHE = _SHARED_CACHE and env.bool("LOGINS_IN_CACHE", default=True)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 

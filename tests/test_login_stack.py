@@ -46,7 +46,7 @@ def test_sessions_are_read_from_the_database_when_each_process_keeps_its_own_cac
 
 @pytest.mark.parametrize("cache_url", ["pymemcache://127.0.0.1:11211", "redis://127.0.0.1:6379/1"])
 def test_sessions_are_read_from_a_cache_shared_by_every_process(cache_url):
-    assert _session_engine(cache_url) == CACHED_DB
+    assert _session_engine(cache_url) == "opsi.sessions"  # cached_db, with the user's row beside it
 
 
 @pytest.fixture
@@ -174,6 +174,56 @@ def test_a_memcached_cache_url_gives_a_working_cache(tmp_path):
                 break
             time.sleep(0.1)
         assert result.stdout.strip() == "kept", result.stderr[-500:]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _memcached(port):
+    import shutil
+
+    memcached = shutil.which("memcached")
+    if memcached is None:
+        pytest.skip("memcached is not installed (scripts/system-deps.sh test)")
+    as_root = ["-u", "nobody"] if os.geteuid() == 0 else []
+    return subprocess.Popen([memcached, "-l", "127.0.0.1", "-p", str(port), "-U", "0", "-m", "8", *as_root])
+
+
+def test_the_first_request_after_memcached_restarts_is_served(settings):
+    """The connection to memcached is kept between requests; one that memcached closed by
+    restarting is opened again, and the command sent again, so no page fails for it."""
+    import socket
+    import time
+
+    from opsi.memcached import KeptConnectionCache
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def started():
+        server = _memcached(port)
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return server
+            time.sleep(0.1)
+        raise AssertionError("memcached did not start")
+
+    server = started()
+    try:
+        cache = KeptConnectionCache(f"127.0.0.1:{port}", {})
+        cache.set("session", "kept", 30)
+        cache.close()  # what Django does at the end of every request
+        assert cache.get("session") == "kept"
+        server.terminate()
+        server.wait(timeout=10)
+        server = started()
+        assert cache.get("session") is None  # a new memcached: empty, and no error
+        cache.set("session", "again", 30)
+        assert cache.get_many(["session"]) == {"session": "again"}
+        cache.delete("session")
+        assert cache.get("session") is None
     finally:
         server.terminate()
         server.wait(timeout=10)
