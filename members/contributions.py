@@ -18,3 +18,7 @@ erasure = Contributions("forgetting a member", ["member", "old_code", "code"])
 # ``records(member_id) -> [(model, [pk, ...])]``: the app's records of a member whose audit
 # entries the audit trail's member filter shows.
 trail_records = Contributions("the audit trail of a member", ["member_id"])
+
+# ``follow(member)``: the member now belongs to ``member.branch`` (her move was just recorded,
+# inside the same transaction): the app's records that copy her branch take the new one.
+moved = Contributions("a member moving to another branch", ["member"])

@@ -4,7 +4,7 @@ filter and the demo data (``members.contributions``, ``opsi.contributions``)."""
 from django.db.models import Q
 
 from .models import Document, PaperworkCase, Referral, Visit
-from .paperwork import documents_held
+from .paperwork import documents_held, follow_member
 
 
 def member_page(member, user):
@@ -37,5 +37,6 @@ def connect():
     members.member_page.add(member_page)
     members.timeline.add(timeline.entries)
     members.erasure.add(forget)
+    members.moved.add(follow_member)
     members.trail_records.add(trail_records)
     demo_data.add(demo.seed)

@@ -14,11 +14,19 @@ STUCK_AFTER_DAYS = 30
 @transaction.atomic
 def open_case(member, document, on, by, barrier="", note=""):
     """Open a case; a second open case for the same document (a resent form) is refused."""
-    type(member).objects.select_for_update().filter(pk=member.pk).exists()  # one opening at a time per member
+    # One opening at a time per member; the branch read under the lock, so a move being saved
+    # beside it either comes first (read here) or waits and then takes this case along.
+    branch_id = type(member).objects.select_for_update().values_list("branch_id", flat=True).get(pk=member.pk)
     if PaperworkCase.objects.filter(member=member, document=document).open().exists():
         raise ValidationError(_("A case for this document is already open for this member: add a step to it instead."))
     case = PaperworkCase.objects.create(
-        member=member, document=document, opened_on=on, step=Step.IDENTIFIED, step_on=on, barrier=barrier
+        member=member,
+        branch_id=branch_id,
+        document=document,
+        opened_on=on,
+        step=Step.IDENTIFIED,
+        step_on=on,
+        barrier=barrier,
     )
     CaseStep.objects.create(case=case, step=Step.IDENTIFIED, on=on, helped_by=by, barrier=barrier, note=note)
     return case
@@ -49,6 +57,11 @@ def advance(case, step, on, by, barrier="", note="", today=None):
         case.issued_on = on
     case.save()
     return case
+
+
+def follow_member(member):
+    """The member's cases move with her to her new branch (``members.contributions.moved``)."""
+    PaperworkCase.objects.filter(member=member).exclude(branch_id=member.branch_id).update(branch_id=member.branch_id)
 
 
 def stuck(cases, today):

@@ -1,13 +1,16 @@
 """Referrals and paperwork cases as lists of work: every one, open ones first, late ones
 marked, filtered by state, centre or branch, and worker. Each list costs a fixed number
-of queries (a count, a page of rows, the filter's choices)."""
+of queries (a count, a page of rows, the filter's choices); the paperwork list picks its page
+by key first and reads those rows after (``services.views._work_list``)."""
 
 import datetime
 
 from django import forms
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from opsi.forms import rendered_fields_key
 from opsi.models import User
 from opsi.tenant import Branch, DropInCentre
 
@@ -107,13 +110,19 @@ class CaseFilter(forms.Form):
         if not user.sees_all_branches and len(user.branch_ids) <= 1:
             del self.fields["branch"]  # nothing to choose
 
+    @cached_property
+    def rendered_key(self):
+        """The key of the filters' rendering (selects through Django's widget templates: a
+        fifth of the list's time at national scale), or None when one shows an error."""
+        return rendered_fields_key(self, list(self.fields))
+
     def rows(self, cases, today):
         """The cases the filter keeps: open ones first (the longest waiting first), then
         closed ones, the latest first; each marked ``stuck`` or not."""
         stuck_on = today - datetime.timedelta(days=STUCK_AFTER_DAYS)
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("branch"):
-            cases = cases.filter(member__branch=data["branch"])
+            cases = cases.filter(branch=data["branch"])
         if data.get("worker"):
             cases = cases.filter(pk__in=PaperworkCase.objects.filter(steps__helped_by=data["worker"]).values("pk"))
         is_open = ~Q(step__in=CLOSED_STEPS)

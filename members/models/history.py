@@ -93,6 +93,8 @@ def record_changes(member, before, on=None, by=None):
     """Write the dated changes between ``before`` ({"branch_id", "peer_educator"}) and ``member``."""
     on = on or member.branch.today()  # a change saved without a date: today, in the branch's time zone
     if before.get("branch_id") not in (None, member.branch_id):
+        from ..contributions import moved
+
         MemberMove.objects.create(
             member=member,
             from_branch_id=before["branch_id"],
@@ -100,6 +102,7 @@ def record_changes(member, before, on=None, by=None):
             moved_on=on,
             recorded_by=by,
         )
+        moved(member)
     if "peer_educator" in before and before["peer_educator"] != member.peer_educator:
         PeerEducatorChange.objects.create(
             member=member,

@@ -46,14 +46,39 @@ class PaperworkCaseQuerySet(ScopedQuerySet):
     def open(self):
         return self.exclude(step__in=CLOSED_STEPS)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Cases made in bulk (data loads, tests) take their member's branch, as ``save`` does."""
+        objs = list(objs)
+        unknown = {case.member_id for case in objs if case.branch_id is None}
+        if unknown:
+            from members.models import Member
+
+            branches = dict(Member.objects.filter(pk__in=unknown).values_list("pk", "branch_id"))
+            for case in objs:
+                if case.branch_id is None:
+                    case.branch_id = branches.get(case.member_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class PaperworkCase(models.Model):
     """Getting a member one document: KTP, KK, birth certificate or BPJS card."""
 
-    branch_path = "member__branch"
+    branch_path = "branch"
 
     member = models.ForeignKey(
         "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="paperwork_cases"
+    )
+    # The member's branch, copied: a branch's list reads its cases by this column instead of
+    # joining every case to its member. It follows her when she moves (``follow_member``,
+    # called for every recorded move), so it is always her present branch.
+    branch = models.ForeignKey(
+        "opsi.Branch",
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # case_branch_page leads with it
+        help_text=_("The member's branch; it follows her when she moves."),
     )
     document = models.CharField(_("document"), max_length=20, choices=Document.choices)
     opened_on = models.DateField(_("opened on"))
@@ -69,11 +94,21 @@ class PaperworkCase(models.Model):
         verbose_name = _("paperwork case")
         verbose_name_plural = _("paperwork cases")
         ordering = ["-opened_on", "-pk"]
-        indexes = [models.Index(fields=["step", "step_on"], name="case_step_date")]
+        indexes = [
+            models.Index(fields=["step", "step_on"], name="case_step_date"),
+            # Every column a branch's list sorts and counts by: its page of 25 is picked from
+            # the index alone, then those 25 are read (services.views.stuck_cases).
+            models.Index(fields=["branch", "step", "step_on", "id"], name="case_branch_page"),
+        ]
 
     def __str__(self):
         # No alias or code: this text is copied into the audit trail (object_repr).
         return f"{self.get_document_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.branch_id is None:
+            self.branch_id = self.member.branch_id
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):
