@@ -11,6 +11,9 @@ class ServicesConfig(AppConfig):
         from . import reference, today  # noqa: F401 (today adds its parts of the home page)
 
         reference.connect_signals()
+        from . import closed_quarters
+
+        closed_quarters.connect()
         from . import contributions
 
         contributions.connect()

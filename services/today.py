@@ -11,12 +11,13 @@ import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from members.models import Member
 from opsi.home import WRITERS, provides
 from opsi.tenant import Branch, DropInCentre
 
-from . import reference
+from . import closed_quarters, reference
 from .models import PaperworkCase, Referral, StockMovement, Visit
 from .paperwork import STUCK_AFTER_DAYS
 from .referrals import FOLLOW_UP_AFTER_DAYS
@@ -141,62 +142,70 @@ def chart(figures, width=300, bar_height=16):
 
 
 def branch_figures_key(today):
-    return f"home:branch-figures:{today.isoformat()}"
+    return f"home:branch-figures-counted:{today.isoformat()}"
 
 
 @provides("secretariat")
 def branches_at_a_glance(user, today):
     this_quarter, last_quarter = quarter_start(today), quarter_start(today, 1)
     key = branch_figures_key(today)
-    rows = cache.get(key)
-    if rows is None:
-        rows = _branch_figures(user, today, this_quarter, last_quarter)
-        cache.set(key, rows, BRANCH_FIGURES_SECONDS)
+    kept = cache.get(key)
+    if kept is None:
+        kept = {"rows": _branch_figures(user, today, this_quarter, last_quarter), "counted_at": timezone.now()}
+        cache.set(key, kept, BRANCH_FIGURES_SECONDS)
     return {
-        "branch_rows": rows,
+        "branch_rows": kept["rows"],
+        # The table may be a few minutes old: the page says when it was counted.
+        "branch_figures_counted_at": kept["counted_at"],
+        "branch_figures_minutes": BRANCH_FIGURES_SECONDS // 60,
         "this_quarter": this_quarter,
         "last_quarter": last_quarter,
         "quarter_number": (this_quarter.month - 1) // 3 + 1,
     }
 
 
+def _visit_figures(visits, start, end):
+    """{branch id: {"visits", "people"}} of ``visits`` dated from ``start`` to ``end``, read from
+    the date-centre-person index alone."""
+    return {
+        row["drop_in_centre__branch"]: {"visits": row["visits"], "people": row["people"]}
+        for row in visits.filter(visited_on__range=(start, end))
+        .values("drop_in_centre__branch")
+        .annotate(visits=Count("*"), people=Count("person_key", distinct=True))
+    }
+
+
 def _branch_figures(user, today, this_quarter, last_quarter):
     """Per branch: the last visit (through each centre's newest visit, read from the
     centre-and-date index) and this quarter's visits, people and new members beside last
-    quarter's. Silent branches (no visit for 30 days) first."""
+    quarter's. Silent branches (no visit for 30 days) first. Last quarter's visits and people
+    are counted once it is closed and kept (``closed_quarters``); this quarter's are live."""
     newest = Visit.objects.filter(drop_in_centre=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
     last_visit = {}
     for row in DropInCentre.objects.visible_to(user).annotate(last=Subquery(newest)).values("branch", "last"):
         if row["last"] and (row["branch"] not in last_visit or row["last"] > last_visit[row["branch"]]):
             last_visit[row["branch"]] = row["last"]
-    in_this = Q(visited_on__gte=this_quarter)
-    in_last = Q(visited_on__lt=this_quarter)
-    visits = {
-        row["drop_in_centre__branch"]: row
-        for row in Visit.objects.visible_to(user)
-        .filter(visited_on__gte=last_quarter, visited_on__lte=today)
-        .values("drop_in_centre__branch")
-        .annotate(
-            visits=Count("pk", filter=in_this),
-            visits_before=Count("pk", filter=in_last),
-            people=Count("person_key", distinct=True, filter=in_this),
-            people_before=Count("person_key", distinct=True, filter=in_last),
-        )
-    }
+    visits = _visit_figures(Visit.objects.visible_to(user), this_quarter, today)
+    visits_before = closed_quarters.kept_or_counted(
+        last_quarter,
+        lambda: _visit_figures(Visit.objects.visible_to(user), last_quarter, this_quarter - datetime.timedelta(days=1)),
+        keep=user.sees_all_branches,
+    )
     joined = {
         row["branch"]: row
         for row in Member.objects.visible_to(user)
         .filter(joined_on__gte=last_quarter, joined_on__lte=today)
         .values("branch")
         .annotate(
-            new=Count("pk", filter=Q(joined_on__gte=this_quarter)),
-            new_before=Count("pk", filter=Q(joined_on__lt=this_quarter)),
+            new=Count("joined_on", filter=Q(joined_on__gte=this_quarter)),
+            new_before=Count("joined_on", filter=Q(joined_on__lt=this_quarter)),
         )
     }
     silent_before = today - datetime.timedelta(days=SILENT_AFTER_DAYS)
     rows = []
     for branch in Branch.objects.visible_to(user).filter(active=True).order_by("name"):
         figures = visits.get(branch.pk, {})
+        before = visits_before.get(branch.pk, {})
         members = joined.get(branch.pk, {})
         last = last_visit.get(branch.pk)
         rows.append(
@@ -206,9 +215,9 @@ def _branch_figures(user, today, this_quarter, last_quarter):
                 "last_visit": last,
                 "silent": last is None or last < silent_before,
                 "visits": figures.get("visits", 0),
-                "visits_before": figures.get("visits_before", 0),
+                "visits_before": before.get("visits", 0),
                 "people": figures.get("people", 0),
-                "people_before": figures.get("people_before", 0),
+                "people_before": before.get("people", 0),
                 "new": members.get("new", 0),
                 "new_before": members.get("new_before", 0),
             }

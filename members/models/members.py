@@ -116,6 +116,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["branch", "alias"], name="member_branch_alias"),
             models.Index(fields=["branch", "left_on"], name="member_branch_left"),
+            # New members per branch over two quarters (the secretariat's home), from the index alone.
+            models.Index(fields=["joined_on", "branch"], name="member_joined_branch"),
         ]
 
     def __str__(self):

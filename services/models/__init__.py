@@ -1,5 +1,6 @@
 from .paperwork import CLOSED_STEPS, STEP_ORDER, Barrier, CaseStep, Document, PaperworkCase, Step
 from .referrals import FacilityKind, Referral, ReferralOutcome
+from .quarters import KeptQuarter, QuarterChange
 from .stock import Commodity, StockMovement
 from .visits import ServiceType, Visit, VisitService
 
@@ -10,7 +11,9 @@ __all__ = [
     "Commodity",
     "Document",
     "FacilityKind",
+    "KeptQuarter",
     "PaperworkCase",
+    "QuarterChange",
     "Referral",
     "ReferralOutcome",
     "STEP_ORDER",

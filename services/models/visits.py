@@ -55,15 +55,23 @@ class VisitQuerySet(ScopedQuerySet):
         return self.aggregate(visits=Count("*"), people=Count("person_key", distinct=True))
 
     def bulk_create(self, objs, *args, **kwargs):
+        from ..closed_quarters import visits_written
+
         objs = list(objs)
         for visit in objs:
             visit.person_key = person_key(visit.uic)
-        return super().bulk_create(objs, *args, **kwargs)
+        made = super().bulk_create(objs, *args, **kwargs)
+        visits_written(dates=[visit.visited_on for visit in objs])
+        return made
 
     def update(self, **kwargs):
+        from ..closed_quarters import visits_written
+
         if "uic" in kwargs:
             kwargs["person_key"] = person_key(kwargs["uic"])
-        return super().update(**kwargs)
+        updated = super().update(**kwargs)
+        visits_written(fields=kwargs)
+        return updated
 
 
 class Visit(models.Model):
@@ -102,6 +110,9 @@ class Visit(models.Model):
             models.Index(fields=["drop_in_centre", "visited_on"], name="visit_centre_date"),
             models.Index(fields=["member", "visited_on"], name="visit_member_date"),
             models.Index(fields=["visited_on", "person_key"], name="visit_date_person"),
+            # The secretariat's home counts the open quarter's visits and people per branch
+            # from this index alone (services.today).
+            models.Index(fields=["visited_on", "drop_in_centre", "person_key"], name="visit_date_centre_person"),
         ]
 
     def __str__(self):
