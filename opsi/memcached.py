@@ -13,6 +13,7 @@ have carried the command out.
 """
 
 from django.core.cache.backends.memcached import PyMemcacheCache
+from django.utils.functional import cached_property
 from pymemcache.client.base import Client
 from pymemcache.client.hash import HashClient
 from pymemcache.exceptions import MemcacheUnexpectedCloseError
@@ -47,9 +48,13 @@ class ReconnectingHashClient(HashClient):
 
 
 class KeptConnectionCache(PyMemcacheCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReconnectingHashClient
+    @cached_property
+    def _cache(self):
+        servers = self.client_servers
+        if len(servers) == 1:
+            # One memcached (the usual): its client directly, without hashing every key to a server.
+            return ReconnectingClient(servers[0], **self._options)
+        return ReconnectingHashClient(servers, **self._options)
 
     def close(self, **kwargs):
         pass  # kept open: see the module's docstring
