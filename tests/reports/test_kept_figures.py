@@ -394,3 +394,29 @@ def test_the_open_years_report_shows_last_year_as_its_own_report_does_and_counts
     assert second.figure("visits").value == _first.figure("visits").value + 1  # the open year is counted live
     last_year = fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
     assert [f.previous for f in second.key_figures] == [f.value for f in last_year.key_figures]
+
+
+def test_the_nightly_count_leaves_the_days_first_reader_kept_figures_equal_to_a_count(data, sari):
+    from django.core.management import call_command
+
+    this_year = periods.year(kept.today().year)
+    KeptReport.objects.all().delete()
+    _report, open_alone = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
+    KeptReport.objects.all().delete()
+    call_command("keep_reports", stdout=open("/dev/null", "w"))
+    kinds = [(definition, language) for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM) for language in ("id", "en")]
+    read_back = {}
+    for definition, language in kinds:
+        with translation.override(language):
+            read_back[definition.key, language], count = queries(
+                lambda: build_report(definition, CLOSED, Scope("national"), sari)
+            )
+            assert count <= 3
+    for definition, language in kinds:
+        with translation.override(language):
+            counted = fresh(definition, CLOSED, Scope("national"), sari)
+            assert everything(read_back[definition.key, language]) == everything(counted)
+    KeptReport.objects.all().delete()
+    call_command("keep_reports", stdout=open("/dev/null", "w"))
+    _report, open_after = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
+    assert open_after < open_alone - 5  # last year's key figures read back, not counted
