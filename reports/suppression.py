@@ -242,7 +242,10 @@ def suppress(report, everything=True):
     report.sections = [copy.copy(s) for s in report.sections]
     originals = [(section, list(section.tables)) for section in report.sections]
     forced = {}
-    for _round in range(10):
+    # Until no table shows a count hidden in another. Each round forces at least one more cell
+    # that was shown, and a report has finitely many, so this ends; a fixed number of rounds
+    # left the end of a long chain of linked tables showing what its start hid.
+    while True:
         for section, tables in originals:
             section.tables = [
                 suppress_table(t, forced.get(id(t), ())) if everything or t.sensitive else t for t in tables

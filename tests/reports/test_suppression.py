@@ -149,3 +149,43 @@ def test_a_cell_worked_out_through_distant_totals_is_protected():
     rows = [["r0", 1, 1, 0, 2], ["r1", 0, 4, 0, 4], ["r2", 1, 0, 4, 5], ["Total", 2, 5, 4, 11]]
     t = suppress_table(Table("t", "T", ["", "a", "b", "c", "Total"], rows, total_column=True, total_row=True))
     assert worked_out(t) == {}
+
+
+def test_a_chain_of_linked_tables_is_hidden_to_its_end_however_long():
+    """Hiding a count in one table hides its twin in the next, whose own protection hides a
+    count shown in the table after it, and so on: every twin of a hidden count is hidden, however
+    many tables the chain runs through (one more table per round of the search)."""
+    from reports.suppression import MARKS, suppress
+    from reports.tables import Report, Section
+
+    length = 14
+    tables = [
+        Table(
+            "t0",
+            "T",
+            ["", "a", "b", "Total"],
+            [["r0", 3, 9, 12], ["r1", 8, 7, 15], ["Total", 11, 16, 27]],
+            total_column=True,
+            total_row=True,
+            links={"link0": (0, 2)},
+        )
+    ]
+    for i in range(1, length):
+        tables.append(
+            Table(
+                f"t{i}",
+                "T",
+                ["", "a", "b", "Total"],
+                [["r0", 9, 6, 15], ["r1", 8, 7, 15], ["Total", 17, 13, 30]],
+                total_column=True,
+                total_row=True,
+                links={f"link{i - 1}": (0, 1), f"link{i}": (0, 2)},
+            )
+        )
+    report = Report(None, None, None, "", None, [], [Section("s", "S", tables)])
+    done = suppress(report).sections[0].tables
+    for name in [f"link{i}" for i in range(length)]:
+        shown = [t.key for t in done if name in t.links and t.rows[t.links[name][0]][t.links[name][1]] not in MARKS]
+        hidden = [t.key for t in done if name in t.links and t.rows[t.links[name][0]][t.links[name][1]] in MARKS]
+        assert not (shown and hidden), (name, shown, hidden)
+    assert all(worked_out(t) == {} for t in done)
