@@ -420,3 +420,26 @@ def test_the_nightly_count_leaves_the_days_first_reader_kept_figures_equal_to_a_
     call_command("keep_reports", stdout=open("/dev/null", "w"))
     _report, open_after = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
     assert open_after < open_alone - 5  # last year's key figures read back, not counted
+
+
+def test_the_code_version_covers_the_querysets_and_histories_the_indicators_count_through(tmp_path, monkeypatch):
+    """A release that changes how members' histories or visits are read counts closed periods again."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(kept.__file__).resolve().parent.parent
+    copy = tmp_path / "code"
+    for pattern in kept._COUNTING_CODE:
+        for path in root.glob(pattern):
+            target = copy / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+    fake_kept = copy / "reports" / "kept.py"
+    monkeypatch.setattr(kept, "__file__", str(fake_kept))
+    before = kept._code_version()
+    for changed in ("members/models/history.py", "services/models/visits.py", "opsi/scoping.py"):
+        path = copy / changed
+        path.write_text(path.read_text() + "\n# changed\n")
+        after = kept._code_version()
+        assert after != before, changed
+        before = after
