@@ -58,7 +58,7 @@ def test_a_plain_page_asks_the_database_nothing_once_the_user_is_kept(
 def test_a_branch_taken_away_is_gone_at_the_next_page(ayu, jakarta, bali, client_of):
     MemberFactory(branch=jakarta, alias="Melati")
     MemberFactory(branch=bali, alias="Kenanga")
-    client = client_of(ayu)
+    client = seen(client_of(ayu))
     assert "Melati" in client.get(reverse("member_list")).content.decode()
     ayu.branches.set([bali])
     page = client.get(reverse("member_list")).content.decode()
