@@ -167,6 +167,14 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):  # a memcached client r
 if CACHES["default"]["BACKEND"].endswith(".PyMemcacheCache"):
     # The same, with its connection kept between requests (Django opens and closes one per request).
     CACHES["default"]["BACKEND"] = "opsi.memcached.KeptConnectionCache"
+# Parts of the page layout ({% cache %}: the head, the menu for a role and language) come from
+# the code alone, so each process keeps its own: no round trip to a shared cache for them, and
+# none left over from the previous release (old static file names) after a deploy.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
 
 AUTH_USER_MODEL = "opsi.User"
 AUTHENTICATION_BACKENDS = [

@@ -92,3 +92,17 @@ def test_a_benchmark_runs_production_settings_on_sqlite_with_every_other_guard()
     env = {**PRODUCTION, "DJANGO_ENV": "benchmark", "DEBUG": "false", "DATABASE_URL": "sqlite:////tmp/opsi.sqlite3"}
     assert "SECRET_KEY must be set" in _run("check", env=env).stderr
     assert _run("check", env={**env, "SECRET_KEY": GOOD_KEY}).returncode == 0
+
+
+def test_the_page_layout_is_kept_by_each_process_even_with_a_shared_cache():
+    """The menu and the head come from the code: a shared cache would hand a new release the
+    previous release's static file names for up to an hour."""
+    result = _run(
+        "shell",
+        "-c",
+        "from django.core.cache import caches; print(type(caches['default']).__name__, "
+        "type(caches['template_fragments']).__name__)",
+        env={"CACHE_URL": "pymemcache://127.0.0.1:11211"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["KeptConnectionCache", "LocMemCache"]
