@@ -34,11 +34,19 @@ export DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1 TRUSTED_PROXY_HOPS=1
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))'); export SECRET_KEY
 FIELD_ENCRYPTION_KEYS=$(keygen); FIELD_HASH_KEY=$(keygen); export FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY
 unset CACHE_URL DEBUG
-"$PY" manage.py collectstatic --noinput -v0 || exit 1
-
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null; done; }
 trap cleanup EXIT
+# As production runs: memcached shared by the workers, the sessions and the logged-in user's row in it
+# (README, CACHE_URL), when memcached is installed (scripts/system-deps.sh installs it).
+if command -v memcached >/dev/null; then
+    CACHE_PORT=$(free_port)
+    setsid memcached -l 127.0.0.1 -p "$CACHE_PORT" -U 0 -m 64 $([ "$(id -u)" -eq 0 ] && echo "-u nobody") &
+    PIDS+=($!)
+    export CACHE_URL="pymemcache://127.0.0.1:$CACHE_PORT"
+fi
+"$PY" manage.py collectstatic --noinput -v0 || exit 1
+
 setsid "$PY" -m gunicorn opsi.wsgi --workers 2 --bind "127.0.0.1:$APP_PORT" --log-level warning \
     >"$SCAN_OUT/gunicorn.log" 2>&1 &
 PIDS+=($!)
@@ -49,7 +57,7 @@ PIDS+=($!)
 for _ in $(seq 100); do
     [ "$(curl -sk -o /dev/null -w '%{http_code}' "$ORIGIN/healthz")" = 200 ] && break; sleep 0.3
 done
-echo "app: gunicorn on 127.0.0.1:$APP_PORT, production settings, behind $ORIGIN"
+echo "app: gunicorn on 127.0.0.1:$APP_PORT, production settings, behind $ORIGIN, cache ${CACHE_URL:-of each process}"
 
 SCAN_PASSWORD=sandi-demo-2026 "$PY" scripts/scan_helpers.py sessions "$ORIGIN" "$SCAN_OUT/cookies" || exit 1
 cookie() { cat "$SCAN_OUT/cookies/$1.cookie"; }
@@ -86,10 +94,12 @@ wapiti_as koordinator.jakarta "$SCAN_MINUTES" coordinator / /offline/ /sw.js /ma
     "/visits/new/?q=ab" "/visits/new/?q=ab&partial=1" "/visits/new/?member=$MEMBER" "/visits/new/?walk_in=1" \
     /outreach/new/ /members/ "/members/?q=a&kind=&status=" /members/new/ /members/import/ "/members/$MEMBER/" \
     "/members/export.csv?q=a" "/members/export.xlsx?q=a" /referrals/ "/drop-in-centres/$CENTRE/visits/" \
+    "/cases/stuck/?state=open&worker=" \
     "/reports/?$REPORT&scope=branch:$BRANCH" "/reports/report.pdf?$REPORT&scope=branch:$BRANCH" \
     "/reports/report.xlsx?$REPORT&scope=branch:$BRANCH" "/reports/report.csv?$REPORT&scope=branch:$BRANCH" \
     /healthz /healthz/ready
 wapiti_as sekretariat $(( (SCAN_MINUTES + 1) / 2 )) secretariat / /members/ "/members/export.csv?q=a" \
+    "/cases/stuck/?state=&branch=&worker=" \
     "/reports/?$REPORT&scope=national:" "/reports/report.csv?$REPORT&scope=national:"
 for user in penjangkau.jakarta krisis admin; do
     MODULES=http_headers,cookieflags,csp,methods,xss,sql wapiti_as "$user" 2 "home-$user" /
@@ -116,6 +126,7 @@ sqlmap report -u "$ORIGIN/reports/?$REPORT&scope=national:" -H "$S"
 sqlmap report-csv -u "$ORIGIN/reports/report.csv?$REPORT&scope=national:" -H "$S"
 sqlmap centre-visits -u "$ORIGIN/drop-in-centres/$CENTRE/visits/?start=2026-01-01&end=2026-12-31&service=" -H "$C"
 sqlmap referrals -u "$ORIGIN/referrals/?state=open&centre=&worker=" -H "$C"
+sqlmap paperwork -u "$ORIGIN/cases/stuck/?state=open&branch=&worker=" -H "$S"
 # The forms by hand, not --forms: that would also send every page's logout and quick-exit forms.
 TOKEN=$("$PY" -c 'import sys; from django.middleware.csrf import _mask_cipher_secret as m; print(m(sys.argv[1]))' \
     "$("$PY" -c 'import sys; sys.path.insert(0, "scripts"); import scan_helpers; print(scan_helpers.CSRF_SECRET)')")
