@@ -443,3 +443,26 @@ def test_the_code_version_covers_the_querysets_and_histories_the_indicators_coun
         after = kept._code_version()
         assert after != before, changed
         before = after
+
+
+def test_key_figures_of_the_year_before_counted_while_a_change_into_it_is_saved_are_not_kept(
+    data, sari, ayu, catalogue
+):
+    from reports.building import Context
+
+    ctx = Context(period=CLOSED, branches=[data["jakarta"], data["bali"]], branch_ids=None, includes_national=True)
+    seen = kept.marks()  # the count begins
+    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
+    log_visit(
+        centre=data["jakarta_dic"],
+        member=mawar,
+        uic="",
+        on=D(2024, 6, 3),
+        services={catalogue["counselling"]: 1},
+        by=ayu,
+    )  # saved while it runs
+    kept.keep_key_figures(BRIDGING_THE_GAPS, BEFORE, ctx, {"visits": 1}, seen)
+    assert not kept_reports(BEFORE).exists()
+    assert kept.kept_key_figures(BRIDGING_THE_GAPS, BEFORE, ctx) is None
+    kept.keep_key_figures(BRIDGING_THE_GAPS, BEFORE, ctx, {"visits": 2}, kept.marks())  # counted after it: kept
+    assert kept.kept_key_figures(BRIDGING_THE_GAPS, BEFORE, ctx) == {"visits": 2}
