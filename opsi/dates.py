@@ -34,6 +34,41 @@ def country_today():
     return timezone.localdate(timezone=LAST_TO_CHANGE_DAY)
 
 
+# The westernmost zone (WIB) reaches a new day last: a day before today there has ended everywhere
+# in the country, so figures of a period that ended then are facts (reports.kept,
+# services.closed_quarters).
+WESTERNMOST_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def ended_everywhere_before():
+    """Today in WIB: every day before it has ended in every part of the country."""
+    return timezone.localdate(timezone=WESTERNMOST_ZONE)
+
+
+def as_date(value, unknown=None):
+    """A record's date as saved (a form or a factory may still hold it as text); ``unknown`` when
+    it cannot be read as a date."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return unknown
+
+
+def month_start(day, months_back=0):
+    year, month = day.year, day.month - months_back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return datetime.date(year, month, 1)
+
+
+def quarter_start(day, quarters_back=0):
+    return month_start(day.replace(day=1, month=(day.month - 1) // 3 * 3 + 1), 3 * quarters_back)
+
+
 def check_date(value, *, today, earliest=EARLIEST, ahead=datetime.timedelta(0), earliest_message=None):
     """``value`` itself, or a ValidationError when it lies outside [earliest, today + ahead]."""
     if value is None:

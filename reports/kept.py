@@ -34,7 +34,6 @@ Whatever the path, a kept report is never older than ``MAX_AGE``.
 import datetime
 import hashlib
 import json
-import zoneinfo
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -42,11 +41,12 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
+from opsi.dates import as_date, ended_everywhere_before
+
 from .tables import KeyFigure, Section, Share, Table
 
 MAX_AGE = datetime.timedelta(days=1)
 EVERYTHING = datetime.date.min
-_WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
 # The code that decides a report's figures: the reports themselves, and the models and
@@ -79,7 +79,7 @@ CODE_VERSION = _code_version()
 
 def today():
     """The date in WIB: the last time zone of the country to reach a new day."""
-    return timezone.now().astimezone(_WIB).date()
+    return ended_everywhere_before()
 
 
 def is_closed(period):
@@ -270,7 +270,7 @@ def forget_from(date):
 
     if date is None:
         return
-    date = _as_date(date)
+    date = as_date(date, EVERYTHING)
     if date >= today():
         return
     LateChange.objects.create(on=date)
@@ -278,18 +278,6 @@ def forget_from(date):
     # A report being computed beside this change may keep figures read before it: once the
     # change is committed, drop them again.
     transaction.on_commit(lambda: KeptReport.objects.filter(period_end__gte=date).delete())
-
-
-def _as_date(value):
-    """A record's date as saved (a form or a factory may still hold it as text)."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return EVERYTHING
 
 
 def _via(attribute, field):

@@ -17,27 +17,19 @@ Whatever the path, kept figures are never older than ``MAX_AGE``.
 """
 
 import datetime
-import zoneinfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from opsi.dates import as_date, quarter_start
+from opsi.dates import ended_everywhere_before as today
+
 from .models import KeptQuarter, QuarterChange
 
 MAX_AGE = datetime.timedelta(days=1)
 EVERYTHING = datetime.date.min
-_WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
-
-
-def today():
-    """The date in WIB: the last time zone of the country to reach a new day."""
-    return timezone.now().astimezone(_WIB).date()
-
-
-def quarter_start(day):
-    return day.replace(day=1, month=(day.month - 1) // 3 * 3 + 1)
 
 
 def quarter_end(start):
@@ -85,7 +77,7 @@ def forget(first, last=None):
     ``last`` (the same when not given); ``EVERYTHING``: every kept quarter."""
     if first is None:
         return
-    first, last = _as_date(first), _as_date(last or first)
+    first, last = as_date(first, EVERYTHING), as_date(last or first, EVERYTHING)
     if first == EVERYTHING:
         kept = KeptQuarter.objects.all()
     else:
@@ -97,18 +89,6 @@ def forget(first, last=None):
     kept.delete()
     # Figures counted beside this change may be kept before it commits: drop them again after.
     transaction.on_commit(lambda: kept.all().delete())
-
-
-def _as_date(value):
-    """A record's date as saved (a form or a test may still hold it as text)."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return EVERYTHING
 
 
 # What a visit's fields change: its date, centre (so branch) and code (so person) are counted.
@@ -139,7 +119,7 @@ def visits_written(dates=(), fields=()):
     if _COUNTED & set(fields):
         forget(EVERYTHING)
     elif dates:
-        dates = [_as_date(day) for day in dates]
+        dates = [as_date(day, EVERYTHING) for day in dates]
         forget(min(dates), max(dates))
 
 

@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from members.models import Member
+from opsi.dates import month_start, quarter_start
 from opsi.home import WRITERS, provides
 from opsi.tenant import Branch, DropInCentre
 
@@ -27,17 +28,6 @@ SILENT_AFTER_DAYS = 30
 # The secretariat's table is aggregate counts only (no member data): kept a few minutes,
 # so the national figures are read from the database at most that often.
 BRANCH_FIGURES_SECONDS = 300
-
-
-def month_start(day, months_back=0):
-    year, month = day.year, day.month - months_back
-    while month < 1:
-        year, month = year - 1, month + 12
-    return datetime.date(year, month, 1)
-
-
-def quarter_start(day, quarters_back=0):
-    return month_start(day.replace(day=1, month=(day.month - 1) // 3 * 3 + 1), 3 * quarters_back)
 
 
 @provides(*WRITERS)
