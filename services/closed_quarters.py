@@ -1,16 +1,17 @@
-"""Visit figures of closed quarters, kept as facts (the secretariat's home page).
+"""Visit figures of days that have ended everywhere, kept as facts (the secretariat's home page).
 
-A quarter is closed once its last day has passed in WIB, the last of the country's time zones
-to reach a new day (the rule of ``reports.kept``). Its visits and people per branch are then
-counted once and kept in ``KeptQuarter``, and the home page counts only the open quarter live.
+A day has ended everywhere once it has passed in WIB, the last of the country's time zones to
+reach a new day (the rule of ``reports.kept``). The visits and people per branch of a closed
+quarter, and of the open quarter up to the day before, are counted once and kept in
+``KeptQuarter``; the home page counts live only the days since (``services.today``).
 
 When kept figures are dropped, in the transaction of the change that makes them wrong:
-- a visit saved or deleted with a date inside a closed quarter drops that quarter's figures
-  (a visit dated in the open quarter, as nearly all are, drops nothing);
+- a visit made or deleted with a date inside the days a kept figure counted drops its branch's
+  row (a visit dated today, as most are, drops nothing);
 - a visit saved whole or with its date, centre or code among the fields (the old values are not
   known here), visits whose code, date or centre is rewritten in bulk (erasure: two codes may
   become one person), and any change to a drop-in centre (it may have moved to another branch)
-  drop every kept quarter;
+  drop every kept figure;
 - each such change is noted (``QuarterChange``): figures being counted while it is saved are
   shown once and not kept, and once it is committed the kept figures are dropped again.
 Whatever the path, kept figures are never older than ``MAX_AGE``.
@@ -23,7 +24,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from opsi.dates import as_date, quarter_start
+from opsi.dates import as_date
 from opsi.dates import ended_everywhere_before as today
 
 from .models import KeptQuarter, QuarterChange
@@ -43,48 +44,66 @@ def is_closed(start):
     return quarter_end(start) < today()
 
 
-def kept_or_counted(start, count, keep=True):
-    """The figures of the quarter from ``start`` (``count()``: {branch id: {name: number}}),
-    read back when the quarter is closed and kept, counted (and kept, if closed) otherwise.
-    ``keep``: whether ``count`` counts every branch (only such figures are kept)."""
-    end = quarter_end(start)
-    if not keep or not is_closed(start):
-        return count()
+def kept_or_counted(start, count, branches, keep=True, end=None):
+    """The visits and people per branch of the days from ``start`` to ``end`` (the quarter's last
+    day when not given): {branch id: {"visits": n, "people": n}}. ``count(branch ids)`` counts
+    them for those branches (all when None). Once those days have all ended everywhere, each
+    branch of ``branches`` is counted once and kept, and read back after; a branch whose row was
+    dropped by a late change is counted again alone.
+    ``keep``: whether ``count`` sees every branch (only such figures are kept)."""
+    end = end or quarter_end(start)
+    if not keep or end >= today():
+        return count(None)
     now = timezone.now()
-    kept = KeptQuarter.objects.filter(starts_on=start, made_at__gte=now - MAX_AGE).first()
-    if kept:
-        return {int(branch): figures for branch, figures in kept.figures.items()}
+    figures = {
+        row.branch_id: {"visits": row.visits, "people": row.people}
+        for row in KeptQuarter.objects.filter(starts_on=start, ends_on=end, made_at__gte=now - MAX_AGE)
+    }
+    missing = set(branches) - figures.keys()
+    if not missing:
+        return figures
     mark = QuarterChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    figures = count()
+    counted = count(missing)
+    counted = {branch: counted.get(branch, {"visits": 0, "people": 0}) for branch in missing}
+    figures.update(counted)
     try:
         with transaction.atomic():
-            # A change into this quarter saved while it was being counted: the counts may hold
+            # A change into these days saved while they were being counted: the counts may hold
             # half of it, so they are shown once and not kept.
             if QuarterChange.objects.filter(pk__gt=mark, on__lte=end).exists():
                 return figures
             QuarterChange.objects.filter(at__lt=now - MAX_AGE).delete()
-            KeptQuarter.objects.filter(Q(starts_on=start) | Q(made_at__lt=now - MAX_AGE)).delete()
-            KeptQuarter.objects.create(
-                starts_on=start, figures={str(branch): values for branch, values in figures.items()}
+            KeptQuarter.objects.filter(
+                Q(starts_on=start, ends_on__lt=end)
+                | Q(starts_on=start, ends_on=end, branch__in=missing)
+                | Q(made_at__lt=now - MAX_AGE)
+            ).delete()
+            KeptQuarter.objects.bulk_create(
+                KeptQuarter(starts_on=start, ends_on=end, branch_id=branch, **values)
+                for branch, values in counted.items()
             )
     except IntegrityError:
-        pass  # the same quarter kept by another request at the same moment
+        pass  # the same days kept by another request at the same moment
     return figures
 
 
-def forget(first, last=None):
-    """Drop the kept figures of the closed quarters from the one of ``first`` to the one of
-    ``last`` (the same when not given); ``EVERYTHING``: every kept quarter."""
+def forget(first, last=None, centres=None):
+    """Drop the kept figures that counted any day from ``first`` to ``last`` (the same when not
+    given), of the branches of ``centres`` (drop-in centre ids; every branch when None);
+    ``EVERYTHING``: every kept figure."""
     if first is None:
         return
     first, last = as_date(first, EVERYTHING), as_date(last or first, EVERYTHING)
     if first == EVERYTHING:
         kept = KeptQuarter.objects.all()
     else:
-        first, last = quarter_start(first), quarter_start(last)
-        if not is_closed(first):
-            return  # the open quarter: nothing kept holds it
-        kept = KeptQuarter.objects.filter(starts_on__range=(first, last))
+        if first >= today():
+            return  # a day that has not ended everywhere: no kept figure counted it
+        kept = KeptQuarter.objects.filter(starts_on__lte=last, ends_on__gte=first)
+        if centres is not None:
+            from opsi.tenant import DropInCentre
+
+            kept = kept.filter(branch__in=DropInCentre.objects.filter(pk__in=list(centres)).values("branch"))
     QuarterChange.objects.create(on=first)
     kept.delete()
     # Figures counted beside this change may be kept before it commits: drop them again after.
@@ -99,13 +118,13 @@ def _visit_saved(sender, instance, created=False, update_fields=None, raw=False,
     if raw:
         return
     if created:
-        forget(instance.visited_on)
+        forget(instance.visited_on, centres=[instance.drop_in_centre_id])
     elif update_fields is None or _COUNTED & set(update_fields):
         forget(EVERYTHING)
 
 
 def _visit_deleted(sender, instance, **kwargs):
-    forget(instance.visited_on)
+    forget(instance.visited_on, centres=[instance.drop_in_centre_id])
 
 
 def _centre_changed(sender, instance, created=False, raw=False, **kwargs):
@@ -113,14 +132,14 @@ def _centre_changed(sender, instance, created=False, raw=False, **kwargs):
         forget(EVERYTHING)
 
 
-def visits_written(dates=(), fields=()):
+def visits_written(dates=(), fields=(), centres=None):
     """Called by the visit queryset for writes that send no signal: ``bulk_create`` (the dates
-    of the visits made) and ``update`` (the fields rewritten)."""
+    and centres of the visits made) and ``update`` (the fields rewritten)."""
     if _COUNTED & set(fields):
         forget(EVERYTHING)
     elif dates:
         dates = [as_date(day, EVERYTHING) for day in dates]
-        forget(min(dates), max(dates))
+        forget(min(dates), max(dates), centres=centres)
 
 
 def connect():

@@ -10,7 +10,7 @@ fixed number of queries.
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from members.models import Member
@@ -154,9 +154,11 @@ def branches_at_a_glance(user, today):
     }
 
 
-def _visit_figures(visits, start, end):
-    """{branch id: {"visits", "people"}} of ``visits`` dated from ``start`` to ``end``, read from
-    the date-centre-person index alone."""
+def _visit_figures(visits, start, end, branches=None):
+    """{branch id: {"visits", "people"}} of ``visits`` dated from ``start`` to ``end`` (at the
+    centres of ``branches`` only, when given), read from the date-centre-person index alone."""
+    if branches is not None:
+        visits = visits.filter(drop_in_centre__branch__in=list(branches))
     return {
         row["drop_in_centre__branch"]: {"visits": row["visits"], "people": row["people"]}
         for row in visits.filter(visited_on__range=(start, end))
@@ -165,20 +167,57 @@ def _visit_figures(visits, start, end):
     }
 
 
+def _open_quarter_figures(user, start, today, branches):
+    """{branch id: {"visits", "people"}} of the quarter from ``start`` to ``today``: its days
+    that have ended everywhere read from their kept figures, the day or two since counted live
+    (someone who came to the branch's centres earlier in the quarter counted once)."""
+    visits = Visit.objects.visible_to(user)
+    last_kept = min(today, closed_quarters.today()) - datetime.timedelta(days=1)
+    if last_kept < start or not user.sees_all_branches:
+        return _visit_figures(visits, start, today)
+    kept = closed_quarters.kept_or_counted(
+        start, lambda some: _visit_figures(visits, start, last_kept, some), branches, end=last_kept
+    )
+    came_before = Visit.objects.filter(
+        person_key=OuterRef("person_key"),
+        visited_on__range=(start, last_kept),
+        drop_in_centre__branch=OuterRef("drop_in_centre__branch"),
+    )
+    since = {
+        row["drop_in_centre__branch"]: row
+        for row in visits.filter(visited_on__gt=last_kept, visited_on__lte=today)
+        .values("drop_in_centre__branch")
+        .annotate(visits=Count("*"), people=Count("person_key", distinct=True, filter=~Q(Exists(came_before))))
+    }
+    return {
+        branch: {
+            name: kept.get(branch, {}).get(name, 0) + since.get(branch, {}).get(name, 0)
+            for name in ("visits", "people")
+        }
+        for branch in kept.keys() | since.keys()
+    }
+
+
 def _branch_figures(user, today, this_quarter, last_quarter):
     """Per branch: the last visit (through each centre's newest visit, read from the
     centre-and-date index) and this quarter's visits, people and new members beside last
     quarter's. Silent branches (no visit for 30 days) first. Last quarter's visits and people
-    are counted once it is closed and kept (``closed_quarters``); this quarter's are live."""
+    are counted once it is closed and kept (``closed_quarters``); this quarter's up to the day
+    before too, and the days since live."""
     newest = Visit.objects.filter(drop_in_centre=OuterRef("pk")).order_by("-visited_on").values("visited_on")[:1]
     last_visit = {}
+    with_centres = set()
     for row in DropInCentre.objects.visible_to(user).annotate(last=Subquery(newest)).values("branch", "last"):
+        with_centres.add(row["branch"])
         if row["last"] and (row["branch"] not in last_visit or row["last"] > last_visit[row["branch"]]):
             last_visit[row["branch"]] = row["last"]
-    visits = _visit_figures(Visit.objects.visible_to(user), this_quarter, today)
+    visits = _open_quarter_figures(user, this_quarter, today, with_centres)
     visits_before = closed_quarters.kept_or_counted(
         last_quarter,
-        lambda: _visit_figures(Visit.objects.visible_to(user), last_quarter, this_quarter - datetime.timedelta(days=1)),
+        lambda some: _visit_figures(
+            Visit.objects.visible_to(user), last_quarter, this_quarter - datetime.timedelta(days=1), some
+        ),
+        with_centres,
         keep=user.sees_all_branches,
     )
     joined = {

@@ -240,6 +240,10 @@ def test_menu_page_costs_the_same_queries_for_10_rows_or_210(
     with django_assert_max_num_queries(budget):
         few = _queries(client, url)
     rows.add(MORE)
+    # Rows dated on days whose figures were kept (the secretariat's table) drop them: the next
+    # page counts them again within the budget, and the one after reads them back.
+    with django_assert_max_num_queries(budget):
+        _queries(client, url)
     with django_assert_max_num_queries(len(few)):
         _queries(client, url)
 

@@ -61,7 +61,7 @@ class VisitQuerySet(ScopedQuerySet):
         for visit in objs:
             visit.person_key = person_key(visit.uic)
         made = super().bulk_create(objs, *args, **kwargs)
-        visits_written(dates=[visit.visited_on for visit in objs])
+        visits_written(dates=[visit.visited_on for visit in objs], centres={visit.drop_in_centre_id for visit in objs})
         return made
 
     def update(self, **kwargs):
@@ -113,6 +113,9 @@ class Visit(models.Model):
             # The secretariat's home counts the open quarter's visits and people per branch
             # from this index alone (services.today).
             models.Index(fields=["visited_on", "drop_in_centre", "person_key"], name="visit_date_centre_person"),
+            # ... and looks up, for each person who came since its kept days, whether they came to
+            # the branch earlier in the quarter (services.today).
+            models.Index(fields=["person_key", "visited_on", "drop_in_centre"], name="visit_person_date_centre"),
         ]
 
     def __str__(self):

@@ -64,6 +64,11 @@ def test_home_costs_the_same_queries_on_small_and_larger_data(
         _records(branch, DropInCentreFactory(branch=branch), catalogue, 3)
     for n in range(5):
         UserFactory(username=f"staf{n}", role=User.Role.OUTREACH_WORKER, branches=[jakarta_dic.branch])
+    # Records dated on days whose figures were kept (the secretariat's table) drop them: the next
+    # page counts them again, and the one after reads them back like the first.
+    cache.clear()
+    with django_assert_max_num_queries(small + 10):
+        client.get(reverse("home"))
     cache.clear()
     with django_assert_max_num_queries(small):
         client.get(reverse("home"))
