@@ -62,7 +62,9 @@ ALLOWED = {
     ("reports/scopes.py", "Branch"): "a branch's name for a label, after the scope was checked",
     ("incidents/views.py", "Branch"): "the crisis-response role is national by design",
     ("outreach/forms.py", "Branch"): "administrators choose any branch for a training",
-    ("services/today.py", "Visit"): "a subquery correlated to the user's own drop-in centres",
+    ("services/today.py", "Visit"): "subqueries correlated to the user's own drop-in centres and visits",
+    ("services/closed_quarters.py", "DropInCentre"): "the branches of the centres of visits being saved, "
+    "to drop kept counts; nothing is shown",
     ("members/member_views.py", "MemberKindPeriod"): "the kind history prefetched for the one member "
     "fetched through get_with_access_or_404",
     ("services/models/paperwork.py", "Member"): "cases made in bulk read their own members' branch ids",
