@@ -5,8 +5,9 @@ Each of them fills these from its ``AppConfig.ready()``; ``members`` imports non
 
 from opsi.contributions import Contributions
 
-# ``entries(member, user) -> [members.timeline.Entry]``, a constant number of queries each.
-timeline = Contributions("a member's timeline", ["member", "user"])
+# ``entries(member, user, limit) -> [members.timeline.Entry]``: the newest ``limit`` entries of each
+# kind the app records (the timeline shows the newest of all), a constant number of queries each.
+timeline = Contributions("a member's timeline", ["member", "user", "limit"])
 
 # ``part(member, user) -> dict`` of names for the member page's template.
 member_page = Contributions("the member page", ["member", "user"])

@@ -19,6 +19,8 @@ from .exporters import MemberExport
 from .models import Member, MemberIdentity, MemberKindPeriod
 from .registration import change_kind, member_leaves, member_returns, register_member
 from .contributions import member_page
+from .timeline import MOST_SHOWN as TIMELINE_MOST_SHOWN
+from .timeline import shown as timeline_shown
 from .timeline import timeline
 
 PAGE_SIZE = 25
@@ -79,6 +81,8 @@ def member_detail(request, pk):
     masked = (
         {field: vault.mask(getattr(identity, field, ""), field) for field in vault.IDENTITY_FIELDS} if identity else {}
     )
+    shown = timeline_shown(request.GET.get("entries"))
+    entries, older = timeline(member, request.user, shown)
     return render(
         request,
         "members/member_detail.html",
@@ -86,7 +90,10 @@ def member_detail(request, pk):
             **{name: value for part in member_page(member, request.user) for name, value in part.items()},
             "member": member,
             "periods": member.kind_periods.all(),
-            "timeline": timeline(member, request.user),
+            "timeline": entries,
+            # More on request, up to a bound: the newest fourfold, then the most a page shows.
+            "older_entries": min(shown * 4, TIMELINE_MOST_SHOWN) if older and shown < TIMELINE_MOST_SHOWN else None,
+            "timeline_cut": older and shown >= TIMELINE_MOST_SHOWN,
             "masked": masked,
             "can_write": can_write,
             "can_reveal": vault.may_reveal(request.user, member, may_change=can_write),

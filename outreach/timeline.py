@@ -1,4 +1,4 @@
-"""Trainings attended and outreach contacts on a member's timeline (two queries).
+"""Trainings attended and outreach contacts on a member's timeline (two queries), the newest of each.
 
 Both go through the access rule: a member who moved branch keeps their history,
 but each user sees only the sessions and trainings they may see."""
@@ -11,12 +11,15 @@ from members.timeline import Entry
 from .models import OutreachContact, OutreachSession, Training, TrainingAttendance
 
 
-def entries(member, user):
+def entries(member, user, limit):
     found = []
     trainings = Training.objects.visible_to(user).values("pk")
-    for attendance in TrainingAttendance.objects.filter(member=member, training__in=trainings).select_related(
-        "training"
-    ):
+    attended = (
+        TrainingAttendance.objects.filter(member=member, training__in=trainings)
+        .select_related("training")
+        .order_by("-day", "-pk")[:limit]
+    )
+    for attendance in attended:
         found.append(
             Entry(
                 attendance.day,
@@ -26,7 +29,11 @@ def entries(member, user):
             )
         )
     sessions = OutreachSession.objects.visible_to(user).values("pk")
-    contacts = OutreachContact.objects.filter(member=member, session__in=sessions).select_related("session")
+    contacts = (
+        OutreachContact.objects.filter(member=member, session__in=sessions)
+        .select_related("session")
+        .order_by("-session__held_on", "-pk")[:limit]
+    )
     for contact in contacts:
         found.append(
             Entry(

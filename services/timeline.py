@@ -1,4 +1,4 @@
-"""Visits, referrals and paperwork steps on a member's timeline (four queries)."""
+"""Visits, referrals and paperwork steps on a member's timeline (four queries), the newest of each."""
 
 from collections import defaultdict
 from types import SimpleNamespace
@@ -12,12 +12,15 @@ from .models import CaseStep, Referral, Visit, VisitService
 from .models.visits import localised_name
 
 
-def entries(member, user):
+def entries(member, user, limit):
     found = []
     # Read as plain values: building model instances for every visit, its centre, its service
     # lines and their services cost more than the queries (the member page's slowest part).
     visits = list(
-        Visit.objects.visible_to(user).filter(member=member).values_list("pk", "visited_on", "drop_in_centre__name")
+        Visit.objects.visible_to(user)
+        .filter(member=member)
+        .order_by("-visited_on", "-pk")
+        .values_list("pk", "visited_on", "drop_in_centre__name")[:limit]
     )
     services = defaultdict(list)
     lines = (
@@ -31,7 +34,7 @@ def entries(member, user):
         found.append(
             Entry(visited_on, _("Visit"), f"{centre}: {', '.join(services[pk])}", reverse("visit_detail", args=[pk]))
         )
-    for referral in Referral.objects.visible_to(user).filter(member=member):
+    for referral in Referral.objects.visible_to(user).filter(member=member).order_by("-made_on", "-pk")[:limit]:
         found.append(
             Entry(
                 referral.made_on,
@@ -39,7 +42,11 @@ def entries(member, user):
                 f"{referral.get_facility_kind_display()} · {referral.service} · {referral.get_outcome_display()}",
             )
         )
-    steps = CaseStep.objects.filter(case__member=member, case__in=_cases(user)).select_related("case")
+    steps = (
+        CaseStep.objects.filter(case__member=member, case__in=_cases(user))
+        .select_related("case")
+        .order_by("-on", "-pk")[:limit]
+    )
     for step in steps:
         found.append(
             Entry(

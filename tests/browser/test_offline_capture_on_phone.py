@@ -43,7 +43,12 @@ DECRYPT_WITH = """async (pin) => {
 def _open_capture(page, live_server, user):
     log_in(page, live_server, user)
     page.goto(live_server.url + "/offline/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => window.opsiKeepCaptureCopy(true))")
+    # evaluate() has no timeout of its own: a service worker that never gets ready fails the test
+    # here, saying so, instead of holding the whole run.
+    page.evaluate("""() => Promise.race([
+        navigator.serviceWorker.ready.then(() => window.opsiKeepCaptureCopy(true)),
+        new Promise((_, fail) => setTimeout(() => fail(new Error("service worker not ready in 20 s")), 20000)),
+    ])""")
 
 
 def _set_pin(page):
