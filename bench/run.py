@@ -158,11 +158,21 @@ def main():
     results = []
     if "pages" in parts:
         code_prefix = member.uic[:6]
+        from django.db.models import Count
+
+        from services.models import Visit
+
+        # The member of the branch with the most visits: a regular's page, not a newcomer's.
+        regular = (
+            Visit.objects.filter(member__branch=branch).values("member").annotate(n=Count("*")).order_by("-n")[:1]
+        )
+        regular = regular[0]["member"] if regular else member.pk
         for name, url, data in [
             ("member search by alias", "/members/", {"q": member.alias.split()[-1]}),
             ("member search by code", "/members/", {"q": code_prefix}),
             ("member list", "/members/", None),
             ("member page with timeline", f"/members/{member.pk}/", None),
+            ("member page, the longest history in the branch", f"/members/{regular}/", None),
             ("visit form", "/visits/new/", {"member": member.pk}),
             ("drop-in centre visits", f"/drop-in-centres/{centre.pk}/visits/", None),
             # The rest of the menu (templates/includes/nav_items.html), as a coordinator sees it.
