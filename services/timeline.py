@@ -32,7 +32,12 @@ def entries(member, user, limit):
         services[visit_id].append(localised_name(SimpleNamespace(name=name, name_en=name_en)))
     for pk, visited_on, centre in visits:
         found.append(
-            Entry(visited_on, _("Visit"), f"{centre}: {', '.join(services[pk])}", reverse("visit_detail", args=[pk]))
+            Entry(
+                visited_on,
+                _("Visit"),
+                f"{centre}: {', '.join(services[pk])}" if services[pk] else centre,
+                reverse("visit_detail", args=[pk]),
+            )
         )
     for referral in Referral.objects.visible_to(user).filter(member=member).order_by("-made_on", "-pk")[:limit]:
         found.append(
