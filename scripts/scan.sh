@@ -2,6 +2,7 @@
 # Outside scanners (wapiti3, sqlmap) against the app as production runs it; not part of `make test`.
 #   bash scripts/scan.sh            # everything: venv, PostgreSQL, demo data, gunicorn, TLS proxy, scans
 #   SCAN_MINUTES=5 bash scripts/scan.sh
+#   SCAN_TOOLS=sqlmap SQLMAP_TARGETS=member-timeline bash scripts/scan.sh   # one sqlmap target
 # The scanners live in a venv of their own (SCAN_VENV, default /tmp/scan-venv), never in .venv.
 # gunicorn runs with DJANGO_ENV=production on a throwaway PostgreSQL (scripts/with-postgres.sh);
 # a small TLS proxy in front adds X-Forwarded-Proto: https as nginx would (scripts/scan_helpers.py).
@@ -92,7 +93,7 @@ SCAN_TOOLS=${SCAN_TOOLS:-wapiti sqlmap}
 if [[ $SCAN_TOOLS == *wapiti* ]]; then
 wapiti_as koordinator.jakarta "$SCAN_MINUTES" coordinator / /offline/ /sw.js /manifest.webmanifest /visits/new/ \
     "/visits/new/?q=ab" "/visits/new/?q=ab&partial=1" "/visits/new/?member=$MEMBER" "/visits/new/?walk_in=1" \
-    /outreach/new/ /members/ "/members/?q=a&kind=&status=" /members/new/ /members/import/ "/members/$MEMBER/" \
+    /outreach/new/ /members/ "/members/?q=a&kind=&status=" /members/new/ /members/import/ "/members/$MEMBER/" "/members/$MEMBER/?entries=200" \
     "/members/export.csv?q=a" "/members/export.xlsx?q=a" /referrals/ "/drop-in-centres/$CENTRE/visits/" \
     "/cases/stuck/?state=open&worker=" \
     "/reports/?$REPORT&scope=branch:$BRANCH" "/reports/report.pdf?$REPORT&scope=branch:$BRANCH" \
@@ -113,6 +114,8 @@ fi
 # sqlmap on the search, filter, report, lookup and import parameters.
 sqlmap() {  # name, sqlmap arguments...
     local name=$1; shift
+    # SQLMAP_TARGETS="member-timeline report": only these (all when unset).
+    [[ -z "${SQLMAP_TARGETS:-}" || " $SQLMAP_TARGETS " == *" $name "* ]] || return 0
     timeout "${SQLMAP_SECONDS:-300}" "$SCAN_VENV/bin/sqlmap" --batch --threads=1 --level=2 --risk=1 --dbms=PostgreSQL --disable-coloring \
         --output-dir="$SCAN_OUT/sqlmap" --flush-session --force-ssl "$@" >"$SCAN_OUT/sqlmap-$name.log" 2>&1
     echo "sqlmap $name: $(grep -Ec "is vulnerable|appears to be '" "$SCAN_OUT/sqlmap-$name.log") lines saying injectable"
@@ -121,6 +124,7 @@ C="Cookie: $(cookie koordinator.jakarta)"
 S="Cookie: $(cookie sekretariat)"
 sqlmap visit-search -u "$ORIGIN/visits/new/?q=ab" -p q -H "$C"
 sqlmap member-list -u "$ORIGIN/members/?q=a&kind=&status=&centre=&page=1" -H "$C"
+sqlmap member-timeline -u "$ORIGIN/members/$MEMBER/?entries=50" -H "$C"
 sqlmap member-export -u "$ORIGIN/members/export.csv?q=a&kind=&status=" -H "$C"
 sqlmap report -u "$ORIGIN/reports/?$REPORT&scope=national:" -H "$S"
 sqlmap report-csv -u "$ORIGIN/reports/report.csv?$REPORT&scope=national:" -H "$S"
