@@ -163,9 +163,7 @@ def main():
         from services.models import Visit
 
         # The member of the branch with the most visits: a regular's page, not a newcomer's.
-        regular = (
-            Visit.objects.filter(member__branch=branch).values("member").annotate(n=Count("*")).order_by("-n")[:1]
-        )
+        regular = Visit.objects.filter(member__branch=branch).values("member").annotate(n=Count("*")).order_by("-n")[:1]
         regular = regular[0]["member"] if regular else member.pk
         for name, url, data in [
             ("member search by alias", "/members/", {"q": member.alias.split()[-1]}),

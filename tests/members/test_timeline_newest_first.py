@@ -38,7 +38,10 @@ def test_the_newest_fifty_are_shown_with_a_link_to_older_ones(client_of, ayu, re
     newest = FIRST + datetime.timedelta(weeks=59)
     assert dates[0] == newest.isoformat() and dates == sorted(dates, reverse=True)
     assert FIRST.isoformat() not in dates  # the oldest visit waits for the next step
-    assert '<a class="more" href="?entries=200#timeline" data-older-entries>Tampilkan catatan yang lebih lama</a>' in content
+    assert (
+        '<a class="more" href="?entries=200#timeline" data-older-entries>Tampilkan catatan yang lebih lama</a>'
+        in content
+    )
 
 
 def test_older_entries_show_everything_when_asked(client_of, ayu, regular):
