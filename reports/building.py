@@ -16,10 +16,16 @@ from .suppression import render_shares, suppress
 from .tables import KeyFigure, Report, Section
 
 
-def _more_memory_for_counting():
-    """Let PostgreSQL sort and hash a report's rows in memory, until the transaction ends."""
+def _one_snapshot_more_memory(own_transaction):
+    """On PostgreSQL: every query of the count reads one snapshot of the data (REPEATABLE READ,
+    read only), so a record saved during the second of counting is in every table of the report
+    or in none, and sorts and hashes stay in memory, until the transaction ends. The isolation
+    can only be set by the statement that opens the transaction (``own_transaction``); inside a
+    caller's transaction the count reads as that transaction does."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            if own_transaction:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORT_WORK_MEM])
 
 
@@ -47,9 +53,15 @@ def build_report(definition, period, scope, user, suppress_small=False):
     previous = period.previous()
 
     def compute():
+        own_transaction = not connection.in_atomic_block
         with transaction.atomic():
-            _more_memory_for_counting()
-            return _compute()
+            _one_snapshot_more_memory(own_transaction)
+            figures, sections, counted_before = _compute()
+        # Kept after the count's transaction has ended: the check for changes saved meanwhile
+        # must see them, which the count's snapshot does not.
+        if counted_before is not None:
+            kept.keep_key_figures(definition, previous, ctx, *counted_before)
+        return figures, sections
 
     def _compute():
         # The period before is usually closed: its key figures are read back when kept, and
@@ -58,15 +70,16 @@ def build_report(definition, period, scope, user, suppress_small=False):
         ctx.previous_needed = previous_values is None
         seen = kept.marks() if previous_values is None and kept.is_closed(previous) else None
         values = [f.compute(ctx, period) for f in definition.key_figures]
+        counted_before = None
         if previous_values is None:
             previous_values = {f.key: f.compute(ctx, previous) for f in definition.key_figures}
-            kept.keep_key_figures(definition, previous, ctx, previous_values, seen)
+            counted_before = (previous_values, seen)
         figures = [
             KeyFigure(f.key, str(f.label), value, previous_values[f.key], sensitive=f.sensitive)
             for f, value in zip(definition.key_figures, values)
         ]
         sections = [Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections]
-        return figures, sections
+        return figures, sections, counted_before
 
     # A closed period's figures are read back when kept (reports.kept).
     figures, sections = kept.kept_or_computed(definition, period, ctx, compute)

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -14,6 +15,9 @@ def _form(request):
     return ReportForm(request.GET or None, user=request.user)
 
 
+# Reports open their own transaction to count (one snapshot of the data: reports.building), so
+# their views are not wrapped in the request's transaction.
+@transaction.non_atomic_requests
 @login_required
 def report_page(request):
     form = _form(request)
@@ -28,6 +32,7 @@ def report_page(request):
     )
 
 
+@transaction.non_atomic_requests
 @login_required
 def report_download(request, file_format):
     export_class = EXPORTS.get(file_format)
