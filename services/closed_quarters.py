@@ -40,10 +40,6 @@ def quarter_end(start):
     return following - datetime.timedelta(days=1)
 
 
-def is_closed(start):
-    return quarter_end(start) < today()
-
-
 def kept_or_counted(start, count, branches, keep=True, end=None):
     """The visits and people per branch of the days from ``start`` to ``end`` (the quarter's last
     day when not given): {branch id: {"visits": n, "people": n}}. ``count(branch ids)`` counts
