@@ -309,14 +309,14 @@ LOGGING = {
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
 
-# Exports: every CSV and Excel file is written by opsi/exports.py, which keeps text starting
-# with = + - @, a tab or a carriage return as text. The library's own escaping below only drops
-# a leading "=" and only reaches its default formats, which the admin no longer offers.
 # Memory PostgreSQL may use for each sort or hash while a report is counted (a session setting,
 # for the report's queries only): counting a year's distinct people and members sorts hundreds of
 # thousands of rows, which spill to disk at the server's default of 4 MB.
 REPORT_WORK_MEM = env.str("REPORT_WORK_MEM", default="64MB")
 
+# Exports: every CSV and Excel file is written by opsi/exports.py, which keeps text starting
+# with = + - @, a tab or a carriage return as text. The library's own escaping below only drops
+# a leading "=" and only reaches its default formats, which the admin no longer offers.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -44,6 +44,21 @@ def fresh(definition, period, scope, user, suppress_small=False):
     return build_report(definition, period, scope, user, suppress_small)
 
 
+def national(user):
+    """The national Bridging the Gaps report of the closed year, as a reader gets it."""
+    return build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), user)
+
+
+def national_fresh(user):
+    """The same report counted with nothing kept: what the kept figures must equal."""
+    return fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), user)
+
+
+def counselling(data, catalogue, member, on, by):
+    """A counselling visit of ``member`` at the Jakarta centre on ``on``, logged as a coordinator does."""
+    log_visit(centre=data["jakarta_dic"], member=member, uic="", on=on, services={catalogue["counselling"]: 1}, by=by)
+
+
 def queries(fn):
     with CaptureQueriesContext(connection) as ctx:
         result = fn()
@@ -74,14 +89,14 @@ def test_kept_figures_equal_a_fresh_computation(data, sari, suppress_small):
 
 
 def test_a_closed_period_is_read_back_without_recounting(data, sari):
-    _report, first = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
-    _report, second = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    _report, first = queries(lambda: national(sari))
+    _report, second = queries(lambda: national(sari))
     assert first > 30
     assert second <= 3
 
 
 def test_kept_figures_hold_counts_and_labels_never_a_member(data, sari):
-    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    national(sari)
     assert KeptReport.objects.count() == 2  # the report, and the key figures of the year before
     stored = str([kept_row.figures for kept_row in KeptReport.objects.all()])
     for member in Member.objects.all():
@@ -94,60 +109,44 @@ def test_an_edit_inside_an_open_period_is_seen_at_once(data, sari, ayu, catalogu
     this_quarter = periods.quarter(today.year, (today.month - 1) // 3 + 1)
     before = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari).figure("visits").value
     member = MemberFactory(branch=data["jakarta"], alias="Kenanga", joined_on=D(2025, 1, 5))
-    log_visit(
-        centre=data["jakarta_dic"], member=member, uic="", on=today, services={catalogue["counselling"]: 1}, by=ayu
-    )
+    counselling(data, catalogue, member, today, by=ayu)
     after = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari)
     assert after.figure("visits").value == before + 1
     assert not kept_reports(this_quarter).exists()  # an open period is never kept
 
 
 def test_a_change_after_a_closed_period_changes_nothing_and_keeps_its_figures(data, sari, ayu, catalogue):
-    built = everything(build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    built = everything(national(sari))
     kept_row = kept_reports().get()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(
-        centre=data["jakarta_dic"],
-        member=mawar,
-        uic="",
-        on=kept.today(),
-        services={catalogue["counselling"]: 1},
-        by=ayu,
-    )
+    counselling(data, catalogue, mawar, kept.today(), by=ayu)
     move_member(mawar, data["bali"], D(2026, 2, 1), ayu)
     change_kind(mawar, "former", D(2026, 3, 1), ayu)
     assert kept_reports().get().pk == kept_row.pk  # nothing reached into 2025
-    read_back, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    read_back, count = queries(lambda: national(sari))
     assert count <= 3
-    assert everything(read_back) == built == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert everything(read_back) == built == everything(national_fresh(sari))
 
 
 def test_a_late_entry_dated_inside_a_closed_period_is_seen_at_once(data, sari, ayu, catalogue):
-    before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    before = national(sari)
     assert KeptReport.objects.exists()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(
-        centre=data["jakarta_dic"],
-        member=mawar,
-        uic="",
-        on=D(2025, 8, 17),
-        services={catalogue["counselling"]: 1},
-        by=ayu,
-    )
-    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    counselling(data, catalogue, mawar, D(2025, 8, 17), by=ayu)
+    after = national(sari)
     assert after.figure("visits").value == before.figure("visits").value + 1
-    assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert everything(after) == everything(national_fresh(sari))
 
 
 def test_a_member_joining_late_with_an_earlier_date_is_seen_at_once(data, sari):
-    before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("new_members").value
+    before = national(sari).figure("new_members").value
     MemberFactory(branch=data["bali"], alias="Anggrek", joined_on=D(2025, 9, 9))
-    assert build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("new_members").value == before + 1
+    assert national(sari).figure("new_members").value == before + 1
 
 
 def test_attendance_recorded_in_bulk_inside_a_closed_period_is_seen_at_once(data, sari, ayu):
     def trained():
-        return build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("members_trained").value
+        return national(sari).figure("members_trained").value
 
     training = Training.objects.create(
         title="Hak hukum",
@@ -167,9 +166,9 @@ def test_attendance_recorded_in_bulk_inside_a_closed_period_is_seen_at_once(data
 
 
 def test_kept_figures_are_per_code_version(data, sari, monkeypatch):
-    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    national(sari)
     monkeypatch.setattr(kept, "CODE_VERSION", "another release")
-    _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    _report, count = queries(lambda: national(sari))
     assert count > 30
     assert kept_reports().count() == 2
 
@@ -181,25 +180,11 @@ def test_a_report_counted_while_a_late_change_is_saved_is_shown_but_not_kept(dat
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
 
     def counted_while_a_visit_of_august_is_saved():
-        log_visit(
-            centre=data["jakarta_dic"],
-            member=mawar,
-            uic="",
-            on=D(2025, 8, 17),
-            services={catalogue["counselling"]: 1},
-            by=ayu,
-        )
+        counselling(data, catalogue, mawar, D(2025, 8, 17), by=ayu)
         return [], []
 
     def counted_while_a_visit_of_today_is_saved():
-        log_visit(
-            centre=data["jakarta_dic"],
-            member=mawar,
-            uic="",
-            on=kept.today(),
-            services={catalogue["counselling"]: 1},
-            by=ayu,
-        )
+        counselling(data, catalogue, mawar, kept.today(), by=ayu)
         return [], []
 
     kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_august_is_saved)
@@ -284,10 +269,10 @@ def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_onc
 
 
 def test_kept_figures_past_their_age_are_counted_again_and_pruned(data, sari):
-    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    national(sari)
     build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
     KeptReport.objects.update(made_at=timezone.now() - kept.MAX_AGE - datetime.timedelta(minutes=1))
-    _report, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    _report, count = queries(lambda: national(sari))
     assert count > 30
     assert kept_reports().count() == 1  # the stale GAM figures went with it
     assert KeptReport.objects.count() == 2  # this report's, and its year before's key figures
@@ -298,13 +283,13 @@ def test_a_change_of_kind_today_drops_the_figures_of_the_period_she_joined_in(da
     reach back to her joining is grouped by her present kind, so today's change reaches back."""
     member = Member.objects.filter(joined_on__gte=CLOSED.start, joined_on__lte=CLOSED.end, left_on=None).first()
     member.kind_periods.all().delete()  # registered before kinds had a history
-    build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    national(sari)
     assert kept_reports().count() == 1
     other = next(kind for kind in MemberKind.values if kind != member.kind)
     change_kind(member, other, timezone.localdate(), ayu)
     assert kept_reports().count() == 0
-    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
-    assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    after = national(sari)
+    assert everything(after) == everything(national_fresh(sari))
 
 
 def test_erasing_a_member_drops_every_kept_figure(data, sari):
@@ -324,38 +309,24 @@ BEFORE = periods.year(2024)
 
 
 def test_a_recount_after_a_late_change_reads_the_year_before_from_its_kept_key_figures(data, sari, ayu, catalogue):
-    _report, full = queries(lambda: fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    _report, full = queries(lambda: national_fresh(sari))
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(
-        centre=data["jakarta_dic"],
-        member=mawar,
-        uic="",
-        on=D(2025, 8, 17),
-        services={catalogue["counselling"]: 1},
-        by=ayu,
-    )
+    counselling(data, catalogue, mawar, D(2025, 8, 17), by=ayu)
     assert not kept_reports().exists() and kept_reports(BEFORE).exists()  # 2024 ended before the change
-    recounted, count = queries(lambda: build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    recounted, count = queries(lambda: national(sari))
     assert count < full - 5  # the year before is not counted again
-    assert everything(recounted) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert everything(recounted) == everything(national_fresh(sari))
 
 
 def test_a_late_visit_dated_in_the_year_before_reaches_its_column_at_once(data, sari, ayu, catalogue):
-    before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    before = national(sari)
     assert kept_reports(BEFORE).exists()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(
-        centre=data["jakarta_dic"],
-        member=mawar,
-        uic="",
-        on=D(2024, 6, 3),
-        services={catalogue["counselling"]: 1},
-        by=ayu,
-    )
-    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    counselling(data, catalogue, mawar, D(2024, 6, 3), by=ayu)
+    after = national(sari)
     assert after.figure("visits").previous == before.figure("visits").previous + 1
     assert after.figure("visits").value == before.figure("visits").value
-    assert everything(after) == everything(fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari))
+    assert everything(after) == everything(national_fresh(sari))
 
 
 def test_attendance_recorded_in_bulk_in_the_year_before_reaches_its_column_at_once(data, sari, ayu):
@@ -368,11 +339,11 @@ def test_attendance_recorded_in_bulk_in_the_year_before_reaches_its_column_at_on
         ends_on=D(2024, 10, 1),
         recorded_by=ayu,
     )
-    before = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("members_trained").previous
+    before = national(sari).figure("members_trained").previous
     assert kept_reports(BEFORE).exists()
     member = Member.objects.get(alias="Mawar", uic="SIBU2150390")
     TrainingAttendance.objects.bulk_create([TrainingAttendance(training=training, member=member, day=D(2024, 10, 1))])
-    after = build_report(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari).figure("members_trained").previous
+    after = national(sari).figure("members_trained").previous
     assert after == before + 1
 
 
@@ -381,18 +352,11 @@ def test_the_open_years_report_shows_last_year_as_its_own_report_does_and_counts
     assert this_year.previous() == CLOSED
     _first, first = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(
-        centre=data["jakarta_dic"],
-        member=mawar,
-        uic="",
-        on=kept.today(),
-        services={catalogue["counselling"]: 1},
-        by=ayu,
-    )
+    counselling(data, catalogue, mawar, kept.today(), by=ayu)
     second, count = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
     assert count < first - 5
     assert second.figure("visits").value == _first.figure("visits").value + 1  # the open year is counted live
-    last_year = fresh(BRIDGING_THE_GAPS, CLOSED, Scope("national"), sari)
+    last_year = national_fresh(sari)
     assert [f.previous for f in second.key_figures] == [f.value for f in last_year.key_figures]
 
 
@@ -453,14 +417,7 @@ def test_key_figures_of_the_year_before_counted_while_a_change_into_it_is_saved_
     ctx = Context(period=CLOSED, branches=[data["jakarta"], data["bali"]], branch_ids=None, includes_national=True)
     seen = kept.marks()  # the count begins
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-    log_visit(
-        centre=data["jakarta_dic"],
-        member=mawar,
-        uic="",
-        on=D(2024, 6, 3),
-        services={catalogue["counselling"]: 1},
-        by=ayu,
-    )  # saved while it runs
+    counselling(data, catalogue, mawar, D(2024, 6, 3), by=ayu)  # saved while it runs
     kept.keep_key_figures(BRIDGING_THE_GAPS, BEFORE, ctx, {"visits": 1}, seen)
     assert not kept_reports(BEFORE).exists()
     assert kept.kept_key_figures(BRIDGING_THE_GAPS, BEFORE, ctx) is None

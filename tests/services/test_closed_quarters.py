@@ -146,7 +146,7 @@ def on_a_fixed_day(monkeypatch):
     monkeypatch.setattr(closed_quarters, "today", lambda: TODAY)
 
 
-def _everything(sari):
+def _everything():
     return _visit_figures(Visit.objects.all(), START, TODAY)
 
 
@@ -229,7 +229,7 @@ def test_the_table_equals_a_count_of_every_visit_whatever_was_kept(on_a_fixed_da
         return made
 
     def same():
-        assert _open_quarter(sari) == _everything(sari)
+        assert _open_quarter(sari) == _everything()
 
     visits(120, 0, days - 1)
     same()
