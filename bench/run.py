@@ -156,6 +156,14 @@ def main():
 
     parts = set(args.only or ["pages", "report", "load"])
     results = []
+
+    def record(name, median, p95, queries=None):
+        results.append((name, median, p95, queries))
+        print(
+            f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms"
+            + ("" if queries is None else f"  {queries} queries")
+        )
+
     if "pages" in parts:
         code_prefix = member.uic[:6]
         from django.db.models import Count
@@ -183,8 +191,7 @@ def main():
             ("reports page", "/reports/", None),
         ]:
             median, p95, queries = page(url, data)
-            results.append((name, median, p95, queries))
-            print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+            record(name, median, p95, queries)
 
         from django.core.cache import cache
         from django.utils import timezone
@@ -195,7 +202,6 @@ def main():
             cache.delete(branch_figures_key(timezone.localdate()))
 
         from services import closed_quarters
-        from services.models import Visit
 
         late_centre = list(Visit.objects.values_list("drop_in_centre", flat=True)[:1])
 
@@ -212,11 +218,9 @@ def main():
                 homes.append(("home, secretariat, after a visit typed in late", after_a_late_visit))
             for name, before in homes:
                 median, p95, queries = page("/", as_client=other, before=before)
-                results.append((name, median, p95, queries))
-                print(f"{name:<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+                record(name, median, p95, queries)
         median, p95, queries = page("/incidents/", as_client=clients["crisis response"])  # every branch's
-        results.append(("incidents, crisis response", median, p95, queries))
-        print(f"{'incidents, crisis response':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms  {queries} queries")
+        record("incidents, crisis response", median, p95, queries)
 
         service = ServiceType.objects.filter(commodity__isnull=True).first()
 
@@ -237,8 +241,7 @@ def main():
             client.get(response.url)
 
         median, p95 = measure(post_visit, args.repeat)
-        results.append(("log a visit (POST + redirect)", median, p95, None))
-        print(f"{'log a visit (POST + redirect)':<32} median {median:7.1f} ms  p95 {p95:7.1f} ms")
+        record("log a visit (POST + redirect)", median, p95)
 
     report_times = pdf_times = None
     if "report" in parts:
