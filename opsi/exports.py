@@ -5,7 +5,12 @@ report files and the admin's exports.
 
 - Text that a spreadsheet would run as a formula (it starts with ``= + - @``, a tab
   or a carriage return) stays text: in CSV it gets a leading apostrophe (the OWASP
-  rule), in Excel it is a string cell, which is never a formula.
+  rule), in Excel it is a string cell, which is never a formula. The first character
+  is read as a spreadsheet might: after NFKC (full-width ``＝ ＋ － ＠`` and their small,
+  superscript and subscript forms become ``= + - @``), after any invisible or blank
+  characters in front (zero-width, no-break and other spaces, joiners, marks), and
+  with look-alikes (the minus sign ``−``, heavy plus and minus, hyphens) taken for
+  what they look like.
 - Characters a file cannot hold (the control characters XML refuses, U+FFFE and
   U+FFFF, lone surrogates) become U+FFFD, so text stored before the forms refused
   them never makes an export fail or a file that will not open.
@@ -17,6 +22,7 @@ import datetime
 import io
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,6 +34,13 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Read as = + - after NFKC by no spreadsheet, but shown as one: a reader (or a spreadsheet's
+# autocorrect) may take them for it. En and em dashes are punctuation in labels and stay.
+LOOK_ALIKES = frozenset("\u2212\u2796\u2795\u02d6\ua78a\u2010\u2011\u2012\u2e40\u30a0\u1400")
+# What may stand, unseen or blank, before the first character a spreadsheet reads: control
+# and format characters (zero-width space, BOM, word joiner, direction marks, soft hyphen),
+# spaces of every width, line and paragraph separators, combining marks with nothing to mark.
+UNSEEN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 NUMBERS = (int, float, Decimal)
@@ -55,6 +68,20 @@ def writable_text(value):
     return UNWRITABLE.sub("\N{REPLACEMENT CHARACTER}", str(value))
 
 
+def formula_like(text):
+    """Whether a spreadsheet could read ``text`` as a formula (a plain number such as ``-3`` is not)."""
+    first = text[:1]
+    if first.isascii() and first.isprintable() and first not in " =+-@":
+        return False  # most text: a letter, digit or harmless sign first
+    if text.startswith(FORMULA_STARTS):
+        return not PLAIN_NUMBER.fullmatch(text)
+    seen = unicodedata.normalize("NFKC", text)
+    for char in seen:
+        if unicodedata.category(char) not in UNSEEN:
+            return char in FORMULA_STARTS or char in LOOK_ALIKES
+    return False
+
+
 def csv_value(value):
     """A value as a CSV cell: text that would run as a formula gets a leading apostrophe."""
     if type(value) is not str:
@@ -69,8 +96,7 @@ def csv_value(value):
         if isinstance(value, (datetime.date, datetime.time)):
             return value.isoformat()
     text = writable_text(value)
-    # A negative number that arrives as text ("-3") is not a formula.
-    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+    if formula_like(text):
         return "'" + text
     return text
 
@@ -131,7 +157,7 @@ def _cell(sheet, value, bold):
         cell = WriteOnlyCell(sheet, value=value)
     else:
         text = writable_text(value)
-        if not bold and not text.startswith("=") and text not in ERROR_CODES:
+        if not bold and not formula_like(text) and text not in ERROR_CODES:
             return text  # openpyxl writes it as a string cell by itself
         cell = WriteOnlyCell(sheet, value=text)
         # A string cell is never a formula (nor an error code such as "#N/A").

@@ -12,12 +12,14 @@ import io
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Member
-from opsi.exports import EXPORT_FORMATS
+from opsi.exports import EXPORT_FORMATS, writable_text, write_csv
 from services.models import ServiceType
 from services.visits import log_visit
 from tests.factories import BranchFactory, DropInCentreFactory, MemberFactory
@@ -293,6 +295,100 @@ def test_every_admin_export_writes_through_the_escaping_formats():
     assert exporting, "the member admin exports"
     for model_admin in exporting:
         assert set(model_admin.get_export_formats()) <= set(EXPORT_FORMATS), type(model_admin).__name__
+
+
+# Formulas in disguise ---------------------------------------------------------------------------
+
+# Each reads as a formula once a spreadsheet (or a reader) sees past its first characters:
+# full-width and small forms (NFKC), look-alike signs, and invisible or blank characters in front.
+DISGUISED = {
+    "full-width equals": "\uff1d1+1",
+    "full-width plus": "\uff0bSUM(1)",
+    "full-width minus": "\uff0d2+3",
+    "full-width at": "\uff20SUM(4)",
+    "small equals": "\ufe66HYPERLINK(1)",
+    "superscript plus": "\u207a5+5",
+    "minus sign": "\u22126+6",
+    "heavy minus": "\u27967+7",
+    "zero-width space": "\u200b=8+8",
+    "byte order mark": "\ufeff=9+9",
+    "word joiner": "\u2060+10",
+    "no-break space": "\u00a0=11",
+    "narrow no-break space": "\u202f@12",
+    "ideographic space": "\u3000=13",
+    "space": " =14",
+    "left-to-right mark then tab": "\u200e\t=15",
+    "soft hyphen": "\u00ad=16",
+    "line separator": "\u2028-17+1",
+    "combining mark": "\u034f=18",
+    "several in front": "\u200b\u00a0\ufeff \u2060\uff1d19",
+}
+INNOCENT = ["Mawar", "3 kali", "\u2013 tidak ada", "Melati \u200b=", "\u00a0Dahlia"]
+
+
+def assert_disguised_escaped(cells):
+    for name, text in DISGUISED.items():
+        assert "'" + text in cells, name
+        assert text not in cells, name
+    for text in INNOCENT:
+        assert text in cells, text
+
+
+def assert_disguised_string_cells(cells):
+    assert_no_formula_cell(cells)
+    for name, text in DISGUISED.items():
+        matches = [c for c in cells if isinstance(c.value, str) and same_text(text, c.value)]
+        assert matches and all(c.data_type == "s" for c in matches), name
+
+
+@pytest.fixture
+def disguised_members(jakarta):
+    for text in [*DISGUISED.values(), *INNOCENT]:
+        MemberFactory(branch=jakarta, alias=text)
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_member_export_hands_formulas_in_disguise_over_as_text(client_of, ayu, disguised_members, file_format):
+    response = client_of(ayu).get(reverse("member_export", args=[file_format]))
+    if file_format == "csv":
+        assert_disguised_escaped({cell for row in csv_rows(response) for cell in row})
+    else:
+        assert_disguised_string_cells(xlsx_cells(response))
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_report_hands_services_named_like_formulas_in_disguise_over_as_text(
+    client_of, sari, hostile_report, file_format
+):
+    for order, text in enumerate([*DISGUISED.values(), *INNOCENT], start=40):
+        ServiceType.objects.create(name=text, counts_for_prevention=False, order=order)
+    response = report(client_of(sari), file_format)
+    if file_format == "csv":
+        assert_disguised_escaped({row[2] for row in csv_rows(response)})
+    else:
+        assert_disguised_string_cells(xlsx_cells(response))
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_admin_export_hands_formulas_in_disguise_over_as_text(client_of, dewi, disguised_members, file_format):
+    response = admin_export(client_of(dewi), file_format)
+    if file_format == "csv":
+        assert_disguised_escaped({cell for row in csv_rows(response) for cell in row})
+    else:
+        assert_disguised_string_cells(xlsx_cells(response))
+
+
+# Control characters a file cannot hold become U+FFFD, which a spreadsheet shows: left out here.
+UNSEEN_CHARS = st.characters(categories=["Cc", "Cf", "Zs", "Zl", "Zp"]).filter(lambda c: writable_text(c) == c)
+SIGNS = st.sampled_from(["=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\u2212"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(unseen=st.text(UNSEEN_CHARS, max_size=5), sign=SIGNS, rest=st.text(min_size=1, max_size=10))
+def test_any_unseen_prefix_before_a_formula_sign_is_escaped(unseen, sign, rest):
+    text = unseen + sign + "A" + rest  # "A": never a plain number such as "-3"
+    [[cell]] = csv.reader(io.StringIO(write_csv([[text]]).decode("utf-8-sig")))
+    assert cell == "'" + writable_text(text)
 
 
 # Forms and the import refuse control characters ------------------------------------------------
