@@ -149,9 +149,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRO
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Parallel writers wait their turn (up to 20 s) instead of failing at once with "database is
-    # locked", and readers never block the writer (WAL).
+    # locked", and readers never block the writer (WAL). IMMEDIATE: a transaction takes the write
+    # lock when it begins, where the busy timeout waits for it; a deferred one that read first and
+    # then wrote failed at once when another writer had committed meanwhile (the timeout is no help).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
+            "transaction_mode": "IMMEDIATE",
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
