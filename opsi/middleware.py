@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
-from . import login_cache
+from . import login_cache, session_binding
 from .audit import client_address
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -19,6 +19,8 @@ def _user(request):
     user's row kept for this session when the session's read found a usable one."""
     if not hasattr(request, "_cached_user"):
         request.session.get(auth.SESSION_KEY)  # the session is read, and with it the kept row
+        if not session_binding.holds(request):
+            request.session.flush()  # its page key is gone: this login is over, here and anywhere
         marker = login_cache.current.set(getattr(request.session, "kept_login", None))
         try:
             request._cached_user = auth.get_user(request)
@@ -28,11 +30,29 @@ def _user(request):
 
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, reading the user with the row kept for the session (``opsi/login_cache.py``)."""
+    """Django's, reading the user with the row kept for the session (``opsi/login_cache.py``).
+
+    A login lives only beside its page key (``opsi/session_binding.py``): when the user is read,
+    a session whose key cookie is missing or wrong (deleted by the quick exit, or the session
+    cookie copied out alone) is ended on the server, and the request goes on as anonymous (a
+    page that needs a login sends to the login page). A login made in the request, or a session
+    not bound yet, gets its key in the answer.
+    """
 
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user(request))
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return response  # nothing read, nothing changed (static files, health checks)
+        if session_binding.logged_in(session):
+            if session_binding.HASH not in session:
+                session_binding.set_cookie(response, session_binding.bind(session))
+        elif session_binding.COOKIE in request.COOKIES:
+            response.delete_cookie(session_binding.COOKIE, path="/", samesite="Lax")
+        return response
 
 
 class UserLanguageMiddleware:

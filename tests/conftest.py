@@ -91,16 +91,19 @@ def login_with_second_factor(client, user):
     """Log in; for roles that need two-step login, as if the code had been given."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from opsi import session_binding
     from opsi.two_factor import required_for
 
     client.force_login(user)
+    session = client.session
+    # The page key a login through the login page gets (opsi/session_binding.py).
+    client.cookies[session_binding.COOKIE] = session_binding.bind(session)
     if required_for(user):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
             user=user, name="test", confirmed=True
         )
-        session = client.session
         session["otp_device_id"] = device.persistent_id
-        session.save()
+    session.save()
     return client
 
 

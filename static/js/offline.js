@@ -184,7 +184,10 @@
   }
   window.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.exit");
-    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    if (!link) { return; }
+    // Before anything else: the login's page key (page.js does it too, on pages without this file).
+    document.cookie = "pagekey=; Max-Age=0; path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
     localStorage.removeItem("opsi-capture-cached");
     if (navigator.onLine) {
       // The wipe starts here and the server's Clear-Site-Data finishes it: no waiting.

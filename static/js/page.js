@@ -31,3 +31,17 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", focusSummary); } else { focusSummary(); }
 })();
+
+// The quick exit first deletes the page key the login lives beside (opsi/session_binding.py),
+// synchronously, before anything else: with no signal the exit never reaches the server, but
+// the session left on the phone is already dead, for this browser and for a copy of its cookies.
+(function () {
+  window.opsiDropPageKey = function () {
+    document.cookie = "pagekey=; Max-Age=0; path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+  };
+  function onExit(event) {
+    if (event.target.closest && event.target.closest("a.exit")) { window.opsiDropPageKey(); }
+  }
+  window.addEventListener("click", onExit, true);
+  window.addEventListener("auxclick", onExit, true);
+})();

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from opsi import session_binding
 from tests.conftest import login_with_second_factor
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
@@ -22,6 +23,11 @@ def log_in(page, live_server, user):
             {
                 "name": settings.SESSION_COOKIE_NAME,
                 "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {
+                "name": session_binding.COOKIE,
+                "value": client.cookies[session_binding.COOKIE].value,
                 "url": live_server.url,
             },
             {"name": settings.LANGUAGE_COOKIE_NAME, "value": "id", "url": live_server.url},

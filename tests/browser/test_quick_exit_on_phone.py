@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import MemberFactory
 
-from .pages import log_in
+from .pages import log_in, type_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,3 +37,38 @@ def test_the_exit_replaces_the_page_in_history_and_back_never_shows_it(live_serv
     # The session is gone as well: the member page now asks for a login.
     phone.goto(member_page)
     assert "Kenanga" not in phone.locator("main").inner_text()
+
+
+def test_cookies_copied_after_a_quick_exit_with_no_signal_open_no_member_page(
+    live_server, phone, browser, ayu, jakarta
+):
+    """The exit pressed in airplane mode never reaches the server. Someone then copies the
+    phone's cookies into a browser with JavaScript off and waits for signal: the member page
+    asks for a login, and shows neither alias nor code."""
+    member = MemberFactory(branch=jakarta, alias="Kenanga", uic="KEBU2150390")
+    type_login(phone, live_server, ayu.username)  # as she would, through the login page
+    member_page = live_server.url + reverse("member_detail", args=[member.pk])
+    phone.goto(member_page)
+    assert "KEBU2150390" in phone.locator("main").inner_text()
+    assert {c["name"] for c in phone.context.cookies()} >= {"sessionid", "pagekey"}
+
+    phone.context.set_offline(True)
+    with phone.expect_event("requestfailed", lambda request: "/exit/" in request.url):
+        phone.locator("a.exit").click()
+    copied = phone.context.cookies()
+    assert "sessionid" in {c["name"] for c in copied}  # HttpOnly: the page could not delete it
+
+    thief = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    try:
+        thief.add_cookies(copied)
+        page = thief.new_page()
+        page.goto(member_page)
+        assert "/login/" in page.url
+        text = page.content()
+        assert "Kenanga" not in text and "KEBU2150390" not in text
+    finally:
+        thief.close()
+    # The session is dead on the server too: the phone, back online, is asked to log in.
+    phone.context.set_offline(False)
+    phone.goto(member_page)
+    assert "/login/" in phone.url and "KEBU2150390" not in phone.content()
