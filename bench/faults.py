@@ -61,6 +61,7 @@ class Server:
             "ALLOWED_HOSTS": "127.0.0.1",
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "FIELD_HASH_KEY": Fernet.generate_key().decode(),
+            "OFFLINE_SEAL_KEY": Fernet.generate_key().decode(),
             "SECURE_SSL_REDIRECT": "false",
             "BEHIND_TLS_PROXY": "false",
             "AXES_ENABLED": "false",

@@ -71,6 +71,7 @@ def production_server(secret_key, workers=2, shared_cache=True):
         # The bench data holds no identity vault rows, so a fresh key is enough.
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "FIELD_HASH_KEY": Fernet.generate_key().decode(),
+        "OFFLINE_SEAL_KEY": Fernet.generate_key().decode(),
         "SECURE_SSL_REDIRECT": "false",
         "AXES_ENABLED": "false",
     }

@@ -72,6 +72,13 @@ try:
 except ValueError:
     raise ImproperlyConfigured("FIELD_HASH_KEY must be a Fernet key (32 bytes, url-safe base64).") from None
 
+# The secret the key pair sealing entries waiting on a phone is derived from (fieldwork/sealing.py):
+# the phone holds the public key only, the server alone opens them. In development it is derived
+# from SECRET_KEY. Keep it while entries may wait on phones: a new one leaves those unopenable.
+OFFLINE_SEAL_KEY = env.str("OFFLINE_SEAL_KEY", default="")
+if not DEBUG and (len(OFFLINE_SEAL_KEY) < 32 or OFFLINE_SEAL_KEY == SECRET_KEY):
+    raise ImproperlyConfigured("OFFLINE_SEAL_KEY must be set to a random value of 32 characters or more in production.")
+
 # Display name of the site. Deliberately neutral: it shows on lock screens and in
 # browser history of phones that may be shared or seized.
 SITE_TITLE = env.str("SITE_TITLE", default="Catatan")

@@ -34,6 +34,7 @@ keygen() { "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.genera
 export DJANGO_ENV=production ALLOWED_HOSTS=127.0.0.1 TRUSTED_PROXY_HOPS=1
 SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))'); export SECRET_KEY
 FIELD_ENCRYPTION_KEYS=$(keygen); FIELD_HASH_KEY=$(keygen); export FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY
+OFFLINE_SEAL_KEY=$(keygen); export OFFLINE_SEAL_KEY
 unset CACHE_URL DEBUG
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null; done; }

@@ -28,6 +28,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://opsi@127.0.0.1:5432/opsi",
     "FIELD_ENCRYPTION_KEYS": "q0uCz6Ykq3yZ0bqkqQ2n0mJpX1mJ0kqTqRk1s2v3w4E=",
     "FIELD_HASH_KEY": "Yq3R8m1Wn6Tz2Vb5Xc9Kd4Lf7Hg0Js3Pa6Ue8Io1Qr4=",
+    "OFFLINE_SEAL_KEY": "Vb5Xc9Kd4Lf7Hg0Js3Pa6Ue8Io1Qr4Yq3R8m1Wn6Tz2",
 }
 
 
@@ -45,6 +46,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_refuses_to_start_without_a_hash_key_for_nik_lookups():
     assert_refused("FIELD_HASH_KEY must be set", without=["FIELD_HASH_KEY"])
+
+
+def test_production_refuses_to_start_without_a_key_for_entries_sealed_on_phones():
+    assert_refused("OFFLINE_SEAL_KEY must be set", without=["OFFLINE_SEAL_KEY"])
+    assert_refused("OFFLINE_SEAL_KEY must be set", OFFLINE_SEAL_KEY="short")
 
 
 def test_production_refuses_a_short_or_development_secret_key():
