@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from opsi.forms import CleanTextMixin
 from . import lookups
 from .importing import (
     ImportUploadHandler,
+    claim,
     forget_checked,
     keep_checked,
     read_file,
@@ -96,13 +98,27 @@ def _member_import(request, handler):
 
 
 def _confirm(request):
-    dataset = take_checked(request, request.POST["confirm"])
+    token = request.POST["confirm"]
+    dataset = take_checked(request, token)
     if dataset is None:
         messages.error(request, _("The checked file expired or was already imported. Upload it again."))
         return redirect("member_import")
+    with transaction.atomic():
+        # Sent twice at once, both requests still find the rows in the session: the
+        # token, spent in the import's transaction, lets one of them import.
+        if not claim(token):
+            messages.warning(request, _("This file was confirmed more than once: it was imported once only."))
+            return redirect("member_list")
+        return _import_checked(request, dataset)
+
+
+def _import_checked(request, dataset):
     result, _resource = run_import(dataset, request.user, dry_run=False)
     problems = row_problems(result)
     if problems:
+        # Nothing imported: the token is not spent either, so a confirmation waiting on
+        # this one checks the file itself and shows the same rows.
+        transaction.set_rollback(True)
         messages.error(request, _("Nothing was imported: the data changed since the check."))
         return render(
             request,

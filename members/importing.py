@@ -15,6 +15,7 @@ browser.
 """
 
 import csv
+import datetime
 import io
 import re
 import secrets
@@ -27,7 +28,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -37,7 +40,7 @@ from opsi.tenant import Branch
 
 from . import identity as vault
 from opsi.crypto import decrypt_bytes, encrypt_bytes, lookup_hash
-from .models import Member, MemberKind
+from .models import ImportClaim, Member, MemberKind
 from .models.members import work_setting_for
 from .registration import register_member
 from .uic import is_valid_uic, normalise_uic
@@ -416,6 +419,23 @@ def take_checked(request, token):
     if blob is None:
         return None
     return tablib.Dataset().load(zlib.decompress(blob).decode(), format="csv")
+
+
+def claim(token):
+    """Spend a confirmation token in the caller's transaction: False when another
+    confirmation of the same file spent it first (or is importing it right now).
+
+    The unique token digest decides: on PostgreSQL a second insert waits for the
+    first transaction and fails once it commits (it goes ahead only if the first
+    rolled back); on SQLite writers queue. Call it in the transaction that imports."""
+    oldest = timezone.now() - datetime.timedelta(seconds=settings.MEMBER_IMPORT_CHECK_SECONDS)
+    ImportClaim.objects.filter(claimed_at__lt=oldest).delete()
+    try:
+        with transaction.atomic():
+            ImportClaim.objects.create(token_digest=ImportClaim.digest(token))
+    except IntegrityError:
+        return False
+    return True
 
 
 def forget_checked(request):

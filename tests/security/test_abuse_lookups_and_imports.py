@@ -402,3 +402,92 @@ def test_the_app_import_leaves_no_uploaded_identity_on_disk(client_of, ayu, jaka
     client = client_of(ayu)
     upload(client, "m.csv", (HEADER + IDENTITY_ROW.format(branch="31")).encode())
     assert files_holding(tmp_path, SECRETS) == []
+
+
+# One checked file, confirmed several times at once ---------------------------------------------
+
+
+def messages_of(response):
+    return [str(message) for message in response.wsgi_request._messages]
+
+
+def checked_token(client, rows):
+    html = upload(client, "m.csv", (HEADER + rows).encode()).content.decode()
+    return re.search(r'name="confirm" value="([^"]+)"', html).group(1)
+
+
+def test_a_confirmation_sent_again_from_a_page_that_still_held_the_rows_imports_nothing_twice(client_of, ayu, jakarta):
+    # What a second tap finds when it read the session before the first one finished.
+    from members.importing import PENDING
+
+    client = client_of(ayu)
+    token = checked_token(client, IDENTITY_ROW.format(branch="31") + valid_rows(3))
+    kept = client.session[PENDING]
+    first = client.post(reverse("member_import"), {"confirm": token})
+    assert first.status_code == 302 and Member.objects.count() == 4
+    session = client.session
+    session[PENDING] = kept
+    session.save()
+    second = client.post(reverse("member_import"), {"confirm": token})
+    assert second.status_code == 302 and second.url == reverse("member_list")
+    assert messages_of(second)[-1] == "Berkas ini dikonfirmasi lebih dari sekali: hanya diimpor sekali."
+    assert Member.objects.count() == 4 and MemberIdentity.objects.count() == 1
+
+
+def test_a_spent_token_is_forgotten_once_the_check_would_have_expired(db, settings):
+    from members.importing import claim
+    from members.models import ImportClaim
+
+    assert claim("a") and not claim("a")
+    ImportClaim.objects.update(claimed_at=ImportClaim.objects.get().claimed_at.replace(year=2020))
+    assert claim("b")
+    assert list(ImportClaim.objects.values_list("token_digest", flat=True)) == [ImportClaim.digest("b")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_six_confirmations_of_one_file_at_once_import_it_once(client_of, ayu, jakarta, monkeypatch):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from members import import_views
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database refuses a second writer instead of queuing it")
+    checker = client_of(ayu)
+    token = checked_token(checker, IDENTITY_ROW.format(branch="31") + valid_rows(20))
+    # Every confirmation has read the checked rows from the session before any goes on.
+    all_read = threading.Barrier(6)
+    take_checked = import_views.take_checked
+
+    def take_then_wait(request, sent):
+        rows = take_checked(request, sent)
+        all_read.wait(timeout=20)
+        return rows
+
+    monkeypatch.setattr(import_views, "take_checked", take_then_wait)
+    answers = []
+
+    def confirm():
+        client = Client()
+        client.cookies = checker.cookies
+        try:
+            answers.append(client.post(reverse("member_import"), {"confirm": token}))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    said = sorted(message for answer in answers for message in messages_of(answer))
+    assert (
+        said
+        == ["21 anggota berhasil diimpor."] + ["Berkas ini dikonfirmasi lebih dari sekali: hanya diimpor sekali."] * 5
+    )
+    assert all(answer.status_code == 302 and answer.url == reverse("member_list") for answer in answers)
+    assert Member.objects.count() == 21 and MemberIdentity.objects.count() == 1
+    assert LogEntry.objects.filter(additional_data__what="import members").count() == 1
