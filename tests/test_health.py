@@ -1,10 +1,10 @@
-"""/healthz says the process is alive; /healthz/ready says it can serve (database and migrations)."""
+"""/healthz says the process is alive; /healthz/ready says it can serve (database, writes, migrations)."""
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
-from tests.test_database_unavailable import database_gone
+from tests.test_database_unavailable import database_gone, writes_refused
 
 
 def test_alive_answers_without_touching_the_database(client):
@@ -14,7 +14,7 @@ def test_alive_answers_without_touching_the_database(client):
 
 @pytest.mark.django_db
 def test_ready_when_the_database_answers_and_every_migration_is_applied(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         response = client.get("/healthz/ready")
     assert response.status_code == 200 and response.content == b"ready\n"
     assert "no-cache" in response["Cache-Control"]
@@ -37,3 +37,22 @@ def test_not_ready_while_the_database_is_gone_and_ready_again_after():
     assert gone.status_code == 503 and b"database" in gone.content
     assert alive.status_code == 200
     assert client.get("/healthz/ready").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_not_ready_while_the_database_refuses_writes_and_ready_again_after():
+    client = Client(raise_request_exception=False)
+    with writes_refused():
+        refused = client.get("/healthz/ready")
+    assert refused.status_code == 503 and refused.content == b"not ready: the database refuses writes\n"
+    assert client.get("/healthz/ready").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_a_load_balancer_checks_over_plain_http_while_every_page_goes_to_https(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/ready").status_code == 200
+    for page in ("/login/", "/healthz/ready/x", "/members/"):
+        response = client.get(page)
+        assert response.status_code == 301 and response["Location"].startswith("https://"), page
