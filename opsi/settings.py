@@ -327,6 +327,11 @@ LOGGING = {
 # thousands of rows, which spill to disk at the server's default of 4 MB.
 REPORT_WORK_MEM = env.str("REPORT_WORK_MEM", default="64MB")
 
+# The key of the reports' random rounding (reports/rounding.py); empty: derived from SECRET_KEY.
+# Keep it as long as reports are published: a new key rounds every small count afresh, and two
+# roundings of the same count narrow it down.
+REPORT_ROUNDING_KEY = env.str("REPORT_ROUNDING_KEY", default="")
+
 # Exports: every CSV and Excel file is written by opsi/exports.py, which keeps text starting
 # with = + - @, a tab or a carriage return as text. The library's own escaping below only drops
 # a leading "=" and only reaches its default formats, which the admin no longer offers.

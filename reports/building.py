@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import kept
-from .suppression import render_shares, suppress
+from . import kept, protection
 from .tables import KeyFigure, Report, Section
 
 
@@ -36,10 +35,16 @@ class Context:
     branch_ids: object  # a queryset of their ids, used as a subquery; None: every branch
     includes_national: bool = False  # national activities (trainings) count in this scope
     previous_needed: bool = True  # the period before is counted too (its key figures are not kept)
+    # Incidents counted from those recorded by the end of the month after each period
+    # (``reports.protection``: readers who may not read incidents).
+    incidents_to_cutoff: bool = False
     memo: dict = field(default_factory=dict)  # results shared by several indicators
 
 
-def build_report(definition, period, scope, user, suppress_small=False):
+def build_report(definition, period, scope, user, external=False):
+    """The report of ``definition`` over ``period`` and ``scope`` as ``user`` may see it; every
+    figure rounded when ``external`` (for use outside OPSI: ``reports.protection``)."""
+    incidents = protection.incident_access(user, scope, period)
     branch_qs = scope.branches(user)
     branches = list(branch_qs.order_by("name"))
     every_branch = scope.kind == "national" and user.sees_all_branches
@@ -49,6 +54,7 @@ def build_report(definition, period, scope, user, suppress_small=False):
         branches=branches,
         branch_ids=None if every_branch else branch_qs.values("pk"),
         includes_national=scope.kind == "national",
+        incidents_to_cutoff=incidents.to_cutoff,
     )
     previous = period.previous()
 
@@ -83,6 +89,10 @@ def build_report(definition, period, scope, user, suppress_small=False):
 
     # A closed period's figures are read back when kept (reports.kept).
     figures, sections = kept.kept_or_computed(definition, period, ctx, compute)
+    notices = []
+    if not incidents.shown:
+        figures, sections = protection.withhold_incidents(figures, sections, incidents)
+        notices.append(incidents.why_not)
     report = Report(
         definition=definition,
         period=period,
@@ -91,6 +101,10 @@ def build_report(definition, period, scope, user, suppress_small=False):
         generated_at=timezone.now(),
         key_figures=figures,
         sections=sections,
+        notices=notices,
     )
-    # Counts about people harmed are hidden below 5 in every report, whoever reads it.
-    return render_shares(suppress(report, everything=suppress_small))
+    # Counts about people harmed are rounded in every report, whoever reads it.
+    report = protection.protect(report, scope, external)
+    if incidents.shown and incidents.to_cutoff:
+        report.method_notes.append(protection.cutoff_note(period))
+    return report

@@ -15,7 +15,10 @@ class KeyFigureDef:
     key: str
     label: str
     compute: object  # fn(ctx, period) -> int or Share
-    sensitive: bool = False  # about people harmed: hidden below 5 in every report
+    sensitive: bool = False  # about people harmed: rounded in every report (reports.protection)
+    # A percentage's (numerator, denominator) by the names of the counts they are (rounding
+    # draws once per name, so the denominator shows what the figure of that name shows).
+    parts: tuple = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ BRIDGING_THE_GAPS = ReportDefinition(
             _("Share of incidents helped within 72 hours (%)"),
             incidents.responded_within_72_hours,
             sensitive=True,
+            parts=("incidents_responded", "incidents"),
         ),
     ],
     sections=[
@@ -125,10 +129,6 @@ BRIDGING_THE_GAPS = ReportDefinition(
         _(
             "Share of incidents helped within 72 hours: the percentage of the period's counted incidents in which "
             "help was given within 72 hours of the report."
-        ),
-        _(
-            "Rights violations: counts from 1 to 4 are hidden in every report, whoever reads it, with a further "
-            "count where a total would give them away; a report on one branch or region covers at least a month."
         ),
     ],
 )

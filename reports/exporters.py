@@ -26,7 +26,7 @@ PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
 def _cell(value):
     """A report value as a spreadsheet value: shares as percentages, "–" as an empty cell.
 
-    Text stays text ("<5", labels): ``opsi.exports`` makes sure it never runs as a formula.
+    Text stays text (labels): ``opsi.exports`` makes sure it never runs as a formula.
     """
     if isinstance(value, str):
         if value.strip() in EMPTY:
@@ -49,6 +49,11 @@ def _figure_rows(report):
     yield [_("Indicator"), report.period.label, report.previous_period.label, _("Difference")]
     for figure in report.key_figures:
         yield [figure.label, _cell(figure.value), _cell(figure.previous), figure.change]
+
+
+def _notes(report):
+    """What is not shown and why, then how the shown figures are protected."""
+    return [*report.notices, *report.method_notes]
 
 
 class PdfExport:
@@ -84,10 +89,14 @@ class XlsxExport:
         summary.append(figures[0], bold=True)
         for row in figures[1:]:
             summary.append(row)
+        for note in _notes(report):
+            summary.append([note])
         sheets = [summary]
         for section in report.sections:
             sheet = Sheet(section.title)
             sheet.append([section.title], bold=True)
+            if section.notice:
+                sheet.append([section.notice])
             for table in section.tables:
                 sheet.append([])
                 sheet.append([table.title], bold=True)
@@ -115,6 +124,9 @@ class CsvExport:
                 for row in table.rows:
                     for column, value in zip(table.columns[1:], row[1:]):
                         rows.append([section.key, table.key, row[0], column, _cell(value)])
+            if section.notice:
+                rows.append([section.key, "note", "", "", section.notice])
+        rows += [["notes", "note", "", "", note] for note in _notes(report)]
         return write_csv(rows)
 
 

@@ -10,7 +10,7 @@ from opsi.tenant import Branch, Region
 from opsi.dates import PlanningDateField
 from opsi.forms import CleanTextMixin
 
-from . import periods
+from . import kept, periods
 from .definitions import DEFINITIONS
 from .scopes import Scope
 
@@ -40,8 +40,10 @@ class ReportForm(CleanTextMixin, forms.Form):
     start = PlanningDateField(label=_("From"), required=False, widget=DateInput())
     end = PlanningDateField(label=_("Until"), required=False, widget=DateInput())
     scope = forms.ChoiceField(label=_("Scope"), choices=[])
+    # For use outside OPSI: every figure rounded (``reports.protection``).
     suppress = forms.BooleanField(
-        label=_('Hide counts from 1 to 4 as "<5" (for reports that leave the organisation)'),
+        label=_("For use outside OPSI (figures rounded to 5)"),
+        help_text=_("Only for a quarter, half-year or year that has ended."),
         required=False,
     )
 
@@ -75,6 +77,15 @@ class ReportForm(CleanTextMixin, forms.Form):
             if (end - start) > datetime.timedelta(days=3 * 366):
                 raise ValidationError(_("A range can cover at most three years."))
             cleaned["period"] = periods.Period(start, end)
+        if cleaned.get("suppress") and cleaned.get("period"):
+            # Rounded figures of overlapping ranges would give exact counts back.
+            if cleaned["period"].kind is None:
+                self.add_error(
+                    "period_kind",
+                    _("A report for use outside OPSI covers a quarter, a half-year or a year, not a date range."),
+                )
+            elif not kept.is_closed(cleaned["period"]):
+                self.add_error("period_kind", _("A report for use outside OPSI covers a period that has ended."))
         kind_value = (cleaned.get("scope") or "national:").split(":", 1)
         scope = Scope(*kind_value)
         if not scope.allowed(self.user):

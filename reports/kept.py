@@ -10,12 +10,12 @@ once and kept, and the next report of the same period is read back instead of re
 Where they live: a table (``KeptReport``), not the cache. A cache of each process's own
 (Django's default) cannot be emptied in the other gunicorn workers when a late change
 comes in, and a row deleted in the same transaction as the change that makes it wrong is
-never seen stale by anyone. The rows hold what the report shows before suppression:
-labels and counts, never a member's record, code or name; suppression is applied on every
-read, as for a fresh report.
+never seen stale by anyone. The rows hold what the report shows before rounding:
+labels and counts, never a member's record, code or name; rounding (``reports.protection``)
+is applied on every read, as for a fresh report.
 
-Kept per definition, period, branches in scope, whether national activities count, the
-language of the labels, and the code version (a hash of the report code), so a new
+Kept per definition, period, branches in scope, whether national activities count, whether
+incidents are counted to the cutoff of readers who may not read them, the language of the labels, and the code version (a hash of the report code), so a new
 release never reads figures made by the old one.
 
 When kept figures are dropped: any save or deletion of a record the indicators read drops
@@ -187,6 +187,7 @@ def _key(definition, period, ctx, part="report"):
             period.end.isoformat(),
             branches,
             str(ctx.includes_national),
+            str(ctx.incidents_to_cutoff),
             translation.get_language() or "",
             CODE_VERSION,
         ]
@@ -194,7 +195,7 @@ def _key(definition, period, ctx, part="report"):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# Kept figures as JSON: a percentage keeps its two counts (suppression needs them).
+# Kept figures as JSON: a percentage keeps its two counts (rounding needs them).
 
 
 def _value(value):
@@ -235,6 +236,8 @@ def _dump_table(table):
         "shares": [[column, list(pair)] for column, pair in table.shares.items()],
         "total_row_adds": table.total_row_adds,
         "links": [[list(name) if isinstance(name, tuple) else name, list(cell)] for name, cell in table.links.items()],
+        "row_keys": table.row_keys,
+        "medians": [[column, counted] for column, counted in table.medians.items()],
     }
 
 
@@ -253,6 +256,7 @@ def _load_table(data):
     data["summed_columns"] = None if data["summed_columns"] is None else tuple(data["summed_columns"])
     data["shares"] = {column: tuple(pair) for column, pair in data["shares"]}
     data["links"] = {tuple(name) if isinstance(name, list) else name: tuple(cell) for name, cell in data["links"]}
+    data["medians"] = dict(data["medians"])
     return Table(**data)
 
 

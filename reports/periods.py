@@ -29,14 +29,33 @@ class Period:
         return self.end < _same_day_next_month(self.start) - datetime.timedelta(days=1)
 
     @property
-    def label(self):
+    def kind(self):
+        """ "quarter", "half" or "year" for a calendar period, None for any other range."""
         months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-        calendar = self.start.day == 1 and (self.end + datetime.timedelta(days=1)).day == 1
-        if calendar and months == 12 and self.start.month == 1:
+        if self.start.day != 1 or (self.end + datetime.timedelta(days=1)).day != 1:
+            return None
+        if months == 12 and self.start.month == 1:
+            return "year"
+        if months == 6 and self.start.month in (1, 7):
+            return "half"
+        if months == 3 and self.start.month in (1, 4, 7, 10):
+            return "quarter"
+        return None
+
+    @property
+    def recorded_by(self):
+        """The first day after the month that follows the period: incidents recorded before it
+        are counted for readers who may not read incidents (``reports.protection``)."""
+        return _add_months(self.end.replace(day=1), 2)
+
+    @property
+    def label(self):
+        kind = self.kind
+        if kind == "year":
             return str(self.start.year)
-        if calendar and months == 6 and self.start.month in (1, 7):
+        if kind == "half":
             return _("Half %(n)s %(year)s") % {"n": 1 if self.start.month == 1 else 2, "year": self.start.year}
-        if calendar and months == 3 and self.start.month in (1, 4, 7, 10):
+        if kind == "quarter":
             return _("Q%(n)s %(year)s") % {"n": (self.start.month - 1) // 3 + 1, "year": self.start.year}
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
 

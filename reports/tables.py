@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Share:
-    """A percentage kept with the two counts it comes from, so that suppression can hide it
-    with them; rendered as "43%" (rounded to the nearest whole percent, halves up)."""
+    """A percentage kept with the two counts it comes from, so that rounding can work it out
+    again from the rounded counts; rendered as "43%" (rounded to the nearest whole percent, halves up)."""
 
     numerator: int
     denominator: int
@@ -27,7 +27,7 @@ class Table:
     total_row: bool = False  # the last row sums the others
     chart: bool = False
     note: str = ""
-    # Rows about people harmed (incidents): counts from 1 to 4 are hidden in every report.
+    # Rows about people harmed (incidents): rounded in every report (``reports.protection``).
     sensitive: bool = False
     # Positions of the columns the total column adds up (None: every column between the
     # row label and the total).
@@ -36,9 +36,14 @@ class Table:
     shares: dict = field(default_factory=dict)
     # False where the total row is not the sum of the rows (people counted once nationally).
     total_row_adds: bool = True
-    # {name: cell} of cells that another table of the report shows too (the same count):
-    # suppression hides such a cell in every table or in none.
+    # {name: cell} of cells that another table or a key figure of the same name shows too (the
+    # same count): rounding draws once for the name, so both show the same figure.
     links: dict = field(default_factory=dict)
+    # What names each row whatever the language (a choice's code, a branch's id); None: its place.
+    row_keys: list = None
+    # {position of a median column: position of the count it summarises}.
+    medians: dict = field(default_factory=dict)
+    rounded: bool = False  # its counts are rounded to a multiple of 5
 
     def value(self, row_label, column_label):
         index = self.columns.index(column_label)
@@ -53,6 +58,7 @@ class Section:
     key: str
     title: str
     tables: list = field(default_factory=list)
+    notice: str = ""  # why some of its tables are not shown
 
 
 @dataclass
@@ -62,6 +68,7 @@ class KeyFigure:
     value: object
     previous: object = None
     sensitive: bool = False
+    rounded: bool = False
 
     @property
     def change(self):
@@ -79,7 +86,9 @@ class Report:
     generated_at: object
     key_figures: list
     sections: list
-    suppressed: bool = False
+    external: bool = False  # for use outside OPSI: every figure rounded
+    notices: list = field(default_factory=list)  # figures not shown, and why
+    method_notes: list = field(default_factory=list)  # how the shown figures are protected
 
     def table(self, key):
         for section in self.sections:
@@ -87,14 +96,6 @@ class Report:
                 if table.key == key:
                     return table
         raise KeyError(key)
-
-    @property
-    def has_hidden_cells(self):
-        from .suppression import MARKS
-
-        return any(v in MARKS for s in self.sections for t in s.tables for row in t.rows for v in row[1:]) or any(
-            f.value in MARKS or f.previous in MARKS for f in self.key_figures
-        )
 
     def figure(self, key):
         return next(f for f in self.key_figures if f.key == key)

@@ -53,7 +53,7 @@ def report_download(request, file_format):
         report=report.definition.key,
         period=report.period.label,
         scope=report.scope_label,
-        suppressed=report.suppressed,
+        external=report.external,
         rows=sum(len(t.rows) for s in report.sections for t in s.tables),
     )
     response = HttpResponse(content, content_type=export_class.content_type)

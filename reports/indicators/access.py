@@ -91,17 +91,19 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
 def services_by_type(ctx):
     lines = VisitService.objects.in_period(ctx.period.start, ctx.period.end).in_branches(ctx.branch_ids)
     rows = {r["service_type"]: r for r in lines.by_type()}
-    table_rows = []
+    table_rows, keys = [], []
     for service in ServiceType.objects.order_by("order", "name"):
         row = rows.get(service.pk, {})
         quantity = row.get("quantity") or 0 if service.commodity_id else "–"
         table_rows.append([str(service), row.get("visits", 0), quantity])
+        keys.append(service.pk)
     return Table(
         "services_by_type",
         _("Services received at drop-in centres"),
         [_("Service"), _("Visits"), _("Items handed out")],
         table_rows,
         chart=False,
+        row_keys=keys,
     )
 
 
@@ -136,6 +138,7 @@ def referrals_by_outcome(ctx):
         total_column=True,
         total_row=True,
         chart=True,
+        row_keys=[*FacilityKind.values, "total"],
     )
 
 
@@ -173,6 +176,10 @@ def documents_issued(ctx):
         [_("Document"), _("Issued"), _("Median days to issue")],
         rows,
         chart=False,
+        row_keys=list(Document.values),
+        # The same counts as the key figures "KTP issued" and "BPJS cards issued".
+        links={f"{code}_issued": (i, 1) for i, code in enumerate(Document.values) if code in ("ktp", "bpjs")},
+        medians={2: 1},
     )
 
 
@@ -216,6 +223,7 @@ def prevention_coverage_by_branch(ctx):
     for branch in ctx.branches:
         c, r = covered.get(branch.pk, 0), reached.get(branch.pk, 0)
         rows.append([branch.name, r, c, Share(c, r)])
+    row_keys = [branch.pk for branch in ctx.branches] + ["total"]
     rows.append([_("Total (each person once)"), total_reached, total_covered, Share(total_covered, total_reached)])
     return Table(
         "prevention_coverage",
@@ -225,6 +233,7 @@ def prevention_coverage_by_branch(ctx):
         total_row=True,
         total_row_adds=False,
         shares={3: (2, 1)},
+        row_keys=row_keys,
         note=_("Last three months of the period: %(start)s to %(end)s.") % {"start": start, "end": end},
     )
 

@@ -11,20 +11,29 @@ from django.utils.translation import gettext as _
 
 from incidents.models import Incident, PerpetratorKind, ViolationKind, Violation
 
+from ..protection import recorded_before
 from ..tables import Share, Table
 
 
 def _incidents(ctx, period=None):
     period = period or ctx.period
-    return (
+    incidents = (
         Incident.objects.countable().in_branches(ctx.branch_ids).filter(occurred_on__range=(period.start, period.end))
     )
+    if ctx.incidents_to_cutoff:
+        # Entered by the end of the month after the period (``reported_at`` is set when the
+        # record is saved, no form changes it): the figure never changes once shown.
+        incidents = incidents.filter(reported_at__lt=recorded_before(period))
+    return incidents
 
 
 def _single_column(key, title, label, choices, counts):
     rows = [[text, counts.get(code, 0)] for code, text in choices]
     rows.append([_("Total"), sum(r[1] for r in rows)])
-    return Table(key, title, [label, _("Incidents")], rows, total_row=True, chart=True, sensitive=True)
+    table = Table(key, title, [label, _("Incidents")], rows, total_row=True, chart=True, sensitive=True)
+    table.row_keys = [code for code, _text in choices] + ["total"]
+    table.links["incidents"] = (len(rows) - 1, 1)
+    return table
 
 
 def incidents_by_violation(ctx):
@@ -42,6 +51,8 @@ def incidents_by_violation(ctx):
     )
     table.total_row = False  # one incident may have several kinds: no meaningful total
     table.rows = table.rows[:-1]
+    table.row_keys = table.row_keys[:-1]
+    table.links = {}
     table.note = _("An incident can involve several kinds of violation.")
     return table
 

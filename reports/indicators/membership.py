@@ -152,7 +152,9 @@ def _grid(title, key, row_choices, col_choices, counts, row_label):
         rows.append([label] + values + [sum(values)])
     totals = [sum(r[i] for r in rows) for i in range(1, len(columns))]
     rows.append([_("Total")] + totals)
-    return Table(key, title, columns, rows, total_column=True, total_row=True, chart=True)
+    table = Table(key, title, columns, rows, total_column=True, total_row=True, chart=True)
+    table.row_keys = [code for code, _label in row_choices] + ["total"]
+    return table
 
 
 def _link_kind_totals(table, by_rows):
@@ -161,7 +163,7 @@ def _link_kind_totals(table, by_rows):
     last_row, last_column = len(table.rows) - 1, len(table.columns) - 1
     for i, (code, _label) in enumerate(MemberKind.choices):
         table.links[("members_of_kind", code)] = (i, last_column) if by_rows else (last_row, i + 1)
-    table.links[("members", "all")] = (last_row, last_column)
+    table.links["members"] = (last_row, last_column)  # the key figure of that name
     return table
 
 
@@ -196,7 +198,7 @@ def members_by_branch_and_kind(ctx):
 
 
 def new_members_by_kind(ctx):
-    return _grid(
+    table = _grid(
         _("New members in the period"),
         "new_members",
         MemberKind.choices,
@@ -204,6 +206,8 @@ def new_members_by_kind(ctx):
         _new_members(ctx, ctx.period),
         _("Kind"),
     )
+    table.links["new_members"] = (len(table.rows) - 1, len(table.columns) - 1)  # the key figure
+    return table
 
 
 def members_total(ctx, period=None):

@@ -56,8 +56,12 @@ def outreach_summary(ctx):
         [_("Contacts by code"), by_code["contacts"]],
         [_("People reached by code"), by_code["people"]],
     ]
-    rows += [[_("Handed out: %(item)s") % {"item": item}, items.get(item.pk, 0)] for item in Commodity.objects.all()]
-    return Table("outreach", _("Peer outreach"), [_("Indicator"), _("Number")], rows)
+    commodities = list(Commodity.objects.all())
+    rows += [[_("Handed out: %(item)s") % {"item": item}, items.get(item.pk, 0)] for item in commodities]
+    table = Table("outreach", _("Peer outreach"), [_("Indicator"), _("Number")], rows)
+    table.row_keys = ["sessions", "new", "repeat", "contacts", "people"] + [f"commodity:{c.pk}" for c in commodities]
+    table.links["outreach_sessions"] = (0, 1)  # the key figure
+    return table
 
 
 def _attended(ctx, trainings, period=None):
@@ -97,7 +101,9 @@ def _participants_grid(ctx, audiences, key, title):
     rows.append([_("Total")] + [sum(r[i] for r in rows) for i in range(1, len(columns))])
     # The total column adds the gender columns, not the number of trainings.
     summed = tuple(range(2, len(columns) - 1))
-    return Table(key, title, columns, rows, total_row=True, total_column=True, summed_columns=summed)
+    table = Table(key, title, columns, rows, total_row=True, total_column=True, summed_columns=summed)
+    table.row_keys = [*audiences, "total"]
+    return table
 
 
 def outside_trainings(ctx):
@@ -120,6 +126,7 @@ def member_trainings_by_topic(ctx):
         [_("Topic"), _("Trainings"), _("Members trained")],
         rows,
         chart=False,
+        row_keys=list(TrainingTopic.values),
     )
 
 

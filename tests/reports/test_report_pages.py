@@ -39,14 +39,30 @@ def test_pdf_carries_the_numbers_in_both_languages(client_of, sari, report_data,
     assert lines and lines[0].split()[-3:] == ["4", "3", "+1"]
 
 
-def test_suppressed_pdf_hides_small_counts(client_of, sari, report_data, tmp_path):
-    response = client_of(sari).get(
-        reverse("report_download", args=["pdf"]), {**YEAR_QUERY, "scope": "national:", "suppress": "on", "lang": "en"}
+@pytest.mark.parametrize(
+    "lang,label,note",
+    [
+        ("en", "Members at the end", "randomly rounded to a multiple of 5"),
+        ("id", "Anggota pada akhir", "dibulatkan secara acak ke kelipatan 5"),
+    ],
+)
+def test_pdf_for_use_outside_shows_rounded_figures_and_says_how(
+    client_of, sari, report_data, tmp_path, lang, label, note
+):
+    """4 members at the end of 2025, 3 a year before: shown as 0 or 5 each, the same in both languages."""
+    query = {**YEAR_QUERY, "scope": "national:", "suppress": "on"}
+    text = pdf_text(
+        client_of(sari).get(reverse("report_download", args=["pdf"]), {**query, "lang": lang}).content, tmp_path
     )
-    text = pdf_text(response.content, tmp_path)
-    assert "<5" in text
-    figures = [line for line in text.splitlines() if line.strip().startswith("Members at the end")]
-    assert figures[0].split()[-3:] == ["<5", "<5", "–"]
+    report = client_of(sari).get(reverse("report_page"), query).context["report"]
+    members = report.figure("members")
+    assert members.value in (0, 5) and members.previous in (0, 5)
+    change = f"+{members.change}" if members.change > 0 else str(members.change)
+    figures = [line for line in text.splitlines() if line.strip().startswith(label)]
+    assert figures[0].split()[-3:] == [str(members.value), str(members.previous), change]
+    flat = " ".join(text.split())
+    assert note in flat
+    assert "<5" not in flat and "cannot be worked out" not in flat and "tidak bisa dihitung" not in flat
 
 
 def test_excel_has_one_sheet_per_outcome_and_the_same_numbers(client_of, sari, report_data):

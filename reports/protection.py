@@ -1,0 +1,226 @@
+"""What a report may show of counts about people, and in what form.
+
+Protected figures are the incident figures of every report, and every figure of a report for
+use outside OPSI. No single report is the problem: a reader holds many (periods, scopes,
+languages, the previous-period column) and subtracts one from another. So:
+
+1. A protected count is randomly rounded to a multiple of 5 (``reports.rounding``), keyed by
+   the cell, the scope and the period: the same count shows the same figure wherever it
+   appears, so differences between reports give nothing exact back. Totals are rounded on
+   their own, percentages are worked out from the rounded counts, a median is shown only
+   over 5 counts or more.
+2. Protected figures are given for calendar quarters, half-years and years only (no date
+   ranges: a range of one day, then of two, gives a day's count). A report for use outside
+   is refused by the form unless its period is such a period and has ended.
+3. Readers who may not read incidents (``User.handles_incidents``) see incident figures for
+   the whole country or a region, of a period that has ended, counted from the incidents
+   recorded by the end of the month after it, and only from the day after: a figure once
+   shown never changes, so an incident recorded late cannot be found by comparing downloads.
+"""
+
+import copy
+import datetime
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from opsi.dates import WESTERNMOST_ZONE, ended_everywhere_before
+
+from .rounding import rounded
+from .tables import Share
+
+SMALLEST_MEDIAN = 5  # a median over fewer counts is one person's days, or near enough
+
+
+@dataclass(frozen=True)
+class IncidentAccess:
+    shown: bool
+    to_cutoff: bool = False  # counted from the incidents recorded by ``Period.recorded_by``
+    why_not: str = ""
+
+
+def incident_access(user, scope, period):
+    """Whether and how ``user`` is shown the incident figures of ``scope`` over ``period``.
+
+    For a reader who may not read incidents they are always counted to the cutoff, shown or
+    not: the figures kept for the period (``reports.kept``) are then the same for every report
+    such a reader asks for, and the nightly count's (made as the secretariat) are read back."""
+    to_cutoff = not user.handles_incidents
+    if period.kind is None:
+        return IncidentAccess(
+            False,
+            to_cutoff,
+            why_not=_(
+                "Rights violations are not shown for a date range, only for calendar quarters, half-years "
+                "and years: choose one of them to see them."
+            ),
+        )
+    if user.handles_incidents:
+        return IncidentAccess(True)
+    if scope.kind == "branch":
+        return IncidentAccess(
+            False,
+            to_cutoff,
+            why_not=_(
+                "Rights violations are shown to your role for the whole country and for regions only: "
+                "choose the national or a regional report to see them."
+            ),
+        )
+    if ended_everywhere_before() < period.recorded_by:
+        return IncidentAccess(
+            False,
+            to_cutoff,
+            why_not=_(
+                "Rights violations of this period are shown to your role from %(date)s: they count the "
+                "incidents recorded by the end of the month after the period, and do not change after that."
+            )
+            % {"date": formats.date_format(period.recorded_by, "j F Y")},
+        )
+    return IncidentAccess(True, to_cutoff=True)
+
+
+def recorded_before(period):
+    """The moment (midnight WIB, the last zone to reach it) of ``Period.recorded_by``."""
+    return timezone.make_aware(datetime.datetime.combine(period.recorded_by, datetime.time()), WESTERNMOST_ZONE)
+
+
+def withhold_incidents(figures, sections, access):
+    """The key figures and sections without the incident figures, each section saying why."""
+    figures = [f for f in figures if not f.sensitive]
+    kept = []
+    for section in sections:
+        section = copy.copy(section)
+        shown = [t for t in section.tables if not t.sensitive]
+        if len(shown) < len(section.tables):
+            section.notice = access.why_not
+        section.tables = shown
+        kept.append(section)
+    return figures, kept
+
+
+def protect(report, scope, external):
+    """``report`` with its protected figures rounded (all of them when ``external``) and the
+    notes that say how; percentages rendered as text."""
+    report = copy.copy(report)
+    where = f"{scope.kind}:{scope.value}"
+    parts = {f.key: f.parts for f in report.definition.key_figures}
+    report.key_figures = [
+        _round_figure(f, where, report.period, report.previous_period, parts.get(f.key))
+        if external or f.sensitive
+        else copy.copy(f)
+        for f in report.key_figures
+    ]
+    report.sections = [copy.copy(s) for s in report.sections]
+    for section in report.sections:
+        section.tables = [
+            _round_table(t, where, report.period) if external or t.sensitive else copy.deepcopy(t)
+            for t in section.tables
+        ]
+    report.external = external
+    report.method_notes = _method_notes(report, external)
+    return _render_shares(report)
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _identity(name):
+    return name if isinstance(name, tuple) else (name,)
+
+
+def _round_figure(figure, where, period, previous_period, parts):
+    figure = copy.copy(figure)
+    figure.value = _round_value(figure.value, figure.key, parts, where, period)
+    figure.previous = _round_value(figure.previous, figure.key, parts, where, previous_period)
+    figure.rounded = True
+    return figure
+
+
+def _round_value(value, key, parts, where, period):
+    span = (period.start.isoformat(), period.end.isoformat())
+    if isinstance(value, Share):
+        numerator_name, denominator_name = parts or (f"{key}:numerator", f"{key}:denominator")
+        denominator = rounded(value.denominator, *_identity(denominator_name), where, *span)
+        numerator = rounded(value.numerator, *_identity(numerator_name), where, *span)
+        return Share(min(numerator, denominator), denominator)
+    if _is_count(value):
+        return rounded(value, *_identity(key), where, *span)
+    return value
+
+
+def _round_table(table, where, period):
+    table = copy.deepcopy(table)
+    span = (period.start.isoformat(), period.end.isoformat())
+    names = {cell: name for name, cell in table.links.items()}
+    true = [list(row) for row in table.rows]
+    for r, row in enumerate(table.rows):
+        row_key = table.row_keys[r] if table.row_keys else r
+        for c in range(1, len(row)):
+            if _is_count(row[c]):
+                name = names.get((r, c))
+                identity = _identity(name) if name is not None else ("table", table.key, row_key, c)
+                row[c] = rounded(row[c], *identity, where, *span)
+        for column, (numerator, denominator) in table.shares.items():
+            if _is_count(row[numerator]) and _is_count(row[denominator]):
+                row[column] = Share(min(row[numerator], row[denominator]), row[denominator])
+        for column, counted in table.medians.items():
+            if not _is_count(true[r][counted]) or true[r][counted] < SMALLEST_MEDIAN:
+                row[column] = "–"
+    table.rounded = True
+    table.note = " ".join([table.note, _("Rounded to a multiple of 5.")]).strip()
+    return table
+
+
+def _method_notes(report, external):
+    rounded_anything = any(f.rounded for f in report.key_figures) or any(
+        t.rounded for s in report.sections for t in s.tables
+    )
+    notes = []
+    if rounded_anything:
+        notes.append(
+            _("Every figure of this report is randomly rounded to a multiple of 5.")
+            if external
+            else _("The figures on rights violations are randomly rounded to a multiple of 5.")
+        )
+        notes.append(
+            _(
+                "Random rounding: a count is rounded up or down to a multiple of 5, more often to the nearer "
+                "one, so that on average the rounded figures equal the true ones. The same count is always "
+                "rounded the same way, in every report, language and file; a count that changes is rounded "
+                "afresh. A true 0 is shown as 0 and a multiple of 5 as it is; a 0 shown may stand for up to 4, "
+                "a 5 for 1 to 9."
+            )
+        )
+        notes.append(
+            _(
+                "Totals are rounded on their own and may differ from the sum of the rounded rows; percentages "
+                "are worked out from the rounded counts; a median is shown only where it summarises at least "
+                "5 counts."
+            )
+        )
+        notes.append(_("Rounded figures are given for calendar quarters, half-years and years only."))
+    return notes
+
+
+def cutoff_note(period):
+    return _(
+        "Rights violations in this report are counted from the incidents recorded by %(date)s (the end of the "
+        "month after the period), for the whole country and for regions only; the figures do not change after "
+        "that date."
+    ) % {"date": formats.date_format(period.recorded_by - datetime.timedelta(days=1), "j F Y")}
+
+
+def _render_shares(report):
+    """Percentages as text, once their counts are rounded."""
+
+    def text(value):
+        return str(value) if isinstance(value, Share) else value
+
+    for section in report.sections:
+        for table in section.tables:
+            table.rows = [[text(v) for v in row] for row in table.rows]
+    for figure in report.key_figures:
+        figure.value, figure.previous = text(figure.value), text(figure.previous)
+    return report

@@ -1,0 +1,191 @@
+"""Who is shown which incident figures, for which periods, and what a report for use outside
+OPSI may cover (reports.protection)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from reports import kept, periods, protection
+from reports.building import build_report
+from reports.definitions import BRIDGING_THE_GAPS
+from reports.forms import ReportForm
+from reports.scopes import Scope
+from tests.incidents.conftest import make_incident
+from tests.reports.test_access_indicators import access_data  # noqa: F401 (a fixture)
+
+D = datetime.date
+Q1 = periods.quarter(2025, 1)  # its incidents count when recorded by 30 April 2025, shown from 1 May
+IN_TIME = timezone.make_aware(datetime.datetime(2025, 4, 30, 23))
+LATE = timezone.make_aware(datetime.datetime(2025, 5, 1, 9))
+INCIDENT_TABLES = {"incidents_by_violation", "incidents_by_perpetrator", "incidents_by_branch"}
+
+
+@pytest.fixture
+def incidents(jakarta, bali):
+    """Q1 2025: 7 incidents in Jakarta and 3 in Bali, all recorded by the end of April."""
+    for _ in range(7):
+        make_incident(jakarta, on=D(2025, 2, 10), reported_at=IN_TIME)
+    for _ in range(3):
+        make_incident(bali, on=D(2025, 3, 5), perpetrator="client", reported_at=IN_TIME)
+    return {"jakarta": jakarta, "bali": bali}
+
+
+def incident_figures(report):
+    """The incident key figures and tables a report shows."""
+    figures = {f.key: f.value for f in report.key_figures if f.sensitive}
+    tables = {t.key: t.rows for s in report.sections for t in s.tables if t.key in INCIDENT_TABLES}
+    return figures, tables
+
+
+def form(data, user):
+    base = {"definition": "btg", "year": "2025", "number": "1", "scope": "national:"}
+    return ReportForm({**base, **data}, user=user)
+
+
+@pytest.mark.parametrize(
+    "lang,message",
+    [
+        ("en", "A report for use outside OPSI covers a quarter, a half-year or a year, not a date range."),
+        (
+            "id",
+            "Laporan untuk dipakai di luar OPSI mencakup satu triwulan, semester, atau tahun, bukan rentang tanggal.",
+        ),
+    ],
+)
+def test_a_report_for_use_outside_over_a_date_range_is_refused_in_the_users_language(sari, lang, message):
+    with translation.override(lang):
+        refused = form({"period_kind": "range", "start": "2025-01-01", "end": "2025-03-30", "suppress": "on"}, sari)
+        assert not refused.is_valid()
+        assert refused.errors["period_kind"] == [message]
+        inside = form({"period_kind": "range", "start": "2025-01-01", "end": "2025-03-30"}, sari)
+        assert inside.is_valid(), inside.errors
+
+
+@pytest.mark.parametrize(
+    "lang,message",
+    [
+        ("en", "A report for use outside OPSI covers a period that has ended."),
+        ("id", "Laporan untuk dipakai di luar OPSI mencakup periode yang sudah berakhir."),
+    ],
+)
+def test_a_report_for_use_outside_of_a_period_not_over_yet_is_refused(sari, lang, message):
+    this_year = str(kept.today().year)
+    with translation.override(lang):
+        refused = form({"period_kind": "year", "year": this_year, "suppress": "on"}, sari)
+        assert not refused.is_valid()
+        assert refused.errors["period_kind"] == [message]
+    assert form({"period_kind": "half", "number": "2", "year": "2025", "suppress": "on"}, sari).is_valid()
+
+
+def test_the_secretariat_sees_incidents_nationally_and_by_region_once_the_cutoff_has_passed(incidents, sari):
+    with translation.override("en"):
+        national = build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)
+    figures, tables = incident_figures(national)
+    assert figures["incidents"] == 10  # 10, a multiple of 5
+    assert set(tables) == INCIDENT_TABLES
+    assert [row[1] for row in tables["incidents_by_branch"]][-1] == 10
+    assert all(row[1] % 5 == 0 for rows in tables.values() for row in rows)
+    assert any("recorded by 30 April 2025" in note for note in national.method_notes)
+    region = build_report(BRIDGING_THE_GAPS, Q1, Scope("region", incidents["jakarta"].region), sari)
+    assert incident_figures(region)[0]["incidents"] in (5, 10)  # Jakarta's 7
+
+
+@pytest.mark.parametrize("user", ["sari", "dewi", "putri"])
+def test_readers_who_may_not_read_incidents_see_none_for_a_branch(incidents, request, user):
+    reader = request.getfixturevalue(user)
+    with translation.override("en"):
+        report = build_report(BRIDGING_THE_GAPS, Q1, Scope("branch", str(incidents["jakarta"].pk)), reader)
+    assert incident_figures(report) == ({}, {})
+    assert report.notices and "regions" in report.notices[0]
+    assert next(s for s in report.sections if s.key == "stigma").notice == report.notices[0]
+    assert report.table("outside_trainings")  # what the role may read is still there
+
+
+def test_the_secretariat_sees_no_incidents_for_a_date_range_or_a_period_not_over(incidents, sari):
+    for period in (periods.Period(D(2025, 1, 1), D(2025, 3, 30)), periods.year(kept.today().year)):
+        report = build_report(BRIDGING_THE_GAPS, period, Scope("national"), sari)
+        assert incident_figures(report) == ({}, {}), period
+        assert report.notices
+
+
+def test_the_secretariat_sees_a_quarters_incidents_only_from_the_day_after_the_cutoff(incidents, sari, monkeypatch):
+    monkeypatch.setattr(protection, "ended_everywhere_before", lambda: D(2025, 4, 30))
+    before = build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)
+    assert incident_figures(before) == ({}, {})
+    assert "1 May 2025" in before.notices[0] or "1 Mei 2025" in before.notices[0]
+    monkeypatch.setattr(protection, "ended_everywhere_before", lambda: D(2025, 5, 1))
+    assert incident_figures(build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari))[0]["incidents"] == 10
+
+
+def test_an_incident_recorded_after_the_cutoff_does_not_change_what_the_secretariat_was_shown(incidents, sari, ayu):
+    shown = incident_figures(build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari))
+    make_incident(incidents["jakarta"], on=D(2025, 3, 31), perpetrator="client", reported_at=LATE)
+    assert incident_figures(build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)) == shown
+    # Nor the next quarter's previous column; the half-year, cut off at July's end, counts it: 11.
+    q2 = build_report(BRIDGING_THE_GAPS, periods.quarter(2025, 2), Scope("national"), sari)
+    assert q2.figure("incidents").previous == shown[0]["incidents"]
+    half = build_report(BRIDGING_THE_GAPS, periods.half_year(2025, 1), Scope("national"), sari)
+    assert half.figure("incidents").value in (10, 15)
+    # Those who handle incidents count it: Jakarta's 8, rounded.
+    jakarta = Scope("branch", str(incidents["jakarta"].pk))
+    assert build_report(BRIDGING_THE_GAPS, Q1, jakarta, ayu).figure("incidents").value in (5, 10)
+
+
+def test_a_coordinator_sees_her_branch_incidents_rounded_for_an_open_quarter_but_not_for_a_range(jakarta, ayu):
+    today = kept.today()
+    make_incident(jakarta, on=today, reported_at=timezone.now())
+    quarter = periods.quarter(today.year, (today.month - 1) // 3 + 1)
+    report = build_report(BRIDGING_THE_GAPS, quarter, Scope("branch", str(jakarta.pk)), ayu)
+    figures, tables = incident_figures(report)
+    assert figures["incidents"] in (0, 5) and set(tables) == INCIDENT_TABLES
+    over_a_range = periods.Period(quarter.start, today)
+    if over_a_range.kind is None:
+        report = build_report(BRIDGING_THE_GAPS, over_a_range, Scope("branch", str(jakarta.pk)), ayu)
+        assert incident_figures(report) == ({}, {}) and report.notices
+
+
+def test_the_report_page_says_why_incidents_are_not_shown(client_of, incidents, sari):
+    response = client_of(sari).get(
+        reverse("report_page"),
+        {
+            "definition": "btg",
+            "period_kind": "quarter",
+            "year": "2025",
+            "number": "1",
+            "scope": f"branch:{incidents['jakarta'].pk}",
+        },
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    page = response.content.decode()
+    assert "Pelanggaran hak ditampilkan untuk peran Anda hanya untuk seluruh negeri dan per wilayah" in page
+
+
+def test_a_median_over_fewer_than_5_documents_is_not_shown_outside(access_data, sari):  # noqa: F811
+    """Mawar's KTP took 30 days, Kamboja's 92: a median of two is near enough each one's days."""
+    inside = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari)
+    outside = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari, external=True)
+    assert [row[2] for row in inside.table("documents_issued").rows if row[1]] != []
+    assert all(row[2] == "–" for row in outside.table("documents_issued").rows)
+    # The documents issued show what the key figures of the same counts show.
+    ktp = outside.table("documents_issued").rows[0][1]
+    assert ktp == outside.figure("ktp_issued").value in (0, 5)
+
+
+def test_the_report_page_for_use_outside_costs_no_more_queries(
+    client_of, incidents, sari, django_assert_max_num_queries
+):
+    client = client_of(sari)
+    query = {"definition": "btg", "period_kind": "year", "year": "2024", "number": "1", "scope": "national:"}
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kept_figures = __import__("reports.models", fromlist=["KeptReport"]).KeptReport.objects
+    kept_figures.all().delete()
+    with CaptureQueriesContext(connection) as inside:
+        client.get(reverse("report_page"), query)
+    kept_figures.all().delete()
+    with django_assert_max_num_queries(len(inside.captured_queries)):
+        response = client.get(reverse("report_page"), {**query, "suppress": "on"})
+    assert response.context["report"].external
