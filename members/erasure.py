@@ -9,6 +9,11 @@ person's other records (visits, cases, referrals, contacts, incidents, and those
 logged by the code before the person registered) and the admin's own history are
 scrubbed of the old code, alias and the code's number, whenever they were
 written; one entry records who erased the record and when.
+
+A many-to-many change in the trail (a session's peer educators) names each linked
+member as the pages do, alias and code: the entries of every record a member is or
+was linked to that way are found by the code and scrubbed too. The member's name
+stays as it is on the pages, where a worker picks the right person by it.
 """
 
 import datetime
@@ -17,7 +22,8 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from opsi.audit import client_address
@@ -40,7 +46,7 @@ def forget_member(member, by=None, request=None, reason="request"):
     code = pseudonym(member)
     # The person's other records, and those of the same person before they were a
     # member (a walk-in by the same code): their trail entries are scrubbed below.
-    tied = _records_of(member, old_code)
+    tied = _records_of(member, old_code) + _linked_in_trail(old_code)
     with disable_auditlog():
         MemberIdentity.objects.filter(member=member).delete()
         erasure(member, old_code, code)  # visits, referrals, contacts, incidents (their apps)
@@ -60,6 +66,8 @@ def forget_member(member, by=None, request=None, reason="request"):
     _scrub_trail(
         own + tied,
         {
+            # Her name in a list of linked members first, so the others' names stay whole.
+            f"{old_alias} ({old_code})": f"— ({code})",
             old_code: code,
             old_alias: "—",
             # The number the visits carried for the code (opsi.db) could be matched to it too.
@@ -95,6 +103,30 @@ def _records_of(member, code):
             child_pks = child.related_model._default_manager.filter(**{f"{child.field.name}__in": pks})
             records.append((child.related_model, list(child_pks.values_list("pk", flat=True))))
     return [(model, pks) for model, pks in records if pks]
+
+
+def _linked_in_trail(code):
+    """[(model, [pk, ...])] of the records whose many-to-many changes in the trail name
+    the code: those linked to the member now, and those she was taken off."""
+    linking = {
+        field.related_model
+        for field in Member._meta.get_fields()
+        if field.many_to_many and field.auto_created and field.related_model is not Member
+    }
+    if not linking:
+        return []
+    types = {ContentType.objects.get_for_model(model): model for model in linking}
+    found = {}
+    entries = (
+        LogEntry.objects.filter(content_type__in=types)
+        .annotate(text=Cast("changes", TextField()))
+        .filter(text__contains=code)
+        .values_list("content_type_id", "object_pk")
+    )
+    for content_type_id, pk in entries:
+        model = next(model for type_, model in types.items() if type_.pk == content_type_id)
+        found.setdefault(model, set()).add(pk)
+    return [(model, sorted(pks)) for model, pks in found.items()]
 
 
 def _reverse_relations(model):

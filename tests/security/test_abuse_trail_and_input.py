@@ -259,6 +259,60 @@ def test_after_erasure_the_old_code_and_alias_are_in_no_column_of_any_table(kena
     assert PaperworkCase.objects.filter(member=kenanga_everywhere).exists()
 
 
+def test_after_erasure_a_peer_educator_and_trainee_is_in_no_column_of_any_table(kenanga_everywhere, ayu, dewi):
+    """The trail of many-to-many links keeps each linked record's name (alias and code): the
+    sessions she led, and one she was taken off, must lose it too."""
+    from outreach.recording import record_session, set_attendance
+
+    member, jakarta = kenanga_everywhere, kenanga_everywhere.branch
+    mawar = MemberFactory(branch=jakarta, alias="Mawarxq", uic="MAWA2150390")
+    led, _new = record_session(
+        OutreachSession(branch=jakarta, held_on=D(2024, 6, 1), place_kind="hotspot", area="Kota"),
+        topics=["condoms"],
+        members=[],
+        codes=[CODE],  # met by her code, before or beside her record
+        commodities={},
+        workers=[ayu],
+        peer_educators=[member, mawar],
+        by=ayu,
+        submission_key=uuid.uuid4(),
+    )
+    left, _new = record_session(
+        OutreachSession(branch=jakarta, held_on=D(2024, 7, 1), place_kind="venue"),
+        topics=[],
+        members=[member],
+        codes=[],
+        commodities={},
+        workers=[],
+        peer_educators=[member],
+        by=ayu,
+        submission_key=uuid.uuid4(),
+    )
+    left.peer_educators.remove(member)  # taken off the session: the trail still names her
+    training = Training.objects.create(
+        title="Paralegal",
+        topic="rights",
+        audience="members",
+        branch=jakarta,
+        starts_on=D(2024, 8, 1),
+        ends_on=D(2024, 8, 2),
+    )
+    set_attendance(training, ayu, {(member.pk, D(2024, 8, 1)), (member.pk, D(2024, 8, 2))})
+    set_attendance(training, ayu, {(member.pk, D(2024, 8, 1))}, shown=[member.pk])  # one day taken back
+    trail = " ".join(str(entry.changes) for entry in LogEntry.objects.filter(object_pk__in=[led.pk, left.pk]))
+    assert f"{ALIAS} ({CODE})" in trail and "Mawarxq (MAWA2150390)" in trail
+
+    forget_member(member, by=dewi)
+
+    assert _columns_holding(CODE, ALIAS, str(person_key(CODE))) == []
+    # The sessions keep their peer educators and contacts, the training its attendance.
+    assert set(led.peer_educators.all()) == {member, mawar}
+    assert led.contacts.get().uic == member.uic
+    assert training.attendance.filter(member=member).count() == 1
+    trail = " ".join(str(entry.changes) for entry in LogEntry.objects.filter(object_pk__in=[led.pk, left.pk]))
+    assert f"— ({member.uic})" in trail and "Mawarxq (MAWA2150390)" in trail
+
+
 def test_records_tied_to_a_member_are_named_without_code_or_alias(kenanga_everywhere):
     member = kenanga_everywhere
     records = [
