@@ -124,9 +124,10 @@ class CsvExport:
                 for row in table.rows:
                     for column, value in zip(table.columns[1:], row[1:]):
                         rows.append([section.key, table.key, row[0], column, _cell(value)])
+            # Notes are text in the row column: the value column holds figures only.
             if section.notice:
-                rows.append([section.key, "note", "", "", section.notice])
-        rows += [["notes", "note", "", "", note] for note in _notes(report)]
+                rows.append([section.key, "note", section.notice, "", ""])
+        rows += [["notes", "note", note, "", ""] for note in _notes(report)]
         return write_csv(rows)
 
 

@@ -161,6 +161,8 @@ def test_the_page_pdf_excel_and_csv_carry_the_same_rounded_figures(client_of, ev
     assert [(t, v) for t, _r, _c, v in csv_cells] == [(t, v if v != "–" else "") for t, _r, _c, v in expected]
     figures = [str(v) if v is not None else "" for f in report.key_figures for v in (f.value, f.previous, f.change)]
     assert _figures_from_csv(csv_content) == [v if v != "–" else "" for v in figures]
+    notes = [r for r in csv.reader(io.StringIO(csv_content.decode("utf-8-sig"))) if r[0] == "notes"]
+    assert any("randomly rounded to a multiple of 5" in r[2] for r in notes) and all(r[4] == "" for r in notes)
 
     book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("report_download", args=["xlsx"]), query).content))
     sheet_counts = [
