@@ -46,7 +46,8 @@ def forget_member(member, by=None, request=None, reason="request"):
     code = pseudonym(member)
     # The person's other records, and those of the same person before they were a
     # member (a walk-in by the same code): their trail entries are scrubbed below.
-    tied = _records_of(member, old_code) + _linked_in_trail(old_code)
+    tied = _records_of(member, old_code)
+    linked = _linked_in_trail(old_code)
     with disable_auditlog():
         MemberIdentity.objects.filter(member=member).delete()
         erasure(member, old_code, code)  # visits, referrals, contacts, incidents (their apps)
@@ -66,14 +67,15 @@ def forget_member(member, by=None, request=None, reason="request"):
     _scrub_trail(
         own + tied,
         {
-            # Her name in a list of linked members first, so the others' names stay whole.
-            f"{old_alias} ({old_code})": f"— ({code})",
             old_code: code,
             old_alias: "—",
             # The number the visits carried for the code (opsi.db) could be matched to it too.
             str(person_key(old_code)): str(person_key(code)),
         },
     )
+    # Lists of linked members: only her name as a whole, so another's that starts like
+    # her alias ("Kenanga" beside "Kenanga Dua") stays whole.
+    _scrub_trail(linked, {f"{old_alias} ({old_code})": f"— ({code})", old_code: code})
     member.refresh_from_db()
     LogEntry.objects.log_create(
         member,

@@ -313,6 +313,32 @@ def test_after_erasure_a_peer_educator_and_trainee_is_in_no_column_of_any_table(
     assert f"— ({member.uic})" in trail and "Mawarxq (MAWA2150390)" in trail
 
 
+def test_erasing_a_peer_educator_leaves_the_others_of_her_sessions_named_in_full(ayu, dewi, jakarta):
+    from outreach.recording import record_session
+
+    melati = MemberFactory(branch=jakarta, alias="Melati", uic="MELA2150390")
+    namesake = MemberFactory(branch=jakarta, alias="Melati Dua", uic="MELD2150390")
+    session, _new = record_session(
+        OutreachSession(branch=jakarta, held_on=D(2024, 6, 1), place_kind="hotspot"),
+        topics=[],
+        members=[],
+        codes=[],
+        commodities={},
+        workers=[],
+        peer_educators=[melati, namesake],
+        by=ayu,
+        submission_key=uuid.uuid4(),
+    )
+
+    forget_member(melati, by=dewi)
+
+    entry = LogEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(OutreachSession), changes__has_key="peer_educators"
+    )
+    named = entry.changes["peer_educators"]["objects"]
+    assert sorted(named) == sorted([f"— ({Member.objects.get(pk=melati.pk).uic})", "Melati Dua (MELD2150390)"])
+
+
 def test_records_tied_to_a_member_are_named_without_code_or_alias(kenanga_everywhere):
     member = kenanga_everywhere
     records = [
