@@ -108,15 +108,15 @@ def test_backup_refuses_to_run_without_a_recipient(tmp_path):
     assert result.returncode != 0 and "BACKUP_GPG_RECIPIENT" in result.stderr
 
 
-def _fake_backup(directory, when):
-    stem = f"opsi-{when:%Y-%m-%d-%H%M%S}"
+def _fake_backup(directory, when, kind="nightly"):
+    stem = f"opsi-{when:%Y-%m-%d-%H%M%S}" if kind == "nightly" else f"opsi-manual-{when:%Y-%m-%d-%H%M%S}"
     (directory / f"{stem}.sqlite3.gz.gpg").write_bytes(b"x")
     (directory / f"{stem}.manifest.json").write_text(
-        json.dumps({"created_at": when.isoformat(), "file": f"{stem}.sqlite3.gz.gpg"})
+        json.dumps({"created_at": when.isoformat(), "file": f"{stem}.sqlite3.gz.gpg", "kind": kind})
     )
 
 
-def test_retention_keeps_the_newest_copy_of_each_of_the_last_days_and_months(tmp_path):
+def test_retention_keeps_every_nightly_copy_of_the_last_days_and_the_newest_of_the_last_months(tmp_path):
     start = datetime.datetime(2026, 1, 1, 2, 0, tzinfo=datetime.UTC)
     for day in range(120):  # four months of nightly backups, two on the last day
         _fake_backup(tmp_path, start + datetime.timedelta(days=day))
@@ -124,13 +124,34 @@ def test_retention_keeps_the_newest_copy_of_each_of_the_last_days_and_months(tmp
     prune(tmp_path, keep_daily=7, keep_monthly=3)
     kept = [created for created, _path, _manifest in backups_in(tmp_path)]
     last = start + datetime.timedelta(days=119, hours=12)
-    daily = [last] + [start + datetime.timedelta(days=d) for d in range(118, 112, -1)]
+    daily = [last] + [start + datetime.timedelta(days=d) for d in range(119, 112, -1)]
     monthly = [
         datetime.datetime(2026, m, 28 if m == 2 else {3: 31, 1: 31}.get(m, 30), 2, 0, tzinfo=datetime.UTC)
         for m in (3, 2)
     ]
     assert kept == daily + monthly
     assert len(list(tmp_path.glob("*.gpg"))) == len(kept)  # the files went with their manifests
+
+
+def test_a_manual_backup_is_kept_and_never_costs_the_nights_copy(tmp_path):
+    start = datetime.datetime(2026, 1, 1, 2, 0, tzinfo=datetime.UTC)
+    for day in range(10):
+        _fake_backup(tmp_path, start + datetime.timedelta(days=day))
+    before_upgrade = start + datetime.timedelta(days=9, hours=10)
+    old_manual = start + datetime.timedelta(days=1, hours=10)
+    _fake_backup(tmp_path, before_upgrade, kind="manual")
+    _fake_backup(tmp_path, old_manual, kind="manual")
+    prune(tmp_path, keep_daily=3, keep_monthly=0)
+    kept = [created for created, _path, _manifest in backups_in(tmp_path)]
+    nights = [start + datetime.timedelta(days=d) for d in (9, 8, 7)]
+    assert kept == [before_upgrade, *nights, old_manual]
+
+
+def test_a_backup_is_named_manual_unless_cron_says_nightly():
+    from opsi.management.commands.backup import Command
+
+    parser = Command().create_parser("manage.py", "backup")
+    assert parser.parse_args([]).nightly is False and parser.parse_args(["--nightly"]).nightly is True
 
 
 @pytest.mark.parametrize("named_by", ["fingerprint", "e-mail"])
