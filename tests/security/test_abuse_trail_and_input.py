@@ -166,7 +166,7 @@ def _columns_holding(*needles):
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             for column in connection.introspection.get_table_description(cursor, table):
-                sql = f"SELECT COUNT(*) FROM {quote(table)} WHERE CAST({quote(column.name)} AS TEXT) LIKE %s"
+                sql = f"SELECT COUNT(*) FROM {quote(table)} WHERE LOWER(CAST({quote(column.name)} AS TEXT)) LIKE LOWER(%s)"
                 for needle in needles:
                     cursor.execute(sql, [f"%{needle}%"])
                     if cursor.fetchone()[0]:
