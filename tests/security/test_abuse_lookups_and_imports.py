@@ -434,6 +434,18 @@ def test_a_confirmation_sent_again_from_a_page_that_still_held_the_rows_imports_
     assert Member.objects.count() == 4 and MemberIdentity.objects.count() == 1
 
 
+def test_a_file_whose_data_changed_since_the_check_imports_nothing_and_spends_nothing(client_of, ayu, jakarta):
+    from members.models import ImportClaim
+
+    client = client_of(ayu)
+    token = checked_token(client, valid_rows(3))
+    MemberFactory(branch=jakarta, uic="SIBU2020190")  # the second row's code, registered meanwhile
+    response = client.post(reverse("member_import"), {"confirm": token})
+    assert response.status_code == 200 and response.context["problems"]
+    assert "Tidak ada yang diimpor: data berubah sejak diperiksa." in response.content.decode()
+    assert Member.objects.count() == 1 and not ImportClaim.objects.exists()
+
+
 def test_a_spent_token_is_forgotten_once_the_check_would_have_expired(db, settings):
     from members.importing import claim
     from members.models import ImportClaim
