@@ -104,7 +104,7 @@ def build_report(definition, period, scope, user, external=False):
         notices=notices,
     )
     # Counts about people harmed are rounded in every report, whoever reads it.
-    report = protection.protect(report, scope, external)
+    report = protection.protect(report, scope, branches, external)
     if incidents.shown and incidents.to_cutoff:
         report.method_notes.append(protection.cutoff_note(period))
     return report

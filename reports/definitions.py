@@ -19,6 +19,9 @@ class KeyFigureDef:
     # A percentage's (numerator, denominator) by the names of the counts they are (rounding
     # draws once per name, so the denominator shows what the figure of that name shows).
     parts: tuple = None
+    # False for a figure that counts no people (branches): shown as it is in every report; a
+    # branch's own report shows 0 or 1, which no rounding can hide.
+    counts_people: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ BRIDGING_THE_GAPS = ReportDefinition(
             "active_peer_educators", _("Peer educators who did outreach"), outreach.active_peer_educators_total
         ),
         KeyFigureDef("members_trained", _("Members trained at least once"), outreach.members_trained_total),
-        KeyFigureDef("branches_active", _("Branches with members"), membership.branches_active_total),
+        KeyFigureDef(
+            "branches_active", _("Branches with members"), membership.branches_active_total, counts_people=False
+        ),
         KeyFigureDef("incidents", _("Rights violations documented"), incidents.incidents_total, sensitive=True),
         KeyFigureDef(
             "incidents_responded",

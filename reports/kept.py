@@ -238,6 +238,8 @@ def _dump_table(table):
         "links": [[list(name) if isinstance(name, tuple) else name, list(cell)] for name, cell in table.links.items()],
         "row_keys": table.row_keys,
         "medians": [[column, counted] for column, counted in table.medians.items()],
+        "branch_rows": table.branch_rows,
+        "column_names": table.column_names,
     }
 
 

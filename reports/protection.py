@@ -99,15 +99,28 @@ def withhold_incidents(figures, sections, access):
     return figures, kept
 
 
-def protect(report, scope, external):
+def coverage(scope, branches):
+    """What a scope counts, for the rounding's draw: the same branches give the same draw, so a
+    region of one branch, that branch's own report and its row in the national table show one
+    figure for one count (three draws of it would narrow it down)."""
+    if scope.kind == "national":
+        return "national"  # every branch, and the national trainings
+    return branches_of([branch.pk for branch in branches])
+
+
+def branches_of(ids):
+    return "branches:" + ",".join(str(pk) for pk in sorted(ids))
+
+
+def protect(report, scope, branches, external):
     """``report`` with its protected figures rounded (all of them when ``external``) and the
-    notes that say how; percentages rendered as text."""
+    notes that say how; percentages rendered as text. ``branches``: those the scope covers."""
     report = copy.copy(report)
-    where = f"{scope.kind}:{scope.value}"
-    parts = {f.key: f.parts for f in report.definition.key_figures}
+    where = coverage(scope, branches)
+    definitions = {f.key: f for f in report.definition.key_figures}
     report.key_figures = [
-        _round_figure(f, where, report.period, report.previous_period, parts.get(f.key))
-        if external or f.sensitive
+        _round_figure(f, where, report.period, report.previous_period, definitions[f.key].parts)
+        if f.sensitive or (external and definitions[f.key].counts_people)
         else copy.copy(f)
         for f in report.key_figures
     ]
@@ -127,7 +140,7 @@ def _is_count(value):
 
 
 def _identity(name):
-    return name if isinstance(name, tuple) else (name,)
+    return tuple(name) if isinstance(name, (tuple, list)) else (name,)
 
 
 def _round_figure(figure, where, period, previous_period, parts):
@@ -157,11 +170,18 @@ def _round_table(table, where, period):
     true = [list(row) for row in table.rows]
     for r, row in enumerate(table.rows):
         row_key = table.row_keys[r] if table.row_keys else r
+        # A branch's row counts what that branch's own report counts: drawn as there.
+        of_branch = table.branch_rows and row_key != "total"
         for c in range(1, len(row)):
             if _is_count(row[c]):
                 name = names.get((r, c))
-                identity = _identity(name) if name is not None else ("table", table.key, row_key, c)
-                row[c] = rounded(row[c], *identity, where, *span)
+                if of_branch:
+                    name = table.column_names[c] if table.column_names else ("table", table.key, c)
+                    identity, cell_where = _identity(name), branches_of([row_key])
+                else:
+                    identity = _identity(name) if name is not None else ("table", table.key, row_key, c)
+                    cell_where = where
+                row[c] = rounded(row[c], *identity, cell_where, *span)
         for column, (numerator, denominator) in table.shares.items():
             if _is_count(row[numerator]) and _is_count(row[denominator]):
                 row[column] = Share(min(row[numerator], row[denominator]), row[denominator])
@@ -180,10 +200,12 @@ def _method_notes(report, external):
     notes = []
     if rounded_anything:
         notes.append(
-            _("Every figure of this report is randomly rounded to a multiple of 5.")
+            _("Every number of people or events in this report is randomly rounded to a multiple of 5.")
             if external
             else _("The figures on rights violations are randomly rounded to a multiple of 5.")
         )
+        if external and any(not f.rounded for f in report.key_figures):
+            notes.append(_("The number of branches with members counts branches, not people: it is not rounded."))
         notes.append(
             _(
                 "Random rounding: a count is rounded up or down to a multiple of 5, more often to the nearer "

@@ -43,6 +43,10 @@ class Table:
     row_keys: list = None
     # {position of a median column: position of the count it summarises}.
     medians: dict = field(default_factory=dict)
+    # Each row but the total is a branch (``row_keys`` their ids): a row counts what that
+    # branch's own report counts, under ``column_names`` (the names its cells have there).
+    branch_rows: bool = False
+    column_names: list = None
     rounded: bool = False  # its counts are rounded to a multiple of 5
 
     def value(self, row_label, column_label):

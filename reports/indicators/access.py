@@ -234,6 +234,10 @@ def prevention_coverage_by_branch(ctx):
         total_row_adds=False,
         shares={3: (2, 1)},
         row_keys=row_keys,
+        # A branch's row and a one-branch report's total count the same people.
+        branch_rows=True,
+        column_names=[None, "coverage_reached", "coverage_covered", None],
+        links={"coverage_reached": (len(rows) - 1, 1), "coverage_covered": (len(rows) - 1, 2)},
         note=_("Last three months of the period: %(start)s to %(end)s.") % {"start": start, "end": end},
     )
 

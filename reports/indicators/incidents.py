@@ -74,7 +74,7 @@ def incidents_by_perpetrator(ctx):
 
 
 def incidents_by_branch(ctx):
-    return _incidents_by(
+    table = _incidents_by(
         ctx,
         "branch",
         "incidents_by_branch",
@@ -82,6 +82,8 @@ def incidents_by_branch(ctx):
         _("Branch"),
         [(b.pk, b.name) for b in ctx.branches],
     )
+    table.branch_rows, table.column_names = True, [None, "incidents"]
+    return table
 
 
 def incidents_total(ctx, period=None):

@@ -184,7 +184,7 @@ def members_by_kind_and_gender(ctx):
 
 def members_by_branch_and_kind(ctx):
     counts = _sum_by(_members_on(ctx, ctx.period.end), BRANCH, KIND)
-    return _link_kind_totals(
+    table = _link_kind_totals(
         _grid(
             _("Members by branch and kind at the end of the period"),
             "members_by_branch_kind",
@@ -195,6 +195,9 @@ def members_by_branch_and_kind(ctx):
         ),
         by_rows=False,
     )
+    table.branch_rows = True
+    table.column_names = [None, *[("members_of_kind", code) for code in MemberKind.values], "members"]
+    return table
 
 
 def new_members_by_kind(ctx):

@@ -189,3 +189,21 @@ def test_the_report_page_for_use_outside_costs_no_more_queries(
     with django_assert_max_num_queries(len(inside.captured_queries)):
         response = client.get(reverse("report_page"), {**query, "suppress": "on"})
     assert response.context["report"].external
+
+
+def test_a_branchs_count_shows_one_figure_in_the_national_regional_and_branch_reports(incidents, sari, ayu):
+    """Three roundings of Jakarta's 7 incidents would narrow them down: it is rounded once."""
+    jakarta = incidents["jakarta"]
+    national = build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)
+    region = build_report(BRIDGING_THE_GAPS, Q1, Scope("region", jakarta.region), sari)
+    own = build_report(BRIDGING_THE_GAPS, Q1, Scope("branch", str(jakarta.pk)), ayu)
+    row = next(r for r in national.table("incidents_by_branch").rows if r[0] == jakarta.name)[1]
+    assert row in (5, 10)
+    assert next(r for r in region.table("incidents_by_branch").rows if r[0] == jakarta.name)[1] == row
+    assert region.figure("incidents").value == row  # the region holds Jakarta alone here
+    assert own.figure("incidents").value == row
+    # The same for every figure of a report for use outside: Jakarta's members.
+    national = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari, external=True)
+    own = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("branch", str(jakarta.pk)), sari, external=True)
+    by_branch = national.table("members_by_branch_kind")
+    assert next(r for r in by_branch.rows if r[0] == jakarta.name)[-1] == own.figure("members").value
