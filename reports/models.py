@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KeptReport(models.Model):
-    """The unsuppressed figures of one report (definition, period, branches in scope,
+    """The unrounded figures of one report (definition, period, branches in scope,
     language, code version), built once a period had ended. Dropped when a change dated on or
     before the period's last day is saved (``reports.kept``)."""
 
