@@ -1,22 +1,42 @@
-"""The app on a phone without signal: the installable manifest, the service worker and the
-capture page that fills visits and outreach sessions into an encrypted queue on the phone.
+"""The app on a phone without signal: the installable manifest, the service worker, the capture
+page that fills visits and outreach sessions into the queue on the phone, and the door the queue
+is sent through.
 
-Nothing here saves a record: the queue is sent later to the ordinary visit and outreach
-forms (``visit_new``, ``session_new``), which check every entry as any form post.
+The capture page the phone keeps names nobody: no user, no centre, no branch. What a worker's
+forms need (her centres and branches) comes from ``worker`` while she is online and is kept on
+the phone encrypted under her PIN. Each entry is sealed on the phone to the server's public key
+(``fieldwork/sealing.py``); ``send`` opens it and hands it to the ordinary visit and outreach
+forms (``visit_new``, ``session_new``), which check it as any form post of the logged-in user.
 """
 
+import json
+
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from outreach.forms import SessionForm
+from outreach.views import session_new
 from opsi.scoping import role_required
 from services.forms import VisitForm
+from services.views import visit_new
+
+from . import sealing
+
+# The fields of the capture page that are the worker's own, filled on the phone from her kept
+# settings once her PIN opens them: (form prefix, field name).
+WORKER_FIELDS = [("visit", "drop_in_centre"), ("session", "branch"), ("session", "stock_centre")]
 
 
 @require_GET
@@ -50,16 +70,116 @@ def web_manifest(request):
     )
 
 
+def _forms(user):
+    return VisitForm(user=user, auto_id="visit_%s"), SessionForm(user=user, auto_id="session_%s")
+
+
 @login_required
 @role_required("writes_in_branches")  # the same gate as the visit and session forms it sends to
 @require_GET
 def capture(request):
     """The visit (walk-in by code) and outreach forms, filled on the phone and queued there.
 
-    The page holds the catalogue, the user's centres, branches and topics, never a member:
-    people are given by code, and the outreach form's list of peer educators is left out.
+    The page holds the catalogue and the topics, the same for every worker, and nothing of the
+    worker: her centres and branches are left empty here (``worker`` gives them), people are
+    given by code, and the outreach form's list of peer educators is left out.
     """
-    user = request.user
-    visit_form = VisitForm(user=user, auto_id="visit_%s")
-    session_form = SessionForm(user=user, auto_id="session_%s")
-    return render(request, "fieldwork/capture.html", {"visit_form": visit_form, "session_form": session_form})
+    visit_form, session_form = _forms(request.user)
+    for form, name in ((visit_form, "drop_in_centre"), (session_form, "branch"), (session_form, "stock_centre")):
+        field = form.fields[name]
+        field.widget = forms.Select()
+        field.choices = []
+        form.initial.pop(name, None)
+    return render(
+        request,
+        "fieldwork/capture.html",
+        {"visit_form": visit_form, "session_form": session_form, "seal_key": sealing.public_key()},
+    )
+
+
+@never_cache
+@login_required
+@role_required("writes_in_branches")
+@require_GET
+def worker(request):
+    """What the capture page needs of the logged-in worker, fetched fresh while online: who she
+    is (entries are sealed with her number and sent only under her login), a form token, and her
+    centres and branches, which the phone keeps encrypted under her PIN."""
+    visit_form, session_form = _forms(request.user)
+    choices = {}
+    for prefix, name in WORKER_FIELDS:
+        form = visit_form if prefix == "visit" else session_form
+        bound = form[name]
+        options = [[str(value), str(label)] for value, label in form.fields[name].choices]
+        value = bound.value()
+        choices[f"{prefix}_{name}"] = {"options": options, "value": "" if value is None else str(value)}
+    return JsonResponse({"user": request.user.pk, "csrf": get_token(request), "choices": choices})
+
+
+def _answer(state, status=200, **extra):
+    return JsonResponse({"state": state, **extra}, status=status)
+
+
+def _fields(entry):
+    fields = entry.get("fields")
+    if not isinstance(fields, list) or len(fields) > 500:
+        raise sealing.Unreadable("no fields")
+    if not all(isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in fields):
+        raise sealing.Unreadable("no fields")
+    return fields
+
+
+@transaction.non_atomic_requests  # the visit form keeps its own transaction; the session's is below
+@require_POST
+def send(request):
+    """One sealed entry from a phone: opened, then checked and saved by the visit or outreach
+    form as a post of the logged-in worker, if she is the one who kept it.
+
+    Answers (JSON ``state``): ``saved``; ``refused`` with the entry's fields and the form page
+    saying why, so the owner can fix it on the phone (it stays sealed there meanwhile);
+    ``other`` (kept by another worker: it waits for her); ``login``; ``forbidden``;
+    ``not_found``; ``unreadable`` (not sealed to this server's key); ``later`` (try again).
+    """
+    if not request.user.is_authenticated:
+        return _answer("login", 401)
+    try:
+        body = json.loads(request.body)
+        entry = sealing.open_entry(body.get("sealed") if isinstance(body, dict) else None)
+        kind = entry.get("kind")
+        fields = _fields(entry)
+    except (ValueError, sealing.Unreadable):
+        return _answer("unreadable", 400)
+    if entry.get("worker") != request.user.pk:
+        return _answer("other", 409)
+    if kind not in ("visit", "session"):
+        return _answer("unreadable", 400)
+    # What the phone shows of the answer (in memory only): the kind and day; and, unless saved,
+    # the fields, for the owner to fix the entry.
+    about = {"kind": kind, "day": dict(fields).get("visited_on" if kind == "visit" else "held_on", "")}
+    post = QueryDict(mutable=True)
+    for name, value in fields:
+        post.appendlist(name, value)
+    post._mutable = False
+    request.POST = post
+    try:
+        if kind == "visit":
+            response = visit_new(request)
+        else:
+            with transaction.atomic():  # what ATOMIC_REQUESTS gives the form's own address
+                response = session_new(request)
+    except PermissionDenied:
+        return _answer("forbidden", 403, fields=fields, **about)
+    except Http404:
+        return _answer("not_found", 404, fields=fields, **about)
+    if response.status_code in (301, 302):
+        if response["Location"].startswith(reverse("login")):
+            return _answer("login", 401)
+        list(messages.get_messages(request))  # "saved" is said on the phone, not on her next page
+        return _answer("saved", **about)
+    if response.status_code == 200:
+        return _answer("refused", fields=fields, page=response.content.decode(), **about)
+    if response.status_code == 503:
+        return _answer("later", 503)
+    if response.status_code == 403:
+        return _answer("forbidden", 403, fields=fields, **about)
+    return _answer("not_found", 404, fields=fields, **about)

@@ -76,6 +76,9 @@ POLICY = {
     "service_worker": (False, None, {}),
     "web_manifest": (False, None, {}),
     "offline_capture": (True, None, {}),
+    "offline_worker": (True, None, {}),
+    # POST only, answering in JSON: anonymous is 401 (tests/fieldwork/test_sending_sealed_entries.py).
+    "offline_send": (False, None, {}),
 }
 
 

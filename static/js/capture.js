@@ -6,32 +6,58 @@
   var queue = window.opsiQueue;
   if (!root || !queue) { return; }
   var msg = root.dataset;
-  var key = null;
+  var opened = null;  // the worker whose PIN opened the page: {key, slot, config}
+  var worker = null;  // the logged-in worker as the server said while online (number, token, settings)
   var syncing = false;
   var again = false;
   var needsLogin = false;  // the session ended: back from logging in (another tab), sending carries on
-  var results = {};  // entry id -> the entries this page saw saved on the server
+  // What the server said of each entry this page sent, in memory only: a refused entry's fields
+  // and reasons come from the server (the phone cannot open the entry) and go with the page.
+  var answers = {};
+  var saved = [];
   var CODE = /^[A-Z]{4}[12349]\d{6}$/;  // members/uic.py: UIC_PATTERN
   var CODE_SHAPE = /^[A-Z]{4}\d{7}$/;
+  var pinNew = document.querySelector("[data-pin-new]");
 
   function show(id) {
-    ["pin-set", "pin-enter", "unlocked"].forEach(function (name) {
+    ["pin-none", "pin-set", "pin-enter", "unlocked"].forEach(function (name) {
       document.getElementById(name).hidden = name !== id;
     });
   }
   function pinError(section, text) {
     var el = section.querySelector("[data-pin-error]");
+    if (!el) { return; }
     el.textContent = text;
     el.hidden = !text;
   }
-  function unlocked(k) {
-    key = k;
+  function configOf(w) { return {user: w.user, choices: w.choices}; }
+  // The worker's own centres and branches go into the empty selects of the kept page.
+  function applyConfig() {
+    var choices = opened.config.choices || {};
+    Object.keys(choices).forEach(function (id) {
+      var select = document.getElementById(id);
+      if (!select) { return; }
+      var choice = choices[id];
+      select.textContent = "";
+      choice.options.forEach(function (o) { select.add(new Option(o[1], o[0], o[0] === choice.value, o[0] === choice.value)); });
+      var wrap = select.closest(".field");
+      if (wrap && id === "session_branch") { wrap.hidden = choice.options.length === 1; }
+    });
+  }
+  function unlocked(result) {
+    opened = result;
+    applyConfig();
     show("unlocked");
     document.querySelectorAll("form[data-offline-kind]").forEach(fresh);
-    render().then(function () { if (navigator.onLine) { sync(); } });
+    render();
   }
   function start() {
-    queue.lock().then(function (lock) { show(lock ? "pin-enter" : "pin-set"); });
+    var online = navigator.onLine ? fetchWorker().catch(function () { return null; }) : Promise.resolve(null);
+    Promise.all([queue.workers(), online]).then(function (found) {
+      worker = found[1];
+      if (found[0].length) { show("pin-enter"); pinNew.hidden = !worker; } else { show(worker ? "pin-set" : "pin-none"); }
+      if (navigator.onLine) { sync(); }  // sending needs the login, not the PIN
+    });
   }
 
   document.querySelector("[data-pin-set]").addEventListener("click", function () {
@@ -39,21 +65,40 @@
     var pin = document.getElementById("pin-new").value, again = document.getElementById("pin-again").value;
     if (!/^\d{6,}$/.test(pin)) { return pinError(section, msg.msgPinShort); }
     if (pin !== again) { return pinError(section, msg.msgPinMismatch); }
+    if (!worker) { return show("pin-none"); }
     pinError(section, "");
-    queue.setPin(pin, msg.user).then(unlocked);
+    queue.addWorker(pin, configOf(worker)).then(function (result) {
+      document.getElementById("pin-new").value = document.getElementById("pin-again").value = "";
+      unlocked(result);
+      return queue.moveOld(pin, result, msg.sealKey).then(render);
+    });
   });
   document.querySelector("[data-pin-enter]").addEventListener("click", function () {
     var section = document.getElementById("pin-enter");
     var input = document.getElementById("pin");
-    queue.unlock(input.value).then(function (result) {
+    var pin = input.value;
+    queue.unlock(pin).then(function (result) {
       input.value = "";
-      if (result.key) { pinError(section, ""); return unlocked(result.key); }
-      if (result.wiped) { show("pin-set"); return pinError(document.getElementById("pin-set"), msg.msgWiped); }
+      if (result.key) {
+        pinError(section, "");
+        // Online under her own login: her settings are renewed (a centre opened or closed).
+        if (worker && worker.user === result.config.user) {
+          result.config = configOf(worker);
+          queue.saveConfig(result, result.config);
+        }
+        unlocked(result);
+        return queue.moveOld(pin, result, msg.sealKey).then(render);
+      }
+      if (result.locked) {
+        show(worker ? "pin-set" : "pin-none");
+        return pinError(document.getElementById(worker ? "pin-set" : "pin-none"), msg.msgLocked);
+      }
       pinError(section, msg.msgPinWrong.replace("%(count)s", result.left));
     });
   });
+  pinNew.addEventListener("click", function () { show("pin-set"); });
 
-  // --- Filling a form: its fields go into the queue as they would be posted.
+  // --- Filling a form: its fields are sealed for the server as they would be posted.
   function fresh(form) {
     form.reset();
     form.querySelector("[name=submission_key]").value = crypto.randomUUID();
@@ -67,6 +112,10 @@
     new FormData(form).forEach(function (value, name) { list.push([name, String(value)]); });
     return list;
   }
+  function valueOf(list, name) {
+    var hit = list.filter(function (f) { return f[0] === name; })[0];
+    return hit ? hit[1] : "";
+  }
   document.querySelectorAll("form[data-offline-kind]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -79,7 +128,7 @@
         form.appendChild(status);
       }
       // Codes only: a name or an alias typed in a code box (people of a session, a walk-in's
-      // code) is never kept on the phone.
+      // code) is never kept on the phone, not even sealed.
       var bad = [];
       form.querySelectorAll("[name=people], [name=walk_in_uic]").forEach(function (box) {
         // A walk-in's code needs only the shape of one (its digits are the server's to judge).
@@ -88,8 +137,12 @@
           .filter(function (t) { return t && !shape.test(t.toUpperCase().replace(/[^A-Z0-9]/g, "")); }));
       });
       if (bad.length) { status.textContent = msg.msgCodesOnly.replace("%(entries)s", bad.join(", ")); return; }
-      var entry = {kind: form.dataset.offlineKind, fields: fields(form), state: "waiting", reasons: [],
-                   kept: new Date().toISOString()};
+      var kind = form.dataset.offlineKind;
+      var list = fields(form);
+      if (kind === "session") { list.push(["workers", String(opened.config.user)]); }
+      var entry = {worker: opened.config.user, kind: kind, fields: list};
+      // The summary the PIN opens: what kind of entry, and its day. No code, place or number.
+      var summary = {kind: kind, day: valueOf(list, kind === "visit" ? "visited_on" : "held_on")};
       // The form is emptied at once, not after the phone has stored the entry: what is typed
       // next belongs to the next entry and is never wiped by a late reset. A second tap meanwhile
       // finds the button off and the form empty, so it keeps nothing twice.
@@ -97,61 +150,71 @@
       fresh(form);
       submit.disabled = true;
       status.textContent = "";
-      queue.add(key, entry).then(function () {
+      queue.keep(opened, msg.sealKey, entry, summary).then(function () {
         status.textContent = msg.msgQueued;
         return render().then(function () { if (navigator.onLine) { sync(); } });
       }, function () {
-        fill(form, entry.fields);  // the phone would not store it: nothing typed is lost
+        fill(form, list);  // the phone would not store it: nothing typed is lost
         status.textContent = msg.msgNotKept;
       }).finally(function () { submit.disabled = false; });
     }, true);
   });
 
-  // --- The list of waiting entries: what each is, what the server said, fix or discard.
-  // "2026-12-02" read as the page's language writes a day ("2 Des 2026"); the stored value stays as typed.
+  // --- The list: the opened worker's entries by kind and day, what the server said of each
+  // (a refused one can be fixed or discarded), and how many others wait sealed.
+  // "2026-12-02" read as the page's language writes a day ("2 Des 2026").
   function day(value) {
-    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!parts) { return value; }
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    if (!parts) { return value || ""; }
     var date = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
     return date.toLocaleDateString(document.documentElement.lang || undefined, {day: "numeric", month: "short", year: "numeric"});
   }
-  function describe(entry) {
-    var get = function (name) {
-      var hit = entry.fields.filter(function (f) { return f[0] === name; })[0];
-      return hit ? hit[1] : "";
-    };
-    return entry.kind === "visit"
-      ? msg.msgVisit + " " + get("walk_in_uic") + " · " + day(get("visited_on"))
-      : msg.msgSession + " " + get("area") + " · " + day(get("held_on"));
+  function describe(summary) {
+    return (summary.kind === "visit" ? msg.msgVisit : msg.msgSession) + " · " + day(summary.day);
   }
   function render() {
-    return queue.all(key).then(function (entries) {
+    if (!opened) { return Promise.resolve(); }
+    return Promise.all([queue.notes(opened), queue.count()]).then(function (found) {
+      var mine = found[0];
       var list = root.querySelector("[data-queue]");
       list.textContent = "";
-      entries.forEach(function (entry) {
-        var item = document.createElement("li");
-        item.dataset.entryState = entry.state;
-        var said = entry.state === "refused" ? msg.msgRefused + ": " + entry.reasons.join(" ") : msg.msgWaiting;
-        item.textContent = describe(entry) + " — " + said + " ";
-        if (entry.state === "refused") {
-          item.appendChild(button(msg.msgEdit, function () { edit(entry); }));
-          item.appendChild(button(msg.msgDiscard, function () { queue.remove(entry.id).then(render); }));
-        }
-        list.appendChild(item);
+      var shownIds = {};
+      mine.forEach(function (n) { shownIds[n.id] = true; list.appendChild(item(n.id, n.summary)); });
+      // Refused entries of this login kept under a slot no PIN opens any more (a locked page).
+      Object.keys(answers).forEach(function (id) {
+        if (!shownIds[id] && answers[id].summary) { shownIds[id] = true; list.appendChild(item(Number(id), answers[id].summary)); }
       });
-      Object.keys(results).forEach(function (id) {
-        var text = results[id];
-        var item = document.createElement("li");
-        item.dataset.entryState = "saved";
-        item.textContent = text + " — " + msg.msgSaved;
-        list.appendChild(item);
+      saved.forEach(function (summary) {
+        var li = document.createElement("li");
+        li.dataset.entryState = "saved";
+        li.textContent = describe(summary) + " — " + msg.msgSaved;
+        list.appendChild(li);
       });
-      if (!entries.length && !Object.keys(results).length) {
+      var others = found[1] - Object.keys(shownIds).length;
+      if (others > 0) {
+        var li = document.createElement("li");
+        li.dataset.entryState = "others";
+        li.textContent = msg.msgOthers.replace("%(count)s", others);
+        list.appendChild(li);
+      }
+      if (!list.children.length) {
         var none = document.createElement("li");
         none.textContent = msg.msgNothing;
         list.appendChild(none);
       }
     });
+  }
+  function item(id, summary) {
+    var li = document.createElement("li");
+    var answer = answers[id];
+    var refused = answer && answer.reasons;
+    li.dataset.entryState = refused ? "refused" : "waiting";
+    li.textContent = describe(summary) + " — " + (refused ? msg.msgRefused + ": " + answer.reasons.join(" ") : msg.msgWaiting) + " ";
+    if (refused) {
+      if (answer.fields) { li.appendChild(button(msg.msgEdit, function () { edit(id, answer); })); }
+      li.appendChild(button(msg.msgDiscard, function () { delete answers[id]; queue.remove(id).then(render); }));
+    }
+    return li;
   }
   function button(text, action) {
     var b = document.createElement("button");
@@ -161,8 +224,8 @@
     b.addEventListener("click", action);
     return b;
   }
-  // A refused entry goes back into its form (same submission key) and leaves the queue
-  // until it is kept again.
+  // A refused entry goes back into its form (same submission key), with the fields the server
+  // opened, and leaves the queue until it is kept (sealed) again.
   function fill(form, list) {
     form.reset();
     form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
@@ -172,20 +235,22 @@
     list.forEach(function (f) {
       var box = elements.filter(function (el) { return el.type === "checkbox" && el.name === f[0] && el.value === f[1]; })[0];
       if (box) { box.checked = true; return; }
-      var el = elements.filter(function (e) { return e.name === f[0]; })[0];
+      var el = elements.filter(function (e) { return e.name === f[0] && e.type !== "checkbox"; })[0];
       if (el) { el.value = f[1]; }
     });
   }
-  function edit(entry) {
-    var form = document.querySelector("form[data-offline-kind=" + entry.kind + "]");
-    fill(form, entry.fields);
-    queue.remove(entry.id).then(render).then(function () {
+  function edit(id, answer) {
+    var form = document.querySelector("form[data-offline-kind=" + answer.kind + "]");
+    fill(form, answer.fields);
+    delete answers[id];
+    queue.remove(id).then(render).then(function () {
       var first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
     });
   }
 
-  // --- Sending: one entry at a time, to the same form views as a page would post.
+  // --- Sending: every sealed entry on the phone, one at a time, to the server, which opens it
+  // and sends it on to the ordinary form if it was kept by the logged-in worker.
   var message = root.querySelector("[data-sync-message]");
   var WAIT_MS = 30000;  // a request hanging on a weak signal gives up, the entry waits for the next try
   // A send that failed while the phone still says "online" (a weak signal, a server restarting)
@@ -205,21 +270,14 @@
     return fetch(url, options).finally(function () { clearTimeout(timer); });
   }
   function atLogin(response) { return new URL(response.url).pathname.indexOf("/login/") === 0; }
-  // The entries are sent only under the login of the worker who kept them: after a session
-  // ended, someone else logging in on the phone gets OTHER, and nothing is sent as her.
-  var OTHER = "other";
-  var owner = msg.user;
-  function token() {
-    return fetchWithin(msg.captureUrl, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
+  // The logged-in worker, or null when nobody is (the login page, however reached).
+  function fetchWorker() {
+    return fetchWithin(msg.workerUrl, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
       if (atLogin(response)) { return null; }
       if (!response.ok) { throw new Error("unavailable"); }
-      return response.text().then(function (html) {
-        var page = new DOMParser().parseFromString(html, "text/html");
-        var capture = page.getElementById("capture");
-        if (capture) { return capture.dataset.user === owner ? capture.dataset.csrf : OTHER; }
-        if (page.querySelector("input[type=password]")) { return null; }  // the login page, however reached
-        throw new Error("unavailable");
-      });
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== 0) { return null; }
+      return response.json();
     });
   }
   function reasonsIn(html) {
@@ -234,58 +292,56 @@
     });
     return reasons.length ? reasons : [msg.msgRefused];
   }
-  function send(entry, csrf) {
-    var body = new URLSearchParams(entry.fields);
-    body.append("csrfmiddlewaretoken", csrf);
-    var url = entry.kind === "visit" ? msg.visitUrl : msg.sessionUrl;
-    return fetchWithin(url, {method: "POST", body: body, credentials: "same-origin", redirect: "follow"}).then(function (response) {
-      if (atLogin(response)) { return {login: true}; }
-      if (response.redirected && response.ok) { return {saved: true}; }  // to the saved record's page
-      if (response.status === 200) { return response.text().then(function (html) { return {refused: reasonsIn(html)}; }); }
-      if (response.status === 403) { return {forbidden: true}; }
-      if (response.status === 404 || response.status === 400) {
-        return {refused: [msg.msgNotFound]};
+  function send(item, csrf) {
+    return fetchWithin(msg.sendUrl, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+      body: JSON.stringify({sealed: item.seal}),
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") !== 0) {
+        // A token the cookie no longer matches (a login in another tab), or a "try again" page.
+        return {state: response.status === 403 ? "token" : "later"};
       }
-      return {later: true};  // 503 and the like: the database will be back
+      return response.json();
     });
   }
   function sync() {
-    if (!key) { return Promise.resolve(); }
     if (syncing) { again = true; return Promise.resolve(); }  // the signal came back mid-way: once more after
     syncing = true;
     root.dataset.syncing = "1";
     message.textContent = "";
-    return queue.lock().then(function (lock) {
-      owner = (lock && lock.user) || msg.user;
-      return token();
-    }).then(function (csrf) {
-      if (!csrf) { return "login"; }
-      if (csrf === OTHER) { return OTHER; }
-      return queue.all(key).then(function (entries) {
-        var waiting = entries.filter(function (e) { return e.state === "waiting"; });
-        return waiting.reduce(function (chain, entry) {
+    var sawOther = false;
+    return fetchWorker().then(function (w) {
+      if (!w) { return "login"; }
+      worker = w;
+      if (pinNew && !document.getElementById("pin-enter").hidden) { pinNew.hidden = false; }
+      return queue.sealed().then(function (items) {
+        return items.reduce(function (chain, it) {
           return chain.then(function (stop) {
             if (stop) { return stop; }
-            return send(entry, csrf).then(function (answer) {
-              // A token the cookie no longer matches (a login in another tab): once more with a fresh one.
-              if (!answer.forbidden) { return answer; }
-              return token().then(function (fresh) {
-                if (!fresh) { return {login: true}; }
-                if (fresh === OTHER) { return {other: true}; }
-                csrf = fresh;
-                return send(entry, csrf);
+            return send(it, worker.csrf).then(function (answer) {
+              if (answer.state !== "token") { return answer; }
+              return fetchWorker().then(function (fresh) {
+                if (!fresh) { return {state: "login"}; }
+                worker = fresh;
+                return send(it, worker.csrf);
               });
             }).then(function (answer) {
-              if (answer.forbidden) { answer = {refused: [msg.msgNotAllowed]}; }
-              if (answer.login) { return "login"; }
-              if (answer.other) { return OTHER; }
-              if (answer.later) { return "later"; }
-              if (answer.saved) { results[entry.id] = describe(entry); return queue.remove(entry.id); }
-              entry.state = "refused";
-              entry.reasons = answer.refused;
-              var id = entry.id;
-              delete entry.id;
-              return queue.replace(key, id, entry);
+              var state = answer.state;
+              if (state === "login" || state === "later") { return state; }
+              if (state === "token") { return "later"; }
+              if (state === "other") { sawOther = true; return; }
+              var summary = answer.fields ? {kind: answer.kind, day: answer.day} : null;
+              if (state === "saved") {
+                delete answers[it.id];
+                saved.push(summary || {kind: answer.kind, day: answer.day});
+                return queue.remove(it.id);
+              }
+              var reasons = state === "refused" ? reasonsIn(answer.page)
+                : state === "forbidden" ? [msg.msgNotAllowed]
+                : state === "unreadable" ? [msg.msgUnreadable] : [msg.msgNotFound];
+              answers[it.id] = {reasons: reasons, fields: answer.fields || null, kind: answer.kind, summary: summary};
             });
           });
         }, Promise.resolve());
@@ -294,7 +350,7 @@
       syncing = false;
       delete root.dataset.syncing;
       root.dataset.syncDone = String(Number(root.dataset.syncDone || 0) + 1);  // tests wait on it
-      needsLogin = stop === "login" || stop === OTHER;
+      needsLogin = stop === "login";
       if (again) { again = false; return render().then(sync); }
       if (stop === "login") {
         message.textContent = "";
@@ -306,7 +362,7 @@
         message.appendChild(link);
       } else if (stop === "later") {
         message.textContent = msg.msgLater;
-      } else if (stop === OTHER) {
+      } else if (sawOther) {
         message.textContent = msg.msgOtherUser;
       }
       if (stop === "later") { retryLater(); } else { retryMs = 0; clearTimeout(retryTimer); }

@@ -1,7 +1,7 @@
 // Field capture offline, the part every page of a worker shares: the online/offline line
 // with the number of entries waiting, the service worker, the copy of the capture page kept
-// for offline use, the encrypted queue (window.opsiQueue) and its wipe on quick exit and
-// logout. The capture page itself is capture.js.
+// for offline use, the sealed queue (window.opsiQueue) and its wipe on quick exit. The capture
+// page itself is capture.js.
 (function () {
   var DB_NAME = "opsi-offline";
   var wiped = false;  // after a wipe nothing opens (and so re-creates) the database until a new PIN is set
@@ -19,7 +19,13 @@
   }
   if (!state) { return; }
 
-  // --- The queue: IndexedDB holding only ciphertext (AES-GCM, key from the PIN by PBKDF2).
+  // --- The queue, in IndexedDB. Each entry is sealed to the server's public key (ECDH P-256 with
+  // a key pair made for that entry alone, HKDF-SHA-256, AES-GCM; fieldwork/sealing.py opens it):
+  // nothing on the phone can open it again, whatever the PIN. Beside it a summary (kind and day)
+  // encrypted under the worker's PIN (PBKDF2), as are her settings (her number, centres and
+  // branches). Each worker who sets a PIN on the phone has her own slot; wrong PINs lock the page
+  // and forget every slot, never an entry: the entries wait for their worker's login.
+  var DB_VERSION = 2;
   function request(req) {
     return new Promise(function (resolve, reject) {
       req.onsuccess = function () { resolve(req.result); };
@@ -27,24 +33,38 @@
     });
   }
   function openDb() {
-    var req = indexedDB.open(DB_NAME, 1);
+    var req = indexedDB.open(DB_NAME, DB_VERSION);
     req.onupgradeneeded = function () {
       var db = req.result;
-      db.createObjectStore("meta");
-      db.createObjectStore("entries", {keyPath: "id", autoIncrement: true});
+      // Version 1 kept "lock" in meta and the entries under the PIN alone in "entries": they stay
+      // until their worker's PIN moves them over (moveOld).
+      if (!db.objectStoreNames.contains("meta")) { db.createObjectStore("meta"); }
+      db.createObjectStore("workers", {keyPath: "slot"});
+      db.createObjectStore("sealed", {keyPath: "id", autoIncrement: true});
     };
     return request(req);
   }
-  function run(storeName, mode, work) {
+  function run(storeNames, mode, work) {
     if (wiped) { return Promise.reject(new Error("wiped")); }
     return openDb().then(function (db) {
-      var tx = db.transaction(storeName, mode);
-      var result = work(tx.objectStore(storeName));
+      var names = [].concat(storeNames).filter(function (n) { return db.objectStoreNames.contains(n); });
+      if (!names.length) { db.close(); return undefined; }
+      var tx = db.transaction(names, mode);
+      var result = work(function (name) { return names.indexOf(name) >= 0 ? tx.objectStore(name) : null; });
       return new Promise(function (resolve, reject) {
         tx.oncomplete = function () { db.close(); resolve(result instanceof IDBRequest ? result.result : result); };
         tx.onerror = function () { db.close(); reject(tx.error); };
       });
     });
+  }
+  function text(bytes) {
+    var s = "";
+    bytes.forEach(function (b) { s += String.fromCharCode(b); });
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function bytes(b64) {
+    var s = atob(b64.replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(s, function (c) { return c.charCodeAt(0); });
   }
   var ITERATIONS = 600000;
   var enc = new TextEncoder();
@@ -54,69 +74,142 @@
         base, {name: "AES-GCM", length: 256}, false, ["encrypt", "decrypt"]);
     });
   }
-  function seal(key, value) {
+  function box(key, value) {
     var iv = crypto.getRandomValues(new Uint8Array(12));
     return crypto.subtle.encrypt({name: "AES-GCM", iv: iv}, key, enc.encode(JSON.stringify(value)))
       .then(function (data) { return {iv: iv, data: new Uint8Array(data)}; });
   }
-  function open(key, box) {
-    return crypto.subtle.decrypt({name: "AES-GCM", iv: box.iv}, key, box.data)
+  function unbox(key, b) {
+    return crypto.subtle.decrypt({name: "AES-GCM", iv: b.iv}, key, b.data)
       .then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); });
   }
+  // Sealed to the server: the entry's own private key is never stored (not extractable, dropped).
+  function sealFor(serverKeyText, entry) {
+    var curve = {name: "ECDH", namedCurve: "P-256"};
+    return Promise.all([
+      crypto.subtle.importKey("raw", bytes(serverKeyText), curve, false, []),
+      crypto.subtle.generateKey(curve, false, ["deriveBits"]),
+    ]).then(function (keys) {
+      return Promise.all([
+        crypto.subtle.exportKey("raw", keys[1].publicKey),
+        crypto.subtle.deriveBits({name: "ECDH", public: keys[0]}, keys[1].privateKey, 256),
+      ]);
+    }).then(function (parts) {
+      var own = new Uint8Array(parts[0]);
+      return crypto.subtle.importKey("raw", parts[1], "HKDF", false, ["deriveKey"]).then(function (base) {
+        return crypto.subtle.deriveKey({name: "HKDF", hash: "SHA-256", salt: own, info: enc.encode("opsi offline entry v1")},
+          base, {name: "AES-GCM", length: 256}, false, ["encrypt"]);
+      }).then(function (key) {
+        var iv = crypto.getRandomValues(new Uint8Array(12));
+        return crypto.subtle.encrypt({name: "AES-GCM", iv: iv}, key, enc.encode(JSON.stringify(entry))).then(function (data) {
+          return {v: 1, key: text(own), iv: text(iv), data: text(new Uint8Array(data))};
+        });
+      });
+    });
+  }
+  function all(store) { return run(store, "readonly", function (s) { return s(store).getAll(); }).then(function (r) { return r || []; }); }
   var queue = {
     MAX_TRIES: 5,
-    lock: function () {
-      return wiped ? Promise.resolve(undefined) : run("meta", "readonly", function (s) { return s.get("lock"); });
-    },
-    // A new PIN: a random salt and a sealed check value, so a wrong PIN is told from a right one.
-    // The user who sets it owns the queue: it is sent only under her login.
-    setPin: function (pin, user) {
+    workers: function () { return wiped ? Promise.resolve([]) : all("workers"); },
+    // A worker's slot: a random salt, a check value telling a right PIN from a wrong one, and her
+    // settings, all under the key from her PIN.
+    addWorker: function (pin, config) {
       wiped = false;
       var salt = crypto.getRandomValues(new Uint8Array(16));
+      var slot = text(crypto.getRandomValues(new Uint8Array(9)));
       return deriveKey(pin, salt).then(function (key) {
-        return seal(key, "opsi").then(function (check) {
-          return run("meta", "readwrite", function (s) { s.put({salt: salt, check: check, failures: 0, user: user}, "lock"); })
-            .then(function () { return key; });
+        return Promise.all([box(key, "opsi"), box(key, config)]).then(function (boxes) {
+          return run("workers", "readwrite", function (s) { s("workers").put({slot: slot, salt: salt, check: boxes[0], config: boxes[1]}); })
+            .then(function () { return {key: key, slot: slot, config: config}; });
         });
       });
     },
-    // The key for the PIN, or null after a wrong one; the N-th wrong PIN wipes the queue.
+    saveConfig: function (opened, config) {
+      return box(opened.key, config).then(function (b) {
+        return run("workers", "readwrite", function (s) {
+          var store = s("workers");
+          var get = store.get(opened.slot);
+          get.onsuccess = function () { if (get.result) { get.result.config = b; store.put(get.result); } };
+        });
+      });
+    },
+    // The slot this PIN opens ({key, slot, config}), else the tries left; the N-th wrong PIN in a
+    // row locks the page: every slot is forgotten (settings and summaries become unreadable for
+    // good), the sealed entries stay to be sent under their worker's login.
     unlock: function (pin) {
-      return queue.lock().then(function (lock) {
-        return deriveKey(pin, lock.salt).then(function (key) {
-          return open(key, lock.check).then(function () {
-            lock.failures = 0;
-            return run("meta", "readwrite", function (s) { s.put(lock, "lock"); }).then(function () { return {key: key}; });
-          }, function () {
-            lock.failures = (lock.failures || 0) + 1;
-            if (lock.failures >= queue.MAX_TRIES) { return queue.wipe().then(function () { return {wiped: true}; }); }
-            return run("meta", "readwrite", function (s) { s.put(lock, "lock"); })
-              .then(function () { return {left: queue.MAX_TRIES - lock.failures}; });
+      return queue.workers().then(function (slots) {
+        return slots.reduce(function (found, w) {
+          return found.then(function (hit) {
+            if (hit) { return hit; }
+            return deriveKey(pin, w.salt).then(function (key) {
+              return unbox(key, w.check).then(function () {
+                return unbox(key, w.config).then(function (config) { return {key: key, slot: w.slot, config: config}; });
+              }, function () { return null; });
+            });
           });
+        }, Promise.resolve(null));
+      }).then(function (hit) {
+        return run("meta", "readwrite", function (s) {
+          var store = s("meta");
+          if (hit) { store.put(0, "failures"); return; }
+          var get = store.get("failures");
+          get.onsuccess = function () {
+            var failures = (get.result || 0) + 1;
+            store.put(failures >= queue.MAX_TRIES ? 0 : failures, "failures");
+            hit = failures >= queue.MAX_TRIES ? {locked: true} : {left: queue.MAX_TRIES - failures};
+          };
+        }).then(function () {
+          if (!hit.locked) { return hit; }
+          return run("workers", "readwrite", function (s) { s("workers").clear(); }).then(function () { refresh(); return hit; });
         });
       });
     },
-    add: function (key, entry) {
-      return seal(key, entry).then(function (box) {
-        return run("entries", "readwrite", function (s) { return s.add(box); });
+    keep: function (opened, serverKey, entry, summary) {
+      return Promise.all([sealFor(serverKey, entry), box(opened.key, summary)]).then(function (parts) {
+        return run("sealed", "readwrite", function (s) { return s("sealed").add({slot: opened.slot, seal: parts[0], note: parts[1]}); });
       }).then(function (id) { refresh(); return id; });
     },
-    replace: function (key, id, entry) {
-      return seal(key, entry).then(function (box) {
-        box.id = id;
-        return run("entries", "readwrite", function (s) { s.put(box); });
-      });
-    },
-    remove: function (id) { return run("entries", "readwrite", function (s) { s.delete(id); }).then(refresh); },
-    all: function (key) {
-      return run("entries", "readonly", function (s) { return s.getAll(); }).then(function (boxes) {
-        return Promise.all(boxes.map(function (box) {
-          return open(key, box).then(function (entry) { entry.id = box.id; return entry; });
+    sealed: function () { return wiped ? Promise.resolve([]) : all("sealed"); },
+    // The summaries of the opened slot's entries: [{id, summary}].
+    notes: function (opened) {
+      return queue.sealed().then(function (items) {
+        return Promise.all(items.filter(function (i) { return i.slot === opened.slot; }).map(function (i) {
+          return unbox(opened.key, i.note).then(function (summary) { return {id: i.id, summary: summary}; });
         }));
       });
     },
-    count: function () { return wiped ? Promise.resolve(0) : run("entries", "readonly", function (s) { return s.count(); }); },
-    // The queue, the PIN's check value and every cached page go; the app asks for a new PIN.
+    remove: function (id) { return run("sealed", "readwrite", function (s) { s("sealed").delete(id); }).then(refresh); },
+    count: function () {
+      if (wiped) { return Promise.resolve(0); }
+      return run(["sealed", "entries"], "readonly", function (s) {
+        return [s("sealed").count(), s("entries") ? s("entries").count() : null];
+      }).then(function (r) { return r[0].result + (r[1] ? r[1].result : 0); });
+    },
+    // Entries of version 1 (under the PIN alone) are sealed anew once their worker's PIN opens
+    // them, and their old copies go.
+    moveOld: function (pin, opened, serverKey) {
+      return run("meta", "readonly", function (s) { return s("meta").get("lock"); }).then(function (lock) {
+        if (!lock) { return; }
+        return deriveKey(pin, lock.salt).then(function (key) {
+          return unbox(key, lock.check).then(function () {
+            return all("entries").then(function (old) {
+              return Promise.all(old.map(function (b) { return unbox(key, b); })).then(function (entries) {
+                return entries.reduce(function (chain, e) {
+                  var day = e.fields.filter(function (f) { return f[0] === "visited_on" || f[0] === "held_on"; })[0];
+                  return chain.then(function () {
+                    return queue.keep(opened, serverKey, {worker: Number(lock.user), kind: e.kind, fields: e.fields},
+                      {kind: e.kind, day: day ? day[1] : ""});
+                  });
+                }, Promise.resolve());
+              });
+            }).then(function () {
+              return run(["meta", "entries"], "readwrite", function (s) { s("meta").delete("lock"); s("entries").clear(); });
+            });
+          }, function () {});  // another worker's PIN: her old entries wait for her
+        });
+      }).then(refresh);
+    },
+    // The quick exit: every entry, slot and cached page goes.
     wipe: function () {
       wiped = true;
       var dropped = new Promise(function (resolve) {
@@ -174,8 +267,9 @@
   }
   keepCaptureCopy(false);
 
-  // --- Quick exit and logout wipe the queue and the caches first (also with no signal,
-  // when the server's Clear-Site-Data cannot arrive).
+  // --- The quick exit wipes the queue and the caches first (also with no signal, when the
+  // server's Clear-Site-Data cannot arrive). Logging out keeps them: the entries are sealed and
+  // the rest is under the PINs, and they wait for their worker's next login.
   function wipeThen(go) {
     var done = false;
     function once() { if (!done) { done = true; go(); } }
@@ -198,14 +292,5 @@
     event.stopPropagation();
     localStorage.setItem(EXIT_PENDING, "1");
     wipeThen(function () { window.location.replace(link.href); });
-  }, true);
-  window.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches || !form.matches("form[action$='/logout/']") || form.dataset.wiped) { return; }
-    event.preventDefault();
-    event.stopPropagation();
-    form.dataset.wiped = "1";
-    localStorage.removeItem("opsi-capture-cached");
-    wipeThen(function () { form.submit(); });
   }, true);
 })();

@@ -4,9 +4,8 @@ encrypted under a PIN, sent when the signal is back, once."""
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from opsi.tenant import DropInCentre
 from outreach.models import OutreachSession
-from services.models import Visit
+from services.models import ServiceType, Visit
 from tests.browser.pages import log_in, screenshot
 from tests.factories import MemberFactory
 
@@ -14,30 +13,71 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PIN = "246810"
 CODES = ["SIBU2150390", "DEAG3010195", "NUAN2240788"]
-RAW_ENTRIES = """() => new Promise((resolve) => {
+# Everything the site keeps in the browser, as a copy of the phone's storage would give it:
+# every IndexedDB record (bytes read as text), localStorage, and every response in Cache Storage.
+DUMP = """async () => {
+  const text = (v) => v instanceof Uint8Array || v instanceof ArrayBuffer
+    ? new TextDecoder("latin1").decode(v) : (v && typeof v === "object"
+      ? Object.keys(v).sort().map((k) => k + ":" + text(v[k])).join(" ") : String(v));
+  const idb = {};
+  for (const info of await indexedDB.databases()) {
+    const db = await new Promise((ok) => { const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); });
+    for (const store of db.objectStoreNames) {
+      idb[info.name + "/" + store] = await new Promise((ok) => {
+        const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result.map(text)); });
+    }
+    db.close();
+  }
+  const local = Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)]));
+  const cached = {};
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const req of await cache.keys()) { cached[new URL(req.url).pathname] = await (await cache.match(req)).text(); }
+  }
+  return {idb, local, cached};
+}"""
+
+# What someone holding a copy of the storage and the right PIN reads: every record the PIN's key
+# opens, under each worker's salt, in any store (PBKDF2-SHA-256, 600,000 rounds, as offline.js).
+READ_WITH_PIN = """async (pin) => {
+  const all = async (db, store) => db.objectStoreNames.contains(store) ? await new Promise((ok) => {
+    const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); }) : [];
+  const db = await new Promise((ok) => { const r = indexedDB.open("opsi-offline"); r.onsuccess = () => ok(r.result); });
+  const records = [...await all(db, "workers"), ...await all(db, "sealed"), ...await all(db, "entries"), ...await all(db, "meta")];
+  db.close();
+  const salts = records.map((r) => r && r.salt).filter(Boolean);
+  const boxes = [];
+  const walk = (v) => { if (v && typeof v === "object") { if (v.iv && v.data) { boxes.push(v); } Object.values(v).forEach(walk); } };
+  records.forEach(walk);
+  const read = [];
+  for (const salt of salts) {
+    const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+    const key = await crypto.subtle.deriveKey({name: "PBKDF2", salt, iterations: 600000, hash: "SHA-256"},
+      base, {name: "AES-GCM", length: 256}, false, ["decrypt"]);
+    for (const box of boxes) {
+      const b = (x) => typeof x === "string" ? Uint8Array.from(atob(x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)) : x;
+      try { read.push(new TextDecoder().decode(await crypto.subtle.decrypt({name: "AES-GCM", iv: b(box.iv)}, key, b(box.data)))); }
+      catch (e) { /* not under this PIN */ }
+    }
+  }
+  return read;
+}"""
+
+SEALED_COUNT = """() => new Promise((resolve) => {
   const open = indexedDB.open("opsi-offline");
-  open.onsuccess = () => {
-    const db = open.result;
-    if (!db.objectStoreNames.contains("entries")) { db.close(); return resolve([]); }
-    const get = db.transaction("entries").objectStore("entries").getAll();
-    get.onsuccess = () => { db.close(); resolve(get.result.map((box) => ({
-      keys: Object.keys(box).sort(), iv: box.iv.length, text: new TextDecoder("latin1").decode(box.data)}))); };
-  };
+  open.onsuccess = () => { const db = open.result;
+    if (!db.objectStoreNames.contains("sealed")) { db.close(); return resolve(0); }
+    const r = db.transaction("sealed").objectStore("sealed").count();
+    r.onsuccess = () => { db.close(); resolve(r.result); }; };
 })"""
 
 
-DECRYPT_WITH = """async (pin) => {
-  const db = await new Promise((ok) => { const r = indexedDB.open("opsi-offline"); r.onsuccess = () => ok(r.result); });
-  const read = (store, key) => new Promise((ok) => {
-    const r = key ? db.transaction(store).objectStore(store).get(key) : db.transaction(store).objectStore(store).getAll();
-    r.onsuccess = () => ok(r.result); });
-  const lock = await read("meta", "lock"), boxes = await read("entries");
-  const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
-  const key = await crypto.subtle.deriveKey({name: "PBKDF2", salt: lock.salt, iterations: 600000, hash: "SHA-256"},
-    base, {name: "AES-GCM", length: 256}, false, ["decrypt"]);
-  try { await crypto.subtle.decrypt({name: "AES-GCM", iv: boxes[0].iv}, key, boxes[0].data); return "read"; }
-  catch (e) { return "unreadable"; } finally { db.close(); }
-}"""
+def _stored_text(page):
+    """The dump, and the text of every record of IndexedDB and localStorage (the cached pages
+    are the same for every worker and are looked at apart)."""
+    dump = page.evaluate(DUMP)
+    values = [v for records in dump["idb"].values() for v in records]
+    return dump, "\n".join(values + list(dump["local"].values()))
 
 
 def _open_capture(page, live_server, user):
@@ -144,11 +184,15 @@ def test_three_visits_and_a_session_kept_offline_reach_the_server_once(
     phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '4'")
     assert "4" in phone.locator("#offline-state").inner_text()
     assert phone.locator("#offline-state").get_attribute("class").endswith("is-offline")
-    # What the phone holds is ciphertext only: no code, no area, no count in clear.
-    raw = phone.evaluate(RAW_ENTRIES)
-    assert len(raw) == 4 and all(entry["keys"] == ["data", "id", "iv"] and entry["iv"] == 12 for entry in raw)
+    # What the phone holds is sealed: no code, no area, no count in clear, and none with the PIN.
+    dump, stored = _stored_text(phone)
+    assert len(dump["idb"]["opsi-offline/sealed"]) == 4
     for secret in CODES + ["MAWA2010195", "Taman", "hotspot", "walk_in"]:
-        assert all(secret not in entry["text"] for entry in raw)
+        assert secret not in stored
+    read = "\n".join(phone.evaluate(READ_WITH_PIN, PIN))
+    assert "visit" in read  # the PIN opens the summaries ...
+    for secret in CODES + ["MAWA2010195", "Taman", "hotspot", "walk_in"]:
+        assert secret not in read  # ... which hold no code, place or free text (her centres, yes)
     _unlock(phone)
     phone.wait_for_selector("#unlocked:not([hidden])")
     assert phone.locator("[data-queue] li[data-entry-state=waiting]").count() == 4
@@ -179,7 +223,7 @@ def test_a_double_sync_makes_no_duplicates(phone, unlocked):
     # that was cut before the phone heard the answer, or a second tab).
     phone.evaluate("""() => new Promise((resolve) => {
       const open = indexedDB.open("opsi-offline");
-      open.onsuccess = () => { const get = open.result.transaction("entries").objectStore("entries").getAll();
+      open.onsuccess = () => { const get = open.result.transaction("sealed").objectStore("sealed").getAll();
         get.onsuccess = () => { window.kept = get.result; open.result.close(); resolve(); }; };
     })""")
     phone.context.set_offline(False)
@@ -187,8 +231,8 @@ def test_a_double_sync_makes_no_duplicates(phone, unlocked):
     assert Visit.objects.count() == 3
     phone.evaluate("""() => new Promise((resolve) => {
       const open = indexedDB.open("opsi-offline");
-      open.onsuccess = () => { const tx = open.result.transaction("entries", "readwrite");
-        window.kept.forEach((box) => tx.objectStore("entries").put(box));
+      open.onsuccess = () => { const tx = open.result.transaction("sealed", "readwrite");
+        window.kept.forEach((box) => tx.objectStore("sealed").put(box));
         tx.oncomplete = () => { open.result.close(); resolve(); }; };
     })""")
     phone.evaluate("window.opsiSync()")
@@ -210,15 +254,11 @@ def test_a_send_lost_on_a_weak_signal_is_tried_again_by_itself(phone, unlocked):
             route.abort("internetdisconnected")
         elif len(lost) == 1:  # then the database refuses the write for a moment (a deadlock, a restart)
             lost.append(route.request.url)
-            route.fulfill(
-                status=503,
-                headers={"Retry-After": "5"},
-                body="<form><p class=error>Belum ada yang tersimpan</p></form>",
-            )
+            route.fulfill(status=503, headers={"Retry-After": "5"}, json={"state": "later"})
         else:
             route.continue_()
 
-    phone.route("**/visits/new/**", weak_signal)
+    phone.route("**/offline/send/**", weak_signal)
     phone.context.set_offline(False)
     _wait_until_sent(phone)
     assert len(lost) == 2
@@ -240,32 +280,16 @@ def test_a_hurried_worker_keeps_each_entry_whole_and_a_double_tap_keeps_one(phon
     phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '2'")
     phone.wait_for_timeout(500)  # a third entry, were one kept, would be counted by now
     assert _waiting(phone) == 2
-    shown = phone.locator("[data-queue] li[data-entry-state=waiting]").all_inner_texts()
-    assert [CODES[0] in text for text in shown] == [True, False] and CODES[1] in shown[1]
-
-
-def test_entries_kept_by_one_worker_are_never_sent_under_another_workers_login(phone, unlocked):
-    """The queue belongs to the worker who set its PIN: opened under someone else's login (her
-    session ended, a colleague logged in on the phone), nothing is sent as the colleague."""
-    phone.context.set_offline(True)
-    _keep_visit(phone, CODES[0])
-    phone.evaluate("""() => new Promise((resolve) => {
-      const open = indexedDB.open("opsi-offline");
-      open.onsuccess = () => { const tx = open.result.transaction("meta", "readwrite"); const store = tx.objectStore("meta");
-        const get = store.get("lock");
-        get.onsuccess = () => { const lock = get.result; lock.user = "999999"; store.put(lock, "lock"); };
-        tx.oncomplete = () => { open.result.close(); resolve(); }; };
-    })""")
+    assert phone.locator("[data-queue] li[data-entry-state=waiting]").count() == 2
     phone.context.set_offline(False)
-    phone.wait_for_function("() => document.querySelector('[data-sync-message]').textContent.includes('petugas lain')")
-    assert _waiting(phone) == 1
-    assert Visit.objects.count() == 0
+    _wait_until_sent(phone)
+    assert sorted(Visit.objects.values_list("uic", flat=True)) == sorted(CODES[:2])
 
 
 def test_an_entry_the_server_forbids_says_why_in_words_not_a_status_number(phone, unlocked):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
-    phone.route("**/visits/new/**", lambda route: route.fulfill(status=403, body="Forbidden"))
+    phone.route("**/offline/send/**", lambda route: route.fulfill(status=403, json={"state": "forbidden"}))
     phone.context.set_offline(False)
     refused = phone.locator("[data-queue] li[data-entry-state=refused]")
     refused.wait_for(timeout=30_000)
@@ -273,7 +297,7 @@ def test_an_entry_the_server_forbids_says_why_in_words_not_a_status_number(phone
     assert "tidak boleh mencatat" in text and "403" not in text
 
 
-def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(phone, unlocked):
+def test_five_wrong_pins_lock_the_page_and_leave_the_sealed_entries(phone, unlocked):
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
     phone.reload()
@@ -283,13 +307,16 @@ def test_a_wrong_pin_reads_nothing_and_the_fifth_wipes_the_queue(phone, unlocked
             f"() => document.querySelector('#pin-enter [data-pin-error]').textContent.includes('{tries_left}')"
         )
         assert phone.locator("#unlocked").is_hidden()
-    # Read straight from IndexedDB, the entry does not open with a key from a wrong PIN.
-    assert phone.evaluate(DECRYPT_WITH, "135790") == "unreadable"
-    assert _waiting(phone) == 1
+    assert phone.evaluate(READ_WITH_PIN, "135790") == []  # a wrong PIN opens nothing
     _unlock(phone, "135790")
-    phone.wait_for_selector("#pin-set:not([hidden])")
-    assert phone.evaluate(RAW_ENTRIES) == []
-    assert _waiting(phone) == 0
+    phone.wait_for_selector("#pin-none:not([hidden])")  # offline: a new PIN needs a login
+    assert "terkunci" in phone.locator("#pin-none").inner_text()
+    assert phone.evaluate(READ_WITH_PIN, PIN) == []  # the PINs are forgotten: the right one opens nothing now
+    assert phone.evaluate(SEALED_COUNT) == 1 and _waiting(phone) == 1  # the entry waits for its worker
+    phone.context.set_offline(False)
+    phone.reload()
+    _wait_until_sent(phone)  # her login is still there: sent without any PIN
+    assert list(Visit.objects.values_list("uic", flat=True)) == [CODES[0]]
 
 
 def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(phone, unlocked, live_server):
@@ -311,16 +338,20 @@ def test_quick_exit_with_no_signal_empties_the_queue_and_the_caches(phone, unloc
     assert "/login/" in page.url
 
 
-def test_logout_empties_the_queue_even_without_signal(phone, unlocked, live_server):
+def test_logout_keeps_the_sealed_entries_for_the_next_login(phone, unlocked, live_server, ayu):
+    """Nobody can read them, so "Keluar" does not throw them away: they are sent at her next login."""
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
-    assert phone.evaluate(DECRYPT_WITH, PIN) == "read"  # the right PIN opens it
     with phone.expect_event("requestfailed", lambda request: "/logout/" in request.url):
         phone.locator("footer form[action$='/logout/'] button").click()
     page = phone.context.new_page()
     phone.context.set_offline(False)
     page.goto(live_server.url + "/healthz")
-    assert page.evaluate("indexedDB.databases().then((dbs) => dbs.map((db) => db.name))") == []
+    assert page.evaluate(SEALED_COUNT) == 1
+    log_in(page, live_server, ayu)
+    page.goto(live_server.url + "/offline/")
+    page.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", timeout=30_000)
+    assert list(Visit.objects.values_list("uic", flat=True)) == [CODES[0]]
 
 
 def test_a_session_that_ended_offline_asks_for_the_login_then_sending_carries_on(phone, unlocked, live_server, ayu):
@@ -402,16 +433,14 @@ def test_the_code_helper_works_offline_and_only_the_code_is_kept(live_server, ph
     form.get_by_label("Konseling").check()
     form.locator("button[type=submit]").click()
     phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '1'")
-    kept = phone.evaluate(
-        """async (pin) => {
-      const {key} = await window.opsiQueue.unlock(pin);
-      return JSON.stringify(await window.opsiQueue.all(key));
-    }""",
-        PIN,
-    )
-    assert expected in kept
-    for answer in ("Sit", "Budi", "1990-03-15", "woman"):
-        assert answer not in kept
+    _, stored = _stored_text(phone)
+    read = "\n".join(phone.evaluate(READ_WITH_PIN, PIN))
+    for kept in (stored, read):
+        for answer in (expected, "Sit", "Budi", "1990-03-15", "woman"):
+            assert answer not in kept
+    phone.context.set_offline(False)
+    _wait_until_sent(phone)
+    assert list(Visit.objects.values_list("uic", flat=True)) == [expected]  # the code, and only it, was kept
 
 
 def test_the_capture_page_has_no_serious_axe_finding_locked_or_open(live_server, phone, ayu, jakarta_dic, catalogue):
@@ -471,9 +500,9 @@ def test_chromium_finds_the_app_installable(live_server, phone, ayu, jakarta_dic
 
 
 def test_the_kept_copy_is_renewed_after_ten_minutes_with_the_new_catalogue(phone, capture, live_server, jakarta_dic):
-    """A centre opened after the copy was kept reaches the phone at the next page opened online
-    once the copy is ten minutes old, not before."""
-    centre = DropInCentre.objects.create(branch=jakarta_dic.branch, name="Pos Tanjung Priok")
+    """A service added to the catalogue after the copy was kept reaches the phone at the next page
+    opened online once the copy is ten minutes old, not before."""
+    centre = ServiceType.objects.create(name="Tes sifilis", order=20)
     offline_choices = """() => caches.match('/offline/', {cacheName: 'opsi-capture'}).then((hit) => hit.text())"""
     phone.goto(live_server.url + "/")  # a page opened online within ten minutes: the copy stays
     phone.wait_for_timeout(500)
@@ -495,4 +524,75 @@ def test_the_kept_copy_is_renewed_after_ten_minutes_with_the_new_catalogue(phone
     phone.context.set_offline(True)
     phone.goto(live_server.url + "/visits/new/")  # offline: the service worker's copy
     assert phone.locator("#capture").count() == 1
-    assert phone.locator("#visit_drop_in_centre option", has_text=centre.name).count() == 1
+    assert phone.locator("form[data-offline-kind=visit] label", has_text=centre.name).count() == 1
+
+
+def test_a_phone_passed_on_shows_nothing_of_the_first_worker_and_keeps_her_entries_for_her(
+    live_server, phone, ayu, putri, jakarta_dic, catalogue
+):
+    """Ayu keeps a visit offline and her session ends without a logout. Putri, given the phone,
+    finds the capture page offline: no name, no centre, no entry, in the page or in what the phone
+    keeps; her five wrong PINs lock the page but leave Ayu's entry. Logged in, Putri cannot send
+    it as her own; Ayu's next login sends it."""
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    phone.context.clear_cookies()  # her session ended meanwhile
+
+    phone.reload()  # the kept copy, offline, for whoever holds the phone
+    phone.wait_for_selector("#pin-enter:not([hidden])")
+    shown = phone.locator("body").inner_text()
+    dump, stored = _stored_text(phone)
+    cached = "\n".join(dump["cached"].values())
+    for secret in ("DIC Jakarta Utara", "Jakarta", "ayu", f'"user":{ayu.pk}', f"user:{ayu.pk}", "Kunjungan ·"):
+        assert secret not in shown and secret not in stored and secret not in cached
+    assert CODES[0] not in stored
+    assert phone.locator("#visit_drop_in_centre option").count() == 0  # her centres are under her PIN
+    screenshot(phone, "offline-capture-locked")
+    for _ in range(5):
+        _unlock(phone, "111111")
+        phone.wait_for_timeout(300)
+    phone.wait_for_selector("#pin-none:not([hidden])")
+    assert phone.evaluate(SEALED_COUNT) == 1
+
+    phone.context.set_offline(False)
+    log_in(phone, live_server, putri)
+    phone.goto(live_server.url + "/offline/")
+    phone.wait_for_function("() => document.querySelector('[data-sync-message]').textContent.includes('petugas lain')")
+    assert Visit.objects.count() == 0 and phone.evaluate(SEALED_COUNT) == 1
+    phone.context.clear_cookies()
+    log_in(phone, live_server, ayu)
+    phone.goto(live_server.url + "/offline/")
+    _wait_until_sent(phone)
+    visit = Visit.objects.get()
+    assert (visit.uic, visit.recorded_by, visit.drop_in_centre) == (CODES[0], ayu, jakarta_dic)
+
+
+def test_what_a_copy_of_the_phone_holds_after_a_days_entries(phone, unlocked, catalogue, jakarta_dic, capsys):
+    """Measured for SECURITY.md: every store of the site in the browser, after four entries kept
+    offline (three visits, a session at a named place), read as a copy of the storage gives it."""
+    phone.context.set_offline(True)
+    for code in CODES:
+        _keep_visit(phone, code)
+    session = phone.locator("form[data-offline-kind=session]")
+    session.locator("#session_place_kind").select_option("hotspot")
+    session.locator("#session_area").fill("Taman Lawang")
+    session.locator("#session_people").fill("DEAG3010195")
+    session.locator("button[type=submit]").click()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '4'")
+    dump, stored = _stored_text(phone)
+    with capsys.disabled():
+        print("\nwhat the phone holds:")
+        for store, records in sorted(dump["idb"].items()):
+            print(f"  IndexedDB {store}: {len(records)} records, {sum(map(len, records))} characters")
+        print(f"  localStorage: {sorted(dump['local'])}")
+        print(f"  Cache Storage: {sorted(dump['cached'])}")
+        print(f"  read with the right PIN: {phone.evaluate(READ_WITH_PIN, PIN)}")
+    assert sorted(dump["idb"]) == ["opsi-offline/meta", "opsi-offline/sealed", "opsi-offline/workers"]
+    assert len(dump["idb"]["opsi-offline/sealed"]) == 4 and len(dump["idb"]["opsi-offline/workers"]) == 1
+    for secret in CODES + ["Taman", "hotspot", "DIC Jakarta Utara", "Jakarta"]:
+        assert secret not in stored
+    assert all(path.startswith(("/offline/", "/static/")) for path in dump["cached"])

@@ -32,18 +32,44 @@ def test_csp_lets_the_worker_and_manifest_come_from_the_site_only(client):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
 
 
-def test_capture_page_holds_catalogue_and_centres_but_no_member(
+def test_capture_page_holds_the_catalogue_but_nothing_of_the_worker_nor_any_member(
     client_of, ayu, jakarta_dic, bali_dic, catalogue, django_assert_max_num_queries
 ):
+    """The phone keeps this page for use without signal: anyone holding the phone may open it.
+    It holds what is the same for every worker (catalogue, topics, the server's public key)."""
     MemberFactory(branch=jakarta_dic.branch, alias="Mawar", uic="MAWA2010195", peer_educator=True)
     client = client_of(ayu)
     with django_assert_max_num_queries(20):
         response = client.get("/offline/")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "DIC Jakarta Utara" in page and "Konseling" in page
-    assert "DIC Denpasar" not in page  # another branch's centre
+    assert "Konseling" in page and 'data-seal-key="B' in page
+    assert "DIC Jakarta Utara" not in page and "DIC Denpasar" not in page  # no centre, hers or another's
+    assert "Jakarta" not in page and 'name="workers"' not in page and "data-user" not in page
     assert "Mawar" not in page and "MAWA2010195" not in page  # no member, not even a peer educator
+
+
+def test_the_worker_gets_her_centres_and_branches_fresh_and_only_hers(
+    client_of, ayu, jakarta_dic, bali_dic, catalogue, django_assert_max_num_queries
+):
+    client = client_of(ayu)
+    with django_assert_max_num_queries(16):
+        response = client.get("/offline/worker/")
+    assert "no-store" in response["Cache-Control"]
+    data = response.json()
+    assert data["user"] == ayu.pk and data["csrf"]
+    centres = data["choices"]["visit_drop_in_centre"]
+    assert centres["options"] == [[str(jakarta_dic.pk), "DIC Jakarta Utara"]] and centres["value"] == str(
+        jakarta_dic.pk
+    )
+    assert data["choices"]["session_branch"]["options"] == [[str(jakarta_dic.branch.pk), "Jakarta"]]
+    assert "Denpasar" not in response.content.decode()
+
+
+def test_the_worker_settings_are_for_those_who_record_work(client, client_of, sari):
+    assert client_of(sari).get("/offline/worker/").status_code == 403
+    client.logout()
+    assert client.get("/offline/worker/").status_code == 302
 
 
 def test_capture_page_is_for_those_who_record_work(client_of, sari):
