@@ -6,6 +6,7 @@ With no environment at all the project runs in development on SQLite. With
 ``DATABASE_URL``; ``DEBUG`` cannot be switched on in production.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -211,12 +212,28 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: a username is locked after 5 failures from any addresses, and an
-# address after 5 failures on any usernames (two separate counters), so neither a
-# password spray from one address nor guesses from many addresses get far.
+# Login throttling (opsi/lockout.py, SECURITY.md): failures (wrong passwords and wrong two-step
+# codes) lock an address after 5 on any usernames, and a username from one address after 5, for
+# 30 minutes, twice as long at each new lockout within a day, at most 24 hours; tries while locked
+# are not counted. A username is also refused to browsers it never logged in from after 20
+# failures from all addresses within 24 hours; the owner's own browsers are never refused
+# for it. Two-step codes are guarded by the same counters, not by the device:
+# its own throttle (per device, so anyone with the password could freeze the owner's app) is off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
+AXES_USERNAME_WINDOW = datetime.timedelta(hours=env.float("AXES_USERNAME_WINDOW_HOURS", default=24))
+AXES_COOLOFF_FIRST = datetime.timedelta(hours=env.float("AXES_COOLOFF_HOURS", default=0.5))
+AXES_COOLOFF_MAX = datetime.timedelta(hours=env.float("AXES_COOLOFF_MAX_HOURS", default=24))
+AXES_COOLOFF_TIME = "opsi.lockout.wait_left"
+AXES_HANDLER = "opsi.lockout.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["ip_address"], ["username", "ip_address"], ["username"]]  # as opsi.lockout reads them
+AXES_USERNAME_CALLABLE = "opsi.lockout.username"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the rows the counters read
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # a completed login forgets the user's own failures only (opsi.lockout)
+AXES_LOCKOUT_CALLABLE = "opsi.lockout.lockout_page"
 # The client's address, for the lockout and the audit trail alike (opsi.audit.client_address):
 # REMOTE_ADDR when nothing is in front of the app; behind N proxies of ours (nginx: 1), the
 # address the outermost of them appended to X-Forwarded-For. What a client writes itself
@@ -224,7 +241,6 @@ AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 AXES_CLIENT_IP_CALLABLE = "opsi.audit.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # Sessions: logged out after 30 idle minutes, and a login lasts 8 hours at most

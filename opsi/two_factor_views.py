@@ -2,8 +2,11 @@ import base64
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp import user_has_device
 
 from .audit import log_access
 from .forms import CleanTextMixin
-from .two_factor import change_notice, confirm_setup, match, note_password, setup_needs, start_setup
+from . import lockout
+from .two_factor import change_notice, confirm_setup, match, note_password, required_for, setup_needs, start_setup
 
 
 class TokenForm(CleanTextMixin, forms.Form):
@@ -45,6 +50,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         note_password(self.request)
         user = form.get_user()
+        if not (required_for(user) or user_has_device(user, confirmed=True)):
+            lockout.completed_login(self.request, response, user)
         # Told at every login for some days, so a change the owner did not make is seen
         # even when whoever made it has logged in again since.
         with translation.override(user.language):
@@ -52,6 +59,18 @@ class LoginView(auth_views.LoginView):
         if notice:
             messages.warning(self.request, notice)
         return response
+
+    def form_invalid(self, form):
+        # A form refused before the password was checked (a username too long, a NUL byte) is a
+        # failure all the same: nobody gets unlimited tries by sending odd fields.
+        request = self.request
+        if form.errors and "__all__" not in form.errors and request.POST.get("username"):
+            credentials = {settings.AXES_USERNAME_FORM_FIELD: request.POST["username"]}
+            if AxesProxyHandler.is_allowed(request, credentials):
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            else:
+                request.axes_locked_out = True  # refused, and not counted again (AxesMiddleware answers)
+        return super().form_invalid(form)
 
 
 def _next(request):
@@ -72,17 +91,37 @@ def _second_step_given(request, device):
     request.session.cycle_key()
 
 
+def _code_refused(request):
+    """A wrong code counts as a failed login of the user from this address (opsi/lockout.py):
+    the device itself is never frozen, so the owner elsewhere is not kept out by it."""
+    log_access(request.user, request, "two-step code refused")
+    user_login_failed.send(sender=__name__, credentials={"username": request.user.get_username()}, request=request)
+    return request.axes_locked_out
+
+
+def _locked_out(request):
+    """This address (or this username from it) is locked: the half-done login ends here."""
+    logout(request)
+    return lockout.lockout_page(request)
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request):
+    credentials = {settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()}
+    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+        return _locked_out(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match(request.user, form.cleaned_data["token"])
         if device is not None:
             _second_step_given(request, device)
-            return redirect(_next(request))
-        log_access(request.user, request, "two-step code refused")
+            response = redirect(_next(request))
+            lockout.completed_login(request, response, request.user)
+            return response
+        if _code_refused(request):
+            return _locked_out(request)
         form.add_error("token", _("This code is not right, or was already used."))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
 
@@ -104,7 +143,9 @@ def setup(request):
         codes = confirm_setup(request, device, form.cleaned_data["token"])
         if codes is not None:
             _second_step_given(request, device)
-            return render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
+            page = render(request, "registration/two_factor_codes.html", {"codes": codes, "next": _next(request)})
+            lockout.completed_login(request, page, request.user)
+            return page
         log_access(request.user, request, "two-step code refused")
         form.add_error("token", _("This code is not right. Check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode()

@@ -225,3 +225,87 @@ def test_odd_values_in_any_get_parameter_give_a_page_not_a_server_error(client_o
 def test_a_record_number_beyond_any_column_is_not_found(client_of, ayu, own_objects, name):
     url = reverse(name, args=[1]).replace("/1/", "/99999999999999999999/")
     assert client_of(ayu).get(url).status_code in (404, 405)
+
+
+# --- The login and the two-step forms: any username, any field, never a server error ----------
+
+ODD_USERNAMES = {
+    "150": "a" * 150,
+    "151": "a" * 151,
+    "255": "a" * 255,
+    "256": "a" * 256,
+    "1000": "a" * 1000,
+    "100000": "a" * 100_000,
+    "nul": "ay\x00u",
+    "only-nul": "\x00",
+    "multibyte-256": "é" * 256,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ODD_USERNAMES))
+def test_any_username_gets_a_page_and_counts_toward_the_lockout(db, kind):
+    from axes.models import AccessFailureLog
+    from django.test import Client
+
+    client = Client()
+    for attempt in range(5):
+        response = client.post(
+            reverse("login"),
+            {"username": ODD_USERNAMES[kind], "password": "wrong-password-1"},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assert response.status_code == (429 if attempt == 4 else 200), kind
+        assert AccessFailureLog.objects.count() == attempt + 1
+    assert all(
+        len(name) <= 150 and "\x00" not in name for name in AccessFailureLog.objects.values_list("username", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"username=%ED%A0%80sari&password=wrong-password-1",  # a lone surrogate, as UTF-8 bytes
+        b"username=%FF%FE&password=%ED%BF%BF",
+        b"username=sari&password=%00",
+        b"username=" + b"%F0%9F%98%80" * 300 + b"&password=x",
+        b"username[]=sari&password=x",
+    ],
+)
+def test_undecodable_or_odd_login_fields_get_a_page(db, body):
+    from django.test import Client
+
+    response = Client().post(reverse("login"), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 429)
+
+
+LOGIN_FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.mark.django_db
+@LOGIN_FUZZ
+@given(username=st.text(max_size=300), password=st.text(max_size=80), address=st.integers(1, 254))
+def test_login_form_answers_anything_with_a_page_not_an_error(username, password, address):
+    from django.test import Client
+
+    response = Client().post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=f"198.18.0.{address}"
+    )
+    assert response.status_code in (200, 429)
+
+
+@pytest.mark.django_db
+@LOGIN_FUZZ
+@given(token=st.one_of(st.text(max_size=40), st.sampled_from(["\x00", "1" * 10_000, "１２３４５６", "-1"])))
+def test_two_step_form_answers_anything_with_a_page_not_an_error(token):
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from opsi.models import User
+    from tests.factories import UserFactory
+
+    user = User.objects.filter(username="fuzz-admin").first() or UserFactory(username="fuzz-admin", role="admin")
+    TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)
+    client = Client()
+    client.force_login(user)  # the password given, the code not yet
+    response = client.post(reverse("two_factor_verify"), {"token": token}, REMOTE_ADDR="198.18.1.1")
+    assert response.status_code in (200, 302, 429)

@@ -5,7 +5,7 @@ import base64
 
 import pytest
 from auditlog.models import LogEntry
-from axes.models import AccessAttempt, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -287,14 +287,151 @@ def test_one_address_spraying_many_usernames_is_locked(db):
     password_login(users[1], REMOTE_ADDR="198.51.100.2")
 
 
-def test_many_addresses_guessing_one_username_lock_that_username(ayu):
-    for i in range(6):
-        for _ in range(4):
-            failed_login("ayu", address=f"203.0.113.{i + 1}")
-    response = Client().post(reverse("login"), {"username": "ayu", "password": PASSWORD}, REMOTE_ADDR="198.51.100.2")
+# Issue 28, item 4: guessing is stopped where it comes from; nobody can lock a colleague out.
+
+OWNER_AT = "198.51.100.2"
+ATTACKER_AT = "203.0.113.7"
+
+
+def earlier(minutes):
+    """As if every failure recorded so far had happened ``minutes`` earlier."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    AccessFailureLog.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=minutes))
+
+
+def full_login(user, client=None, token="aaaa1111", address=OWNER_AT):
+    """The password and a code (a backup code by default), as the owner does on her phone."""
+    client = password_login(user, client=client, REMOTE_ADDR=address)
+    response = client.post(reverse("two_factor_verify"), {"token": token}, REMOTE_ADDR=address)
+    assert response.status_code == 302 and response.url == "/", response.status_code
+    assert client.get(reverse("home"), REMOTE_ADDR=address).status_code == 200
+    return client
+
+
+def refused_with_the_wait(response, minutes=None, hours=None):
+    page = response.content.decode()
+    wait = f"Coba lagi dalam {minutes} menit" if minutes else f"Coba lagi dalam {hours} jam"
     assert response.status_code == 429
-    assert "Terlalu banyak percobaan gagal" in response.content.decode()
-    password_login(UserFactory(username="tetangga"), REMOTE_ADDR="198.51.100.2")
+    assert "Terlalu banyak percobaan gagal" in page and wait in page
+    return page
+
+
+def test_one_address_guessing_a_password_is_stopped_and_the_owner_elsewhere_gets_in(sari):
+    give_devices(sari)
+    for _ in range(5):
+        failed_login("sari", address=ATTACKER_AT)
+    # The attacker's address is refused, the right password included, and told how long to wait.
+    attacker = Client().post(reverse("login"), {"username": "sari", "password": PASSWORD}, REMOTE_ADDR=ATTACKER_AT)
+    page = refused_with_the_wait(attacker, 30)
+    assert "sari" not in page
+    # The owner, from another address and a browser never used before, with the password and a code.
+    full_login(sari)
+
+
+def test_the_pause_doubles_at_each_new_lockout_and_tries_while_paused_do_not_count(ayu):
+    guesses = (f"tebak{n}" for n in range(100))  # any usernames: the address is what is paused
+    for minutes, shown in ((30, {"minutes": 30}), (60, {"minutes": 60}), (120, {"minutes": 120}), (240, {"hours": 4})):
+        for _ in range(5):
+            response = failed_login(next(guesses), address=ATTACKER_AT)
+        refused_with_the_wait(response, **shown)
+        counted = AccessFailureLog.objects.count()
+        refused_with_the_wait(failed_login("ayu", address=ATTACKER_AT), **shown)
+        assert AccessFailureLog.objects.count() == counted  # not counted, and not made longer
+        earlier(minutes - 1)
+        assert failed_login(next(guesses), address=ATTACKER_AT).status_code == 429
+        earlier(2)
+    # After the fourth pause the next single wrong try is let through and refused as wrong.
+    assert failed_login(next(guesses), address=ATTACKER_AT).status_code == 200
+    # Meanwhile the owner logs in from her own address.
+    password_login(ayu, REMOTE_ADDR=OWNER_AT)
+
+
+def test_an_address_spraying_usernames_is_stopped_for_every_username(db):
+    users = [UserFactory(username=f"semprot{i}") for i in range(5)]
+    for user in users:
+        failed_login(user.username, address=ATTACKER_AT)
+    stranger = UserFactory(username="lain")
+    refused_with_the_wait(
+        Client().post(reverse("login"), {"username": "lain", "password": PASSWORD}, REMOTE_ADDR=ATTACKER_AT), 30
+    )
+    password_login(stranger, REMOTE_ADDR=OWNER_AT)
+
+
+@pytest.mark.parametrize("guess", ["password", "code"])
+def test_a_guess_spread_over_many_addresses_is_slowed_but_the_owners_phone_gets_in(sari, guess):
+    app = give_devices(sari)
+    phone = full_login(sari)  # her phone, known to the site from this login on
+    phone.post(reverse("logout"), REMOTE_ADDR=OWNER_AT)
+    for i in range(20):  # one or two tries from each of many addresses: no address reaches its limit
+        address = f"203.0.113.{i // 2 + 10}"
+        if guess == "password":
+            response = failed_login("sari", address=address)
+        else:  # with the stolen password, wrong codes
+            thief = password_login(sari, REMOTE_ADDR=address)
+            response = thief.post(reverse("two_factor_verify"), {"token": "000000"}, REMOTE_ADDR=address)
+        assert response.status_code == (429 if i == 19 else 200)  # the 20th failure starts the pause
+    # Any new browser, wherever it is, now waits a day, the right password included.
+    refused_with_the_wait(
+        Client().post(reverse("login"), {"username": "sari", "password": PASSWORD}, REMOTE_ADDR="192.0.2.50"),
+        hours=24,
+    )
+    # The owner's phone, from yet another address, gets in with the password and a code.
+    full_login(sari, client=phone, token=code_for(app), address="192.0.2.99")
+    # Other usernames are not slowed.
+    password_login(UserFactory(username="tetangga"), REMOTE_ADDR="192.0.2.50")
+
+
+def test_an_administrator_lifts_a_lockout_at_once(ayu):
+    for i in range(20):
+        failed_login("ayu", address=f"203.0.113.{i + 10}")
+    new_browser = {"username": "ayu", "password": PASSWORD}
+    assert Client().post(reverse("login"), new_browser, REMOTE_ADDR=OWNER_AT).status_code == 429
+    call_command("axes_reset_username", "ayu")
+    password_login(ayu, REMOTE_ADDR=OWNER_AT)
+
+
+def test_wrong_codes_stop_the_thiefs_address_and_never_freeze_the_owners_app(sari):
+    app = give_devices(sari)
+    thief = password_login(sari, REMOTE_ADDR=ATTACKER_AT)
+    for _ in range(4):
+        response = thief.post(reverse("two_factor_verify"), {"token": "000000"}, REMOTE_ADDR=ATTACKER_AT)
+        assert response.status_code == 200
+        assert "token" in response.context["form"].errors
+    response = thief.post(reverse("two_factor_verify"), {"token": "000000"}, REMOTE_ADDR=ATTACKER_AT)
+    refused_with_the_wait(response, 30)
+    # The thief's half-done login is over, and the right code no longer helps from there.
+    assert thief.get(reverse("home"), REMOTE_ADDR=ATTACKER_AT).status_code == 302
+    again = Client().post(reverse("login"), {"username": "sari", "password": PASSWORD}, REMOTE_ADDR=ATTACKER_AT)
+    assert again.status_code == 429
+    app.refresh_from_db()
+    assert app.verify_is_allowed()[0]  # wrong codes are counted, the app is never frozen for it
+    # The owner, elsewhere, right away: the password and the current code.
+    full_login(sari, token=code_for(app))
+
+
+def test_the_owners_own_typos_are_forgotten_when_she_logs_in(ayu):
+    for _ in range(4):
+        failed_login("ayu", address=OWNER_AT)
+    password_login(ayu, REMOTE_ADDR=OWNER_AT)
+    for _ in range(4):
+        assert failed_login("ayu", address=OWNER_AT).status_code == 200
+    password_login(ayu, REMOTE_ADDR=OWNER_AT)
+
+
+def test_the_lockout_page_speaks_english_to_an_english_browser(ayu):
+    for _ in range(5):
+        response = failed_login("ayu", address=ATTACKER_AT)
+    english = Client()
+    english.cookies["django_language"] = "en"
+    response = english.post(
+        reverse("login"), {"username": "nobody-here", "password": PASSWORD}, REMOTE_ADDR=ATTACKER_AT
+    )
+    page = response.content.decode()
+    assert response.status_code == 429 and "Too many failed attempts" in page and "Try again in 30 minutes" in page
+    assert "nobody-here" not in page
 
 
 def test_behind_the_proxy_failures_count_the_client_not_the_proxy(db, settings):
