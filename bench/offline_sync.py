@@ -4,7 +4,8 @@ entries kept without signal (200 walk-in visits by default), and the bytes the p
     DATABASE_URL=sqlite:////tmp/offline.sqlite3 .venv/bin/python bench/offline_sync.py --scale ci
 
 The database is generated at the given scale when empty (bench/generate.py). The queue is
-filled in the page through the same encrypted store as the capture form (PIN, AES-GCM), the
+filled in the page through the same sealed store as the capture form (sealed to the server's
+key, summaries under the PIN), the
 network is cut and restored with Playwright, and the time runs from the signal coming back
 until the last entry is saved. Results are appended to bench/RESULTS-offline.md.
 """
@@ -20,14 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PIN = "246810"
 FILL = """async ([pin, codes]) => {
-  const {key} = await window.opsiQueue.unlock(pin);
+  const opened = await window.opsiQueue.unlock(pin);
+  const serverKey = document.getElementById("capture").dataset.sealKey;
   const form = document.querySelector("form[data-offline-kind=visit]");
   const base = [];
   new FormData(form).forEach((value, name) => base.push([name, String(value)]));
   for (const code of codes) {
     const fields = base.filter(([name]) => !["walk_in_uic", "submission_key", "services"].includes(name));
     fields.push(["walk_in_uic", code], ["submission_key", crypto.randomUUID()], ["services", form.querySelector("input[name=services]").value]);
-    await window.opsiQueue.add(key, {kind: "visit", fields, state: "waiting", reasons: []});
+    const day = fields.filter(([name]) => name === "visited_on")[0][1];
+    await window.opsiQueue.keep(opened, serverKey, {worker: opened.config.user, kind: "visit", fields}, {kind: "visit", day});
   }
 }"""
 CACHED_BYTES = """async () => {
@@ -115,8 +118,8 @@ def main():
             fill_seconds = time.perf_counter() - began
             assert page.evaluate("window.opsiQueue.count()") == args.entries
             stored = page.evaluate("""() => new Promise((ok) => { const r = indexedDB.open("opsi-offline");
-              r.onsuccess = () => { const g = r.result.transaction("entries").objectStore("entries").getAll();
-              g.onsuccess = () => ok(g.result.reduce((n, box) => n + box.data.length + box.iv.length, 0)); }; })""")
+              r.onsuccess = () => { const g = r.result.transaction("sealed").objectStore("sealed").getAll();
+              g.onsuccess = () => ok(g.result.reduce((n, e) => n + JSON.stringify(e.seal).length + e.note.data.length + 12, 0)); }; })""")
             began = time.perf_counter()
             context.set_offline(False)
             page.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '0'", polling=50)
@@ -139,7 +142,7 @@ def main():
         f"| bytes the service worker's cache holds (capture page and its files) | {cached_bytes:,} in {cached_files} files |",
         f"| ciphertext on the phone for {args.entries} entries | {stored:,} bytes |",
         f"| setting the PIN (PBKDF2-SHA-256, 600,000 rounds) | {pin_seconds:.2f} s |",
-        f"| sealing and storing {args.entries} entries (AES-GCM) | {fill_seconds:.2f} s |",
+        f"| sealing and storing {args.entries} entries (ECDH P-256 + AES-GCM, summary under the PIN) | {fill_seconds:.2f} s |",
         "",
     ]
     print("\n".join(lines))

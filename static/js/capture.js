@@ -51,6 +51,10 @@
     document.querySelectorAll("form[data-offline-kind]").forEach(fresh);
     render();
   }
+  // Entries of the version before, sealed anew under this PIN, are listed and sent.
+  function afterMove(moved) {
+    return render().then(function () { if (moved && navigator.onLine) { sync(); } });
+  }
   function start() {
     var online = navigator.onLine ? fetchWorker().catch(function () { return null; }) : Promise.resolve(null);
     Promise.all([queue.workers(), online]).then(function (found) {
@@ -70,7 +74,7 @@
     queue.addWorker(pin, configOf(worker)).then(function (result) {
       document.getElementById("pin-new").value = document.getElementById("pin-again").value = "";
       unlocked(result);
-      return queue.moveOld(pin, result, msg.sealKey).then(render);
+      return queue.moveOld(pin, result, msg.sealKey).then(afterMove);
     });
   });
   document.querySelector("[data-pin-enter]").addEventListener("click", function () {
@@ -87,7 +91,7 @@
           queue.saveConfig(result, result.config);
         }
         unlocked(result);
-        return queue.moveOld(pin, result, msg.sealKey).then(render);
+        return queue.moveOld(pin, result, msg.sealKey).then(afterMove);
       }
       if (result.locked) {
         show(worker ? "pin-set" : "pin-none");

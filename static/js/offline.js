@@ -189,7 +189,7 @@
     // them, and their old copies go.
     moveOld: function (pin, opened, serverKey) {
       return run("meta", "readonly", function (s) { return s("meta").get("lock"); }).then(function (lock) {
-        if (!lock) { return; }
+        if (!lock) { return false; }
         return deriveKey(pin, lock.salt).then(function (key) {
           return unbox(key, lock.check).then(function () {
             return all("entries").then(function (old) {
@@ -204,10 +204,10 @@
               });
             }).then(function () {
               return run(["meta", "entries"], "readwrite", function (s) { s("meta").delete("lock"); s("entries").clear(); });
-            });
-          }, function () {});  // another worker's PIN: her old entries wait for her
+            }).then(function () { return true; });
+          }, function () { return false; });  // another worker's PIN: her old entries wait for her
         });
-      }).then(refresh);
+      }).then(function (moved) { refresh(); return moved; });
     },
     // The quick exit: every entry, slot and cached page goes.
     wipe: function () {

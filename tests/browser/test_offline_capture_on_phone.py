@@ -596,3 +596,48 @@ def test_what_a_copy_of_the_phone_holds_after_a_days_entries(phone, unlocked, ca
     for secret in CODES + ["Taman", "hotspot", "DIC Jakarta Utara", "Jakarta"]:
         assert secret not in stored
     assert all(path.startswith(("/offline/", "/static/")) for path in dump["cached"])
+
+
+OLD_QUEUE = """async ([pin, user, fields]) => {
+  await new Promise((ok) => { const r = indexedDB.deleteDatabase("opsi-offline"); r.onsuccess = r.onerror = r.onblocked = () => ok(); });
+  const db = await new Promise((ok) => {
+    const r = indexedDB.open("opsi-offline", 1);
+    r.onupgradeneeded = () => { r.result.createObjectStore("meta"); r.result.createObjectStore("entries", {keyPath: "id", autoIncrement: true}); };
+    r.onsuccess = () => ok(r.result);
+  });
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveKey"]);
+  const key = await crypto.subtle.deriveKey({name: "PBKDF2", salt, iterations: 600000, hash: "SHA-256"},
+    base, {name: "AES-GCM", length: 256}, false, ["encrypt"]);
+  const box = async (value) => { const iv = crypto.getRandomValues(new Uint8Array(12));
+    return {iv, data: new Uint8Array(await crypto.subtle.encrypt({name: "AES-GCM", iv}, key, new TextEncoder().encode(JSON.stringify(value))))}; };
+  const check = await box("opsi"), entry = await box({kind: "visit", fields, state: "waiting", reasons: []});
+  await new Promise((ok) => { const tx = db.transaction(["meta", "entries"], "readwrite");
+    tx.objectStore("meta").put({salt, check, failures: 0, user: String(user)}, "lock"); tx.objectStore("entries").add(entry);
+    tx.oncomplete = () => { db.close(); ok(); }; });
+}"""
+
+
+def test_entries_kept_by_the_version_before_are_sealed_anew_and_sent(live_server, phone, ayu, jakarta_dic, catalogue):
+    """A phone updated with entries waiting under the PIN alone loses none: set the same PIN again
+    and they are sealed to the server, their old copies gone, and sent."""
+    _open_capture(phone, live_server, ayu)
+    fields = [
+        ["walk_in", "1"],
+        ["submission_key", "6f1c1f8e-8a3c-4a4e-9a55-3c1e4b1f0a01"],
+        ["walk_in_uic", CODES[1]],
+        ["services", str(catalogue["counselling"].pk)],
+        ["drop_in_centre", str(jakarta_dic.pk)],
+        ["visited_on", jakarta_dic.branch.today().isoformat()],
+    ]
+    phone.context.set_offline(True)
+    phone.evaluate(OLD_QUEUE, [PIN, ayu.pk, fields])
+    phone.reload()
+    phone.wait_for_function("() => document.querySelector('#offline-state').dataset.count === '1'")
+    phone.context.set_offline(False)
+    phone.reload()
+    _set_pin(phone)
+    _wait_until_sent(phone)
+    assert list(Visit.objects.values_list("uic", flat=True)) == [CODES[1]]
+    dump, stored = _stored_text(phone)
+    assert dump["idb"]["opsi-offline/entries"] == [] and CODES[1] not in stored
