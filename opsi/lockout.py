@@ -97,7 +97,6 @@ def completed_login(request, response, user):
     address = getattr(request, "axes_ip_address", None)
     if address is not None:
         AccessFailureLog.objects.filter(username=name, ip_address=address, locked_out=False).delete()
-        AccessAttempt.objects.filter(username=name, ip_address=address).delete()
     remember_browser(request, response, user)
 
 

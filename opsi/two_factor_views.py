@@ -50,8 +50,11 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         note_password(self.request)
         user = form.get_user()
-        if not (required_for(user) or user_has_device(user, confirmed=True)):
-            lockout.completed_login(self.request, response, user)
+        if not required_for(user):
+            # Read once per login (needs_second_factor): here, so the next page need not.
+            self.request.session["otp_enrolled"] = enrolled = user_has_device(user)
+            if not enrolled:
+                lockout.completed_login(self.request, response, user)
         # Told at every login for some days, so a change the owner did not make is seen
         # even when whoever made it has logged in again since.
         with translation.override(user.language):
