@@ -156,7 +156,6 @@ def test_the_report_page_says_why_incidents_are_not_shown(client_of, incidents, 
             "number": "1",
             "scope": f"branch:{incidents['jakarta'].pk}",
         },
-        HTTP_ACCEPT_LANGUAGE="id",
     )
     page = response.content.decode()
     assert "Pelanggaran hak ditampilkan untuk peran Anda hanya untuk seluruh negeri dan per wilayah" in page
@@ -207,3 +206,19 @@ def test_a_branchs_count_shows_one_figure_in_the_national_regional_and_branch_re
     own = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("branch", str(jakarta.pk)), sari, external=True)
     by_branch = national.table("members_by_branch_kind")
     assert next(r for r in by_branch.rows if r[0] == jakarta.name)[-1] == own.figure("members").value
+
+
+@pytest.mark.parametrize(
+    "lang,heading,note",
+    [
+        ("en", "How the figures are protected", "Random rounding: a count is rounded up or down"),
+        ("id", "Cara angka dilindungi", "Pembulatan acak: sebuah hitungan dibulatkan ke atas atau ke bawah"),
+    ],
+)
+def test_the_report_page_says_how_its_figures_are_rounded(client_of, incidents, sari, lang, heading, note):
+    sari.language = lang  # the page follows the user's own language
+    sari.save(update_fields=["language"])
+    query = {"definition": "btg", "period_kind": "quarter", "year": "2025", "number": "1", "scope": "national:"}
+    text = client_of(sari).get(reverse("report_page"), {**query, "suppress": "on"}).content.decode()
+    assert heading in text and note in text
+    assert "&lt;5" not in text
