@@ -72,3 +72,25 @@ def test_cookies_copied_after_a_quick_exit_with_no_signal_open_no_member_page(
     phone.context.set_offline(False)
     phone.goto(member_page)
     assert "/login/" in phone.url and "KEBU2150390" not in phone.content()
+
+
+def test_the_exit_with_no_signal_ends_the_login_of_a_reader_too(live_server, phone, browser, sari, jakarta):
+    """The secretariat's pages have no offline capture: the page key goes all the same."""
+    member = MemberFactory(branch=jakarta, alias="Kenanga", uic="KEBU2150390")
+    log_in(phone, live_server, sari)
+    member_page = live_server.url + reverse("member_detail", args=[member.pk])
+    phone.goto(member_page)
+    assert "KEBU2150390" in phone.locator("main").inner_text()
+    phone.context.set_offline(True)
+    with phone.expect_event("requestfailed", lambda request: "/exit/" in request.url):
+        phone.locator("a.exit").click()
+    copied = phone.context.cookies()
+    assert "pagekey" not in {c["name"] for c in copied}
+    thief = browser.new_context(java_script_enabled=False)
+    try:
+        thief.add_cookies(copied)
+        page = thief.new_page()
+        page.goto(member_page)
+        assert "/login/" in page.url and "KEBU2150390" not in page.content()
+    finally:
+        thief.close()
