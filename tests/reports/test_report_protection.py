@@ -158,7 +158,7 @@ def test_the_report_page_says_why_incidents_are_not_shown(client_of, incidents, 
         },
     )
     page = response.content.decode()
-    assert "Pelanggaran hak ditampilkan untuk peran Anda hanya untuk seluruh negeri dan per wilayah" in page
+    assert "Pelanggaran hak ditampilkan untuk peran Anda hanya untuk seluruh negeri dan per region" in page
 
 
 def test_a_median_over_fewer_than_5_documents_is_not_shown_outside(access_data, sari):  # noqa: F811
