@@ -128,14 +128,29 @@ def _resealed(manifest, data):
     return redone
 
 
-# (what is refused, how the copy is damaged, the keyring the restore runs with)
+def _other_key():
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+NO_SIGNER = {"BACKUP_GPG_SIGNER": ""}
+UNSIGNED = {"unsigned_i_know": True}
+
+# (what is refused, how the copy is damaged, the keyring the restore runs with, settings of the
+# restoring installation, options of restore_backup)
 DAMAGES = [
-    ("truncated", _truncated, "offline"),
-    ("tampered", _tampered, "offline"),
-    ("tampered, manifest redone", _tampered_manifest_redone, "offline"),
-    ("forged with the public key", _forged, "offline"),
-    ("edited manifest", _manifest_edited, "offline"),
-    ("server keyring", _untouched, "server"),
+    ("truncated", _truncated, "offline", {}, {}),
+    ("tampered", _tampered, "offline", {}, {}),
+    ("tampered, manifest redone", _tampered_manifest_redone, "offline", {}, {}),
+    ("tampered, manifest redone, unsigned", _tampered_manifest_redone, "offline", NO_SIGNER, UNSIGNED),
+    ("forged with the public key", _forged, "offline", {}, {}),
+    ("forged, no signer set", _forged, "offline", NO_SIGNER, {}),
+    ("edited manifest", _manifest_edited, "offline", {}, {}),
+    ("server keyring", _untouched, "server", {}, {}),
+    ("other vault keys", _untouched, "offline", {"FIELD_ENCRYPTION_KEYS": "other"}, {}),
+    ("another installation", _untouched, "offline", {"FIELD_HASH_KEY": "other"}, {}),
+    ("passphrase on the command line", _untouched, "offline", {}, {"passphrase": "secret"}),
 ]
 
 
@@ -143,7 +158,9 @@ def refusals(manifest_path, offline, server):
     """Damaged backups, an edited manifest and the server's own keyring: each refused, nothing written."""
     setup_django()
     from django.core.management import CommandError, call_command
+    from django.test import override_settings
 
+    from opsi import crypto
     from opsi.backups import target_is_empty
 
     manifest_path = Path(manifest_path)
@@ -152,7 +169,7 @@ def refusals(manifest_path, offline, server):
     assert target_is_empty(), "the target database is not empty"
     keyrings = {"offline": offline, "server": server}
     cases = []
-    for damage, damaged_copy, keyring in DAMAGES:
+    for damage, damaged_copy, keyring, changed_settings, options in DAMAGES:
         copy = work / damage.replace(" ", "-").replace(",", "")
         shutil.copytree(manifest_path.parent, copy)
         damaged = copy / manifest["file"]
@@ -162,12 +179,19 @@ def refusals(manifest_path, offline, server):
         if changed_manifest is not None:
             (copy / manifest_path.name).write_text(json.dumps(changed_manifest))
         os.environ["GNUPGHOME"] = keyrings[keyring]
+        changed = {
+            k: ([_other_key()] if k == "FIELD_ENCRYPTION_KEYS" else _other_key()) if v == "other" else v
+            for k, v in changed_settings.items()
+        }
+        crypto._keys.__dict__.clear()
         try:
-            call_command("restore_backup", str(copy / manifest_path.name), verbosity=0)
+            with override_settings(**changed):
+                call_command("restore_backup", str(copy / manifest_path.name), verbosity=0, **options)
         except CommandError as error:
             cases.append(f"{damage}: {error}")
         else:
             sys.exit(f"FAILED: a {damage} backup was restored")
+        crypto._keys.__dict__.clear()
         assert target_is_empty(), f"a {damage} backup wrote to the target"
     shutil.rmtree(work)
     print("\n".join(cases))
@@ -290,6 +314,7 @@ def drill(data):
         os.environ["BACKUP_GPG_SIGNER"] = signer
         result, figures["backup"] = django(source, "manage.py", "backup", "--dir", str(backups), gnupghome=server)
         print(f"backup: {result.stdout.strip().splitlines()[0]}")
+        assert not result.stderr.strip(), f"the backup wrote to stderr (cron would mail it): {result.stderr[:300]}"
         manifest_path = next(backups.glob("*.manifest.json"))
         manifest = json.loads(manifest_path.read_text())
         figures["size"] = (backups / manifest["file"]).stat().st_size
