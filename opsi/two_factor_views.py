@@ -67,7 +67,7 @@ class LoginView(auth_views.LoginView):
         # A form refused before the password was checked (a username too long, a NUL byte) is a
         # failure all the same: nobody gets unlimited tries by sending odd fields.
         request = self.request
-        if form.errors and "__all__" not in form.errors and request.POST.get("username"):
+        if settings.AXES_ENABLED and form.errors and "__all__" not in form.errors and request.POST.get("username"):
             credentials = {settings.AXES_USERNAME_FORM_FIELD: request.POST["username"]}
             if AxesProxyHandler.is_allowed(request, credentials):
                 user_login_failed.send(sender=__name__, credentials=credentials, request=request)
@@ -99,7 +99,7 @@ def _code_refused(request):
     the device itself is never frozen, so the owner elsewhere is not kept out by it."""
     log_access(request.user, request, "two-step code refused")
     user_login_failed.send(sender=__name__, credentials={"username": request.user.get_username()}, request=request)
-    return request.axes_locked_out
+    return getattr(request, "axes_locked_out", False)
 
 
 def _locked_out(request):
@@ -113,7 +113,7 @@ def _locked_out(request):
 @require_http_methods(["GET", "POST"])
 def verify(request):
     credentials = {settings.AXES_USERNAME_FORM_FIELD: request.user.get_username()}
-    if request.method == "POST" and not AxesProxyHandler.is_allowed(request, credentials):
+    if request.method == "POST" and settings.AXES_ENABLED and not AxesProxyHandler.is_allowed(request, credentials):
         return _locked_out(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
