@@ -14,8 +14,9 @@ languages, the previous-period column) and subtracts one from another. So:
    is refused by the form unless its period is such a period and has ended.
 3. Readers who may not read incidents (``User.handles_incidents``) see incident figures for
    the whole country or a region, of a period that has ended, counted from the incidents
-   recorded by the end of the month after it, and only from the day after: a figure once
-   shown never changes, so an incident recorded late cannot be found by comparing downloads.
+   recorded by the end of the month after it, and only from the day after: an incident
+   recorded late changes no figure once shown, so it cannot be found by comparing downloads
+   (a counted incident corrected or removed still changes them: the note says so).
 """
 
 import copy
@@ -73,7 +74,7 @@ def incident_access(user, scope, period):
             to_cutoff,
             why_not=_(
                 "Rights violations of this period are shown to your role from %(date)s: they count the "
-                "incidents recorded by the end of the month after the period, and do not change after that."
+                "incidents recorded by the end of the month after the period, and none recorded later."
             )
             % {"date": formats.date_format(period.recorded_by, "j F Y")},
         )
@@ -229,8 +230,8 @@ def _method_notes(report, external):
 def cutoff_note(period):
     return _(
         "Rights violations in this report are counted from the incidents recorded by %(date)s (the end of the "
-        "month after the period), for the whole country and for regions only; the figures do not change after "
-        "that date."
+        "month after the period), for the whole country and for regions only: an incident recorded later is not "
+        "counted, so the figures change only if a counted incident is corrected or removed."
     ) % {"date": formats.date_format(period.recorded_by - datetime.timedelta(days=1), "j F Y")}
 
 
