@@ -161,3 +161,65 @@ def test_a_backup_killed_leaves_nothing_readable_and_no_process(tmp_path, keys, 
     ]
     assert readable_files(tmp_path / "tmp", tmp_path / "backups") == []
     assert not list((tmp_path / "backups").glob("*.gpg"))  # never a whole-looking file
+
+
+@pytest.fixture
+def target_database():
+    """A fresh, empty database beside the test one: the restore's target."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE DATABASE test_restore_target")
+    yield "test_restore_target"
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP DATABASE test_restore_target WITH (FORCE)")
+
+
+def tables_in(database):
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=database) as conn:
+        return conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_killed_midway_leaves_the_target_empty_and_no_process(tmp_path, keys, filled, target_database):
+    (tmp_path / "tmp").mkdir()
+    backup = start_backup(tmp_path, keys)
+    assert backup.wait(timeout=300) == 0
+    manifest = next((tmp_path / "backups").glob("*.manifest.json"))
+    offline = Path(keys[0]).parent / "gnupg-offline"
+    db = settings.DATABASES["default"]
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{target_database}",
+        GNUPGHOME=str(offline),
+        BACKUP_GPG_SIGNER="",
+        TMPDIR=str(tmp_path / "tmp"),
+    )
+    restore = subprocess.Popen(
+        [sys.executable, "manage.py", "restore_backup", "--unsigned-i-know", str(manifest)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seen = {}
+
+    def restoring():
+        seen.update({pid: _name(pid) for pid in children(restore.pid)})
+        return restore.poll() is not None or {"psql", "pg_restore", "gpg", "gzip"} <= set(seen.values())
+
+    assert wait_for(restoring)
+    time.sleep(0.5)  # rows are being written into the target's open transaction
+    assert restore.poll() is None, "the restore ended before it could be killed (too few rows)"
+    seen.update({pid: _name(pid) for pid in children(restore.pid)})
+    os.kill(restore.pid, signal.SIGKILL)
+    restore.wait()
+    assert wait_for(lambda: not any(alive(pid) for pid in seen), seconds=5), [
+        (pid, name) for pid, name in seen.items() if alive(pid)
+    ]
+    time.sleep(1)  # an orphan would still be writing
+    assert tables_in(target_database) == 0
+    assert readable_files(tmp_path / "tmp") == []
