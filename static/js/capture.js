@@ -71,10 +71,17 @@
     if (pin !== again) { return pinError(section, msg.msgPinMismatch); }
     if (!worker) { return show("pin-none"); }
     pinError(section, "");
-    queue.addWorker(pin, configOf(worker)).then(function (result) {
-      document.getElementById("pin-new").value = document.getElementById("pin-again").value = "";
-      unlocked(result);
-      return queue.moveOld(pin, result, msg.sealKey).then(afterMove);
+    // Two workers with one PIN would open each other's slot: the second chooses another. Her own
+    // PIN chosen again opens her slot.
+    queue.find(pin).then(function (hit) {
+      if (hit && hit.config.user !== worker.user) { return pinError(section, msg.msgPinTaken); }
+      var ready = hit ? queue.saveConfig(hit, configOf(worker)).then(function () { hit.config = configOf(worker); return hit; })
+        : queue.addWorker(pin, configOf(worker));
+      return ready.then(function (result) {
+        document.getElementById("pin-new").value = document.getElementById("pin-again").value = "";
+        unlocked(result);
+        return queue.moveOld(pin, result, msg.sealKey).then(afterMove);
+      });
     });
   });
   document.querySelector("[data-pin-enter]").addEventListener("click", function () {

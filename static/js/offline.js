@@ -136,7 +136,8 @@
     // The slot this PIN opens ({key, slot, config}), else the tries left; the N-th wrong PIN in a
     // row locks the page: every slot is forgotten (settings and summaries become unreadable for
     // good), the sealed entries stay to be sent under their worker's login.
-    unlock: function (pin) {
+    // The slot this PIN opens, or null; no try is counted.
+    find: function (pin) {
       return queue.workers().then(function (slots) {
         return slots.reduce(function (found, w) {
           return found.then(function (hit) {
@@ -148,7 +149,10 @@
             });
           });
         }, Promise.resolve(null));
-      }).then(function (hit) {
+      });
+    },
+    unlock: function (pin) {
+      return queue.find(pin).then(function (hit) {
         return run("meta", "readwrite", function (s) {
           var store = s("meta");
           if (hit) { store.put(0, "failures"); return; }

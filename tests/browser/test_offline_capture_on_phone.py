@@ -641,3 +641,35 @@ def test_entries_kept_by_the_version_before_are_sealed_anew_and_sent(live_server
     assert list(Visit.objects.values_list("uic", flat=True)) == [CODES[1]]
     dump, stored = _stored_text(phone)
     assert dump["idb"]["opsi-offline/entries"] == [] and CODES[1] not in stored
+
+
+def test_a_second_worker_sets_her_own_pin_and_sees_only_her_list(
+    live_server, phone, ayu, putri, jakarta_dic, catalogue
+):
+    ayu.usual_drop_in_centre = jakarta_dic
+    ayu.save()
+    _open_capture(phone, live_server, ayu)
+    _set_pin(phone)
+    phone.context.set_offline(True)
+    _keep_visit(phone, CODES[0])
+    phone.context.set_offline(False)
+    phone.route("**/offline/send/**", lambda route: route.abort("internetdisconnected"))  # it stays waiting
+    phone.context.clear_cookies()
+    log_in(phone, live_server, putri)
+    phone.goto(live_server.url + "/offline/")
+    phone.locator("[data-pin-new]").click()
+    phone.locator("#pin-new").fill(PIN)  # Ayu's PIN: it would open Ayu's list
+    phone.locator("#pin-again").fill(PIN)
+    phone.locator("[data-pin-set]").click()
+    phone.wait_for_function(
+        "() => document.querySelector('#pin-set [data-pin-error]').textContent.includes('PIN lain')"
+    )
+    assert phone.locator("#unlocked").is_hidden()
+    phone.locator("#pin-new").fill("975310")
+    phone.locator("#pin-again").fill("975310")
+    phone.locator("[data-pin-set]").click()
+    phone.wait_for_selector("#unlocked:not([hidden])")
+    items = phone.locator("[data-queue] li")
+    items.first.wait_for()
+    assert items.all_inner_texts() == ["Juga menunggu, tersegel, untuk petugas yang menyimpannya: 1"]
+    assert Visit.objects.count() == 0
