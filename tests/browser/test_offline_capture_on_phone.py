@@ -657,6 +657,8 @@ def test_a_second_worker_sets_her_own_pin_and_sees_only_her_list(
     phone.context.clear_cookies()
     log_in(phone, live_server, putri)
     phone.goto(live_server.url + "/offline/")
+    phone.locator("[data-pin-new]").wait_for()
+    screenshot(phone, "offline-capture-shared-phone")
     phone.locator("[data-pin-new]").click()
     phone.locator("#pin-new").fill(PIN)  # Ayu's PIN: it would open Ayu's list
     phone.locator("#pin-again").fill(PIN)
