@@ -248,12 +248,15 @@ class IdentityForm(CleanTextMixin, forms.Form):
         required=False,
         validators=[validate_nik],
         help_text=_("The 16-digit number on the KTP."),
+        # The number pad on a phone; never offered again by the browser's autofill.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     phone = forms.RegexField(
         label=_("Phone"),
         regex=r"^\+?[0-9 -]{8,20}$",
         required=False,
         error_messages={"invalid": _("Enter a phone number with digits only, like 081234567890.")},
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     remove = forms.MultipleChoiceField(
         label=_("Remove what is stored"),

@@ -268,9 +268,11 @@ SESSION_ENGINE = "opsi.sessions" if _SHARED_CACHE else "django.contrib.sessions.
 LOGINS_IN_CACHE = _SHARED_CACHE and env.bool("LOGINS_IN_CACHE", default=True)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "opsi.csrf.csrf_failure"  # says what to do, keeps the visit form filled
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+FORMAT_MODULE_PATH = "opsi.formats"  # English short dates with the month named (opsi/formats/en)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"

@@ -16,6 +16,7 @@ from . import reference
 from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
 
 
+UIC_LENGTH = 11  # SIBU2150390
 JOINED_LATER = _("The member joined on %(earliest)s: the date cannot be earlier.")
 
 
@@ -99,6 +100,22 @@ class VisitForm(CleanTextMixin, forms.Form):
     def clean_walk_in_uic(self):
         code = normalise_uic(self.cleaned_data.get("walk_in_uic"))
         if self.member is None and not is_valid_uic(code):
+            # Say what is wrong with what was typed: a digit left out is the usual slip.
+            if code and len(code) != UIC_LENGTH:
+                raise ValidationError(
+                    _(
+                        "This code has %(count)s letters and digits; a code has 11: four letters, the "
+                        "gender digit and the birth date (day, month, year), like SIBU2150390."
+                    )
+                    % {"count": len(code)}
+                )
+            if code:
+                raise ValidationError(
+                    _(
+                        "This code does not read as a code: four letters, the gender digit (1, 2, 3, 4 or 9) "
+                        "and the birth date (day, month, year), like SIBU2150390."
+                    )
+                )
             raise ValidationError(_("Give the person's code, like SIBU2150390."))
         return code
 

@@ -58,6 +58,11 @@ def active_services(at_version=None):
     )
 
 
+def active_commodities(at_version=None):
+    """The active commodities, by name: the items a centre's stock is counted in."""
+    return _read(["commodities"], lambda: list(Commodity.objects.filter(active=True)), at_version)
+
+
 def active_centres(user, at_version=None):
     """The active drop-in centres where ``user`` may log a visit, with their branch.
 

@@ -86,6 +86,24 @@ def hand_out(centre, quantities, on, by, use=""):
     )
 
 
+def levels(movements, centres):
+    """{centre id: [(commodity, balance, level), ...]} for every active commodity at each of
+    ``centres``, from ``movements`` (the stock movements the user sees): the stock page and
+    the home page's count of centres out of stock or low read the same figures. One query
+    (the commodities come from the reference copy)."""
+    from . import reference
+
+    commodities = reference.active_commodities()
+    balances = movements.filter(drop_in_centre__in=[centre.pk for centre in centres]).balances()
+    return {
+        centre.pk: [
+            (item, balances.get((centre.pk, item.pk), 0), level(balances.get((centre.pk, item.pk), 0), item))
+            for item in commodities
+        ]
+        for centre in centres
+    }
+
+
 def level(balance, commodity):
     """ "out" at zero or below, "low" under the commodity's threshold, else ""."""
     if balance <= 0:

@@ -18,7 +18,7 @@ from opsi.dates import month_start, quarter_start
 from opsi.home import WRITERS, provides
 from opsi.tenant import Branch, DropInCentre
 
-from . import closed_quarters, reference
+from . import closed_quarters, reference, stock
 from .models import PaperworkCase, Referral, StockMovement, Visit
 from .paperwork import STUCK_AFTER_DAYS
 from .referrals import FOLLOW_UP_AFTER_DAYS
@@ -61,15 +61,14 @@ def centres_today(user, today):
         .values("drop_in_centre", "visited_on")
         .annotate(n=Count("pk"))
     }
-    balances = StockMovement.objects.visible_to(user).balances()
-    commodities = {line.commodity for line in reference.active_services() if line.commodity}
+    levels = stock.levels(StockMovement.objects.visible_to(user), centres)
     rows = []
     for centre in centres:
-        short = []
-        for item in sorted(commodities, key=lambda c: c.name):
-            left = balances.get((centre.pk, item.pk), 0)
-            if left < item.low_stock_threshold:
-                short.append({"item": item, "left": left, "out": left <= 0})
+        short = [
+            {"item": item, "left": max(left, 0), "out": state == "out"}
+            for item, left, state in levels[centre.pk]
+            if state
+        ]
         rows.append(
             {
                 "centre": centre,

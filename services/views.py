@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.models import Member
+from opsi.csrf import refills_after_csrf_failure
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
 from opsi.tenant import DropInCentre
 
 from . import paperwork, referrals, stock
 from .forms import CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
-from .models import Commodity, PaperworkCase, Referral, StockMovement, Visit, VisitService
+from .models import PaperworkCase, Referral, StockMovement, Visit, VisitService
 from .visits import log_visit
 from .worklists import CaseFilter, ReferralFilter
 
@@ -26,6 +27,7 @@ PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
 
 
+@refills_after_csrf_failure  # sent without its CSRF cookie: back filled, nothing saved (opsi/csrf.py)
 @transaction.non_atomic_requests  # the most opened page: no BEGIN and COMMIT to show the form
 @login_required
 @role_required("records_work")
@@ -79,7 +81,17 @@ def _visit_new(request, writes_refused=False):
     form = None
     if member is not None or walk_in:
         form = VisitForm(request.POST or None, user=request.user, member=member)
-        if writes_refused and form.is_valid():
+        if getattr(request, "csrf_failed", False):
+            # Checked as always, never saved: the person presses Save again, with a fresh token.
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Nothing was saved: the page was open for a long time, or the browser was closed "
+                    "and opened again. What you entered is below; check it and press Save again."
+                ),
+            )
+        elif writes_refused and form.is_valid():
             form.add_error(
                 None,
                 _(
@@ -170,7 +182,9 @@ def referral_create(request, pk):
         messages.success(request, _("Referral saved."))
         return redirect("visit_detail", pk=visit.pk)
     return render(
-        request, "services/simple_form.html", {"form": form, "title": _("Refer to a health facility"), "back": visit}
+        request,
+        "services/simple_form.html",
+        {"form": form, "title": _("Refer to a health facility"), "back": visit, "referred": visit},
     )
 
 
@@ -311,11 +325,7 @@ def centre_stock(request, pk):
             )
             messages.success(request, _("Stock received."))
             return redirect("centre_stock", pk=pk)
-    balances = StockMovement.objects.visible_to(request.user).filter(drop_in_centre=centre).balances()
-    rows = []
-    for item in Commodity.objects.filter(active=True):
-        balance = balances.get((centre.pk, item.pk), 0)
-        rows.append((item, balance, stock.level(balance, item)))
+    rows = stock.levels(StockMovement.objects.visible_to(request.user), [centre])[centre.pk]
     return render(
         request, "services/centre_stock.html", {"centre": centre, "rows": rows, "form": form, "can_write": can_write}
     )

@@ -1,0 +1,69 @@
+"""The page of a form sent without its CSRF cookie (CSRF_FAILURE_VIEW).
+
+It happens to a worker whose browser was restarted, or whose page stayed open past the
+cookie: Django's own page speaks of hijacked browsers. This one says, in the user's
+language, that nothing was saved, why, and what to do, with a way back to the page the form
+came from (only a page of this site). A view marked ``refills_after_csrf_failure`` gets its
+form back filled instead: it is called with ``request.csrf_failed`` set, through its own
+decorators (login, role, access rule), checks what was sent as it always does, and saves
+nothing; the page it renders carries a fresh token. Never for an anonymous user.
+"""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+
+def refills_after_csrf_failure(view):
+    view.refills_after_csrf_failure = True
+    return view
+
+
+def _refilled(request):
+    if request.method != "POST" or not request.user.is_authenticated:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if not getattr(match.func, "refills_after_csrf_failure", False):
+        return None
+    request.csrf_failed = True
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+    except (Http404, PermissionDenied):
+        return None
+    if response.status_code != 200:
+        return None
+    response.status_code = 403  # not saved: the phone's queue and any client keep what was sent
+    return response
+
+
+def _back(request):
+    """The page the form was on, when the browser says and it is a page of this site; else home."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        if parts.path.startswith("/"):
+            return parts.path + (f"?{parts.query}" if parts.query else ""), True
+    return reverse("home"), False
+
+
+def csrf_failure(request, reason=""):
+    refilled = _refilled(request)
+    if refilled is not None:
+        return refilled
+    back, known = _back(request)
+    return render(
+        request,
+        "403_csrf.html",
+        {"back": back, "back_label": _("Back to the page") if known else _("Go to the home page")},
+        status=403,
+    )

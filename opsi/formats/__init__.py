@@ -1,0 +1,1 @@
+"""Date formats of the languages whose Django defaults mislead (FORMAT_MODULE_PATH)."""
