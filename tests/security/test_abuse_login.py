@@ -384,6 +384,21 @@ def test_a_guess_spread_over_many_addresses_is_slowed_but_the_owners_phone_gets_
     password_login(UserFactory(username="tetangga"), REMOTE_ADDR="192.0.2.50")
 
 
+def test_a_browser_known_for_one_user_or_a_made_up_cookie_is_new_for_another(sari, ayu):
+    give_devices(sari)
+    attacker = password_login(ayu, REMOTE_ADDR=ATTACKER_AT)  # her own account: known for ayu only
+    assert attacker.cookies["known"].value
+    attacker.post(reverse("logout"), REMOTE_ADDR=ATTACKER_AT)
+    for i in range(20):
+        failed_login("sari", address=f"203.0.113.{i + 10}")
+    mine = {"username": "sari", "password": PASSWORD}
+    assert attacker.post(reverse("login"), mine, REMOTE_ADDR="192.0.2.7").status_code == 429
+    forged = Client()
+    forged.cookies["known"] = "0" * 32
+    assert forged.post(reverse("login"), mine, REMOTE_ADDR="192.0.2.8").status_code == 429
+    assert "sari" not in attacker.cookies["known"].value
+
+
 def test_an_administrator_lifts_a_lockout_at_once(ayu):
     for i in range(20):
         failed_login("ayu", address=f"203.0.113.{i + 10}")
