@@ -32,6 +32,7 @@ import base64
 import contextlib
 import ctypes
 import datetime
+import fcntl
 import hashlib
 import hmac
 import json
@@ -103,7 +104,7 @@ class Pipeline:
         self.env = env
         self.procs = []
         self.errors = {}
-        self._readers = []
+        self._readers = {}
 
     def start(self, name, args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, pass_fds=()):
         group = 0 if not self.procs else self.procs[0].pid
@@ -122,7 +123,7 @@ class Pipeline:
         self.errors[name] = bytearray()
         reader = threading.Thread(target=self._read_errors, args=(proc, name), daemon=True)
         reader.start()
-        self._readers.append(reader)
+        self._readers[name] = reader
         return proc
 
     def _read_errors(self, proc, name):
@@ -135,13 +136,13 @@ class Pipeline:
 
     def wait(self):
         codes = {proc.name: proc.wait() for proc in self.procs}
-        self.wait_readers()
+        self.wait_readers(*codes)
         return codes
 
-    def wait_readers(self):
-        for reader in self._readers:
-            if not reader.is_alive() or reader._args[0].poll() is not None:
-                reader.join(timeout=5)
+    def wait_readers(self, *names):
+        """The whole stderr of processes that ended."""
+        for name in names:
+            self._readers[name].join(timeout=5)
 
     def kill(self):
         if self.procs:
@@ -427,12 +428,31 @@ def _remove_leftovers(directory):
         partial.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _one_at_a_time(directory):
+    """A second backup into the same directory waits for none: it is refused."""
+    fd = os.open(directory / ".lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError(f"Another backup into {directory} is running: try again when it has ended.") from None
+        yield
+    finally:
+        os.close(fd)
+
+
 def take_backup(directory=None, now=None, nightly=False):
     """Dump, compress and encrypt the default database through pipes, describe it; prune old
     nightly copies (a manual one is kept until it is deleted by hand)."""
-    began = time.perf_counter()
     directory = Path(directory or settings.BACKUP_DIR)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _one_at_a_time(directory):
+        return _take_backup(directory, now, nightly)
+
+
+def _take_backup(directory, now, nightly):
+    began = time.perf_counter()
     recipient = settings.BACKUP_GPG_RECIPIENT
     gpg = _gpg()
     _check_recipient(gpg, recipient)
@@ -676,7 +696,7 @@ def _decrypted(pipeline, path, passphrase):
     feeder.join()
     gpg.wait()
     gunzip.wait()
-    pipeline.wait_readers()
+    pipeline.wait_readers("gpg", "gzip")
     status = pipeline.error("gpg")
     if gpg.returncode != 0 or "DECRYPTION_OKAY" not in status:
         raise BackupError(_decryption_refusal(path.name, status))

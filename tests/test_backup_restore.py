@@ -184,3 +184,11 @@ def test_a_manifest_signed_by_the_servers_key_is_accepted_however_the_setting_na
     finally:
         for home in (offline, server):
             subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True)
+
+
+def test_a_second_backup_into_the_same_directory_is_refused_while_one_runs(tmp_path):
+    """It would otherwise take the running one's unfinished file for a killed run's leftover."""
+    from opsi import backups
+
+    with backups._one_at_a_time(tmp_path), pytest.raises(backups.BackupError, match="Another backup"):
+        backups.take_backup(tmp_path)
