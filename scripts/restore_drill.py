@@ -323,6 +323,8 @@ def drill(data):
         refused, _ = django(target, __file__, "refusals", str(manifest_path), str(offline), str(server))
         print(refused.stdout.strip())
 
+        checked, _ = django(target, "manage.py", "restore_backup", "--check", str(manifest_path), gnupghome=offline)
+        print(checked.stdout.strip())
         result, figures["restore"] = django(
             target, "manage.py", "restore_backup", str(manifest_path), gnupghome=offline
         )
