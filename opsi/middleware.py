@@ -47,6 +47,8 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
         session = getattr(request, "session", None)
         if session is None or not session.accessed:
             return response  # nothing read, nothing changed (static files, health checks)
+        if response.status_code >= 500:
+            return response  # no session write where the database may be refusing it (opsi/unavailable.py)
         if session_binding.logged_in(session):
             if session_binding.HASH not in session:
                 session_binding.set_cookie(response, session_binding.bind(session))
