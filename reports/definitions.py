@@ -128,6 +128,11 @@ BRIDGING_THE_GAPS = ReportDefinition(
             "the period's end counts in the next period, even for a training that spans both."
         ),
         _(
+            "Trainings held: a training counts once, in the period of its first day, with all its participants "
+            "(people from outside by their number, members who came on any of its days), so that a training from "
+            "30 March to 2 April is in the first quarter only and the quarters add up to the half-year and the year."
+        ),
+        _(
             "National trainings run by the secretariat appear in the national report only, so that regional and "
             "branch reports add up to it."
         ),

@@ -25,11 +25,18 @@ def _sessions(ctx, period=None):
     return OutreachSession.objects.in_branches(ctx.branch_ids).in_period(period.start, period.end)
 
 
-def _trainings(ctx, period=None):
+def _trainings(ctx, period=None, held=False):
     """Trainings of the branches in scope; national trainings (run by the secretariat, no
-    branch) only in the national report, so that regional reports add up to it."""
+    branch) only in the national report, so that regional reports add up to it.
+
+    ``held``: the trainings held in the period, those whose first day falls in it, so that
+    a training spanning two periods counts once, in the first (a quarter's, a half-year's
+    and a year's trainings add up). Otherwise every training with a day in the period."""
     period = period or ctx.period
-    trainings = Training.objects.in_period(period.start, period.end)
+    if held:
+        trainings = Training.objects.filter(starts_on__range=(period.start, period.end))
+    else:
+        trainings = Training.objects.in_period(period.start, period.end)
     if ctx.branch_ids is None:
         return trainings  # every branch, and the national trainings
     scope = Q(branch__in=ctx.branch_ids)
@@ -72,10 +79,12 @@ def _attended(ctx, trainings, period=None):
 
 
 def _participants_grid(ctx, audiences, key, title):
-    """Participants by audience and gender: members by record, others by count."""
-    trainings = _trainings(ctx).filter(audience__in=audiences)
+    """Trainings held in the period (by their first day) and their participants by audience
+    and gender: members by record (any day of the training), others by count. A training
+    from 30 March to 2 April and all its participants count in the first quarter only."""
+    trainings = _trainings(ctx, held=True).filter(audience__in=audiences)
     members = (
-        _attended(ctx, trainings)
+        TrainingAttendance.objects.filter(training__in=trainings)
         .values("training__audience", "member__gender")
         .annotate(n=Count("member", distinct=True))
     )
@@ -117,7 +126,10 @@ def outside_trainings(ctx):
 
 def member_trainings_by_topic(ctx):
     trainings = _trainings(ctx).filter(audience=Audience.MEMBERS)
-    per_topic = dict(trainings.values_list("topic").annotate(n=Count("pk")))
+    # Trainings held: by their first day, as for outside audiences; members trained: by the
+    # days they attended (a member who came only after the period's end counts in the next).
+    held = _trainings(ctx, held=True).filter(audience=Audience.MEMBERS)
+    per_topic = dict(held.values_list("topic").annotate(n=Count("pk")))
     people = dict(_attended(ctx, trainings).values_list("training__topic").annotate(n=Count("member", distinct=True)))
     rows = [[label, per_topic.get(code, 0), people.get(code, 0)] for code, label in TrainingTopic.choices]
     return Table(
