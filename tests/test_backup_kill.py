@@ -92,7 +92,7 @@ def filled(jakarta):
         cursor.execute("DROP TABLE test_filler")
 
 
-def start_backup(tmp_path, keys):
+def start_backup(tmp_path, keys, stderr=subprocess.DEVNULL):
     server, fingerprint = keys
     db = settings.DATABASES["default"]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -108,7 +108,7 @@ def start_backup(tmp_path, keys):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
 
 
@@ -161,6 +161,26 @@ def test_a_backup_killed_leaves_nothing_readable_and_no_process(tmp_path, keys, 
     ]
     assert readable_files(tmp_path / "tmp", tmp_path / "backups") == []
     assert not list((tmp_path / "backups").glob("*.gpg"))  # never a whole-looking file
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_backup_stopped_by_a_signal_removes_its_unfinished_file_and_its_processes(tmp_path, keys, filled, signum):
+    (tmp_path / "tmp").mkdir()
+    backup = start_backup(tmp_path, keys, stderr=subprocess.PIPE)
+    seen = {}
+
+    def reached():
+        seen.update({pid: _name(pid) for pid in children(backup.pid)})
+        return backup.poll() is not None or partial_bytes(tmp_path) > 1_000_000
+
+    assert wait_for(reached) and backup.poll() is None
+    backup.send_signal(signum)
+    _out, err = backup.communicate(timeout=30)
+    assert backup.returncode != 0 and f"Stopped by {signal.Signals(signum).name}" in err.decode()
+    assert not any(alive(pid) for pid in seen)
+    assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == [".lock"]  # nothing half-written kept
+    assert readable_files(tmp_path / "tmp") == []
 
 
 @pytest.fixture
