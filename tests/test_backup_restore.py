@@ -192,3 +192,44 @@ def test_a_second_backup_into_the_same_directory_is_refused_while_one_runs(tmp_p
 
     with backups._one_at_a_time(tmp_path), pytest.raises(backups.BackupError, match="Another backup"):
         backups.take_backup(tmp_path)
+
+
+def test_the_private_keys_passphrase_comes_from_a_file_or_the_environment_and_its_absence_is_named(tmp_path):
+    """Without a terminal and without the passphrase the refusal says so (it used to blame the key)."""
+    offline, server = tmp_path / "offline", tmp_path / "server"
+    for home in (offline, server):
+        home.mkdir(mode=0o700)
+
+    def gpg(home, *args):
+        env = {**os.environ, "GNUPGHOME": str(home)}
+        return subprocess.run(["gpg", "--batch", *args], env=env, check=True, capture_output=True).stdout
+
+    try:
+        gpg(offline, "--passphrase", "kunci rahasia", "--quick-gen-key", "Backups <b@example.invalid>")
+        subprocess.run(["gpgconf", "--homedir", str(offline), "--kill", "gpg-agent"], capture_output=True)
+        listed = gpg(offline, "--with-colons", "--list-keys").decode()
+        fingerprint = next(line.split(":")[9] for line in listed.splitlines() if line.startswith("fpr"))
+        (tmp_path / "public.asc").write_bytes(gpg(offline, "--armor", "--export", fingerprint))
+        gpg(server, "--import", str(tmp_path / "public.asc"))
+        env = _env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", BACKUP_GPG_RECIPIENT=fingerprint)
+        env["BACKUP_GPG_SIGNER"] = ""
+        env.pop("BACKUP_GPG_PASSPHRASE", None)
+        run = {"cwd": ROOT, "capture_output": True, "text": True, "timeout": 120, "stdin": subprocess.DEVNULL}
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, **run)
+        subprocess.run([*manage, "backup", "--dir", str(tmp_path / "b")], env={**env, "GNUPGHOME": str(server)}, **run)
+        check = [*manage, "restore_backup", "--check", "--unsigned-i-know", str(next((tmp_path / "b").glob("*.json")))]
+        env["GNUPGHOME"] = str(offline)
+        without = subprocess.run(check, env=env, **run)
+        assert without.returncode != 0 and "passphrase" in without.stderr and "no private key" not in without.stderr
+        (tmp_path / "passphrase").write_text("kunci rahasia\n")
+        from_file = subprocess.run([*check, "--passphrase-file", str(tmp_path / "passphrase")], env=env, **run)
+        assert from_file.returncode == 0 and "Sound:" in from_file.stdout, from_file.stderr
+        subprocess.run(["gpgconf", "--homedir", str(offline), "--kill", "gpg-agent"], capture_output=True)
+        from_env = subprocess.run(check, env={**env, "BACKUP_GPG_PASSPHRASE": "kunci rahasia"}, **run)
+        assert from_env.returncode == 0 and "Sound:" in from_env.stdout, from_env.stderr
+        on_the_line = subprocess.run([*check, "--passphrase", "kunci rahasia"], env=env, **run)
+        assert on_the_line.returncode != 0 and "shows in ps" in on_the_line.stderr
+    finally:
+        for home in (offline, server):
+            subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True)
