@@ -115,7 +115,7 @@ class Pipeline:
             stderr=subprocess.PIPE,
             env=self.env,
             process_group=group,
-            preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 single-threaded at fork
+            preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 after fork: prctl and getppid only
             pass_fds=pass_fds,
         )
         proc.name = name
