@@ -5,11 +5,13 @@ the cache: a row dropped in the same transaction as a late change is stale nowhe
 every process) and read back; an open period is always counted live. ``reports.kept``
 says when kept figures are dropped."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from . import kept, protection
 from .tables import KeyFigure, Report, Section
@@ -90,6 +92,10 @@ def build_report(definition, period, scope, user, external=False):
     # A closed period's figures are read back when kept (reports.kept).
     figures, sections = kept.kept_or_computed(definition, period, ctx, compute)
     notices = []
+    data_to = None if kept.is_closed(period) else kept.today()
+    if data_to is not None:
+        # Never kept (an open period is counted live): its labels say on which day it counts.
+        figures, sections = _on_the_day(figures, sections, data_to)
     if not incidents.shown:
         figures, sections = protection.withhold_incidents(figures, sections, incidents)
         notices.append(incidents.why_not)
@@ -102,9 +108,28 @@ def build_report(definition, period, scope, user, external=False):
         key_figures=figures,
         sections=sections,
         notices=notices,
+        data_to=data_to,
     )
     # Counts about people harmed are rounded in every report, whoever reads it.
     report = protection.protect(report, scope, branches, external)
     if incidents.shown and incidents.to_cutoff:
         report.method_notes.append(protection.cutoff_note(period))
     return report
+
+
+def _on_the_day(figures, sections, day):
+    """The figures counted on a period's last day say which day for a period not yet over:
+    "Members on 7 December 2026", not "at the end of the period" (``reports.indicators``
+    count them on the report's day, ``last_day``)."""
+    on = {"date": date_format(day, "j F Y")}
+    labels = {
+        "members": _("Members on %(date)s (the period before: on its last day)") % on,
+        "ktp_and_bpjs": _("Members holding both KTP and BPJS on %(date)s (the period before: on its last day)") % on,
+    }
+    figures = [replace(f, label=labels.get(f.key, f.label)) for f in figures]
+    titles = {
+        "members_by_kind_gender": _("Members by kind and gender on %(date)s") % on,
+        "members_by_branch_kind": _("Members by branch and kind on %(date)s") % on,
+    }
+    sections = [replace(s, tables=[replace(t, title=titles.get(t.key, t.title)) for t in s.tables]) for s in sections]
+    return figures, sections

@@ -46,14 +46,15 @@ def _is_share(value):
 
 
 def _figure_rows(report):
-    yield [_("Indicator"), report.period.label, report.previous_period.label, _("Difference")]
+    yield [_("Indicator"), report.period_label, report.previous_period.label, _("Difference")]
     for figure in report.key_figures:
         yield [figure.label, _cell(figure.value), _cell(figure.previous), figure.change]
 
 
 def _notes(report):
-    """What is not shown and why, then how the shown figures are protected."""
-    return [*report.notices, *report.method_notes]
+    """Whether the figures are provisional, what is not shown and why, then how the shown
+    figures are protected."""
+    return [*([report.provisional_note] if report.provisional_note else []), *report.notices, *report.method_notes]
 
 
 class PdfExport:
@@ -82,7 +83,7 @@ class XlsxExport:
     def write(self, report):
         summary = Sheet(_("Summary"))
         summary.append([report.definition.title], bold=True)
-        summary.append([_("Period"), report.period.label])
+        summary.append([_("Period"), report.period_label])
         summary.append([_("Scope"), report.scope_label])
         summary.append([])
         figures = list(_figure_rows(report))

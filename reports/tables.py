@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Share:
@@ -93,6 +96,32 @@ class Report:
     external: bool = False  # for use outside OPSI: every figure rounded
     notices: list = field(default_factory=list)  # figures not shown, and why
     method_notes: list = field(default_factory=list)  # how the shown figures are protected
+    # The day the data of a period not yet over reach (the report's date); None for a closed period.
+    data_to: object = None
+
+    @property
+    def provisional(self):
+        """ "provisional, data to 7 December 2026" for a period not yet over, in the reader's language."""
+        if self.data_to is None:
+            return ""
+        return _("provisional, data to %(date)s") % {"date": date_format(self.data_to, "j F Y")}
+
+    @property
+    def period_label(self):
+        """The period's name, with the provisional mark while it is not over ("2026 (provisional,
+        data to 7 December 2026)"): the label alone would claim the whole period."""
+        if self.data_to is None:
+            return self.period.label
+        return f"{self.period.label} ({self.provisional})"
+
+    @property
+    def provisional_note(self):
+        if self.data_to is None:
+            return ""
+        return _(
+            "Provisional: the period is not over. The figures hold the data recorded to %(date)s and will change "
+            "until the period ends; those on a day (members) are counted on that day."
+        ) % {"date": date_format(self.data_to, "j F Y")}
 
     def table(self, key):
         for section in self.sections:

@@ -18,7 +18,7 @@ from services.models import (
 )
 
 from ..tables import Share, Table
-from .membership import branch_at
+from .membership import branch_at, last_day
 
 
 def _visits(ctx, period=None):
@@ -73,14 +73,15 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
     """Members on the period's last day holding both a KTP and a BPJS card issued through a
     case by then; a member who left before that day is no longer counted."""
     period = period or ctx.period
+    day = last_day(period)
     cases = PaperworkCase.objects.filter(
         step=Step.ISSUED,
-        issued_on__lte=period.end,
+        issued_on__lte=day,
         document__in=[Document.KTP, Document.BPJS],
-        member__joined_on__lte=period.end,
-    ).filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=period.end))
+        member__joined_on__lte=day,
+    ).filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=day))
     return (
-        _cases_of_members_in_scope(ctx, cases, period.end)
+        _cases_of_members_in_scope(ctx, cases, day)
         .values("member")
         .annotate(kinds=Count("document", distinct=True))
         .filter(kinds=2)

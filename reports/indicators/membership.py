@@ -12,7 +12,14 @@ from members.models import Gender, Member, MemberKind, MemberKindPeriod, MemberM
 from members.models.history import branch_on, peer_educator_on
 from members.models.members import kind_period_open_on
 
+from .. import kept
 from ..tables import Table
+
+
+def last_day(period):
+    """The day a period's members are counted on: its last day, or today (WIB) while the period
+    is not over (the report says "members on" that day and "provisional")."""
+    return min(period.end, kept.today())
 
 
 def _history(ctx):
@@ -47,7 +54,7 @@ def _members_on(ctx, date):
     """
     key = ("members_on", date)
     if key not in ctx.memo:
-        dates = sorted({date, ctx.period.end, *([ctx.period.previous().end] if ctx.previous_needed else [])})
+        dates = sorted({date, last_day(ctx.period), *([ctx.period.previous().end] if ctx.previous_needed else [])})
         conditions = [kind_period_open_on(d) for d in dates]
         at = {}
         for i, d in enumerate(dates):
@@ -168,7 +175,7 @@ def _link_kind_totals(table, by_rows):
 
 
 def members_by_kind_and_gender(ctx):
-    counts = _sum_by(_members_on(ctx, ctx.period.end), KIND, GENDER)
+    counts = _sum_by(_members_on(ctx, last_day(ctx.period)), KIND, GENDER)
     return _link_kind_totals(
         _grid(
             _("Members by kind and gender at the end of the period"),
@@ -183,7 +190,7 @@ def members_by_kind_and_gender(ctx):
 
 
 def members_by_branch_and_kind(ctx):
-    counts = _sum_by(_members_on(ctx, ctx.period.end), BRANCH, KIND)
+    counts = _sum_by(_members_on(ctx, last_day(ctx.period)), BRANCH, KIND)
     table = _link_kind_totals(
         _grid(
             _("Members by branch and kind at the end of the period"),
@@ -215,7 +222,7 @@ def new_members_by_kind(ctx):
 
 def members_total(ctx, period=None):
     period = period or ctx.period
-    return sum(_members_on(ctx, period.end).values())
+    return sum(_members_on(ctx, last_day(period)).values())
 
 
 def new_members_total(ctx, period=None):
@@ -224,10 +231,10 @@ def new_members_total(ctx, period=None):
 
 def peer_educators_total(ctx, period=None):
     period = period or ctx.period
-    return sum(n for group, n in _members_on(ctx, period.end).items() if group[PEER_EDUCATOR])
+    return sum(n for group, n in _members_on(ctx, last_day(period)).items() if group[PEER_EDUCATOR])
 
 
 def branches_active_total(ctx, period=None):
     """Branches in scope with at least one member on the last day of the period."""
     period = period or ctx.period
-    return len({group[BRANCH] for group, n in _members_on(ctx, period.end).items() if n})
+    return len({group[BRANCH] for group, n in _members_on(ctx, last_day(period)).items() if n})
