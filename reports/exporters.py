@@ -125,6 +125,8 @@ class CsvExport:
                 for row in table.rows:
                     for column, value in zip(table.columns[1:], row[1:]):
                         rows.append([section.key, table.key, row[0], column, _cell(value)])
+                if table.note:
+                    rows.append([section.key, "note", f"{table.title}: {table.note}", "", ""])
             # Notes are text in the row column: the value column holds figures only.
             if section.notice:
                 rows.append([section.key, "note", section.notice, "", ""])

@@ -56,16 +56,24 @@ def outreach_summary(ctx):
         people=Count(bytewise("uic"), distinct=True), contacts=Count("pk")
     )
     items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
+    # Contacts are meetings tallied at each session, not people: only the last row counts people.
     rows = [
         [_("Outreach sessions"), sessions.count()],
-        [_("New contacts (counted)"), contacts["new"]],
-        [_("Repeat contacts (counted)"), contacts["repeat"]],
-        [_("Contacts by code"), by_code["contacts"]],
+        [_("Contacts without a code, first meeting (a tally, not people)"), contacts["new"]],
+        [_("Contacts without a code, met before (a tally, not people)"), contacts["repeat"]],
+        [_("Contacts with a code (a tally, not people)"), by_code["contacts"]],
         [_("People reached by code"), by_code["people"]],
     ]
     commodities = list(Commodity.objects.all())
     rows += [[_("Handed out: %(item)s") % {"item": item}, items.get(item.pk, 0)] for item in commodities]
     table = Table("outreach", _("Peer outreach"), [_("Indicator"), _("Number")], rows)
+    table.note = _(
+        "Contacts are meetings, not people. Without a code, the peer educator tallies each person met at a session "
+        "as a first meeting or as met before: someone met at three sessions is three contacts, and may be a first "
+        "meeting at two places. Contacts with a code are the meetings recorded with a person's code. Only \"People "
+        'reached by code" counts people, each once in the period; people met without a code cannot be counted as '
+        "people, and contacts are not to be added to people."
+    )
     table.row_keys = ["sessions", "new", "repeat", "contacts", "people"] + [f"commodity:{c.pk}" for c in commodities]
     table.links["outreach_sessions"] = (0, 1)  # the key figure
     return table
