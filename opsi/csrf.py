@@ -6,13 +6,15 @@ language, that nothing was saved, why, and what to do, with a way back to the pa
 came from (only a page of this site). A view marked ``refills_after_csrf_failure`` gets its
 form back filled instead: it is called with ``request.csrf_failed`` set, through its own
 decorators (login, role, access rule), checks what was sent as it always does, and saves
-nothing; the page it renders carries a fresh token. Never for an anonymous user.
+nothing; the page it renders carries a fresh token. Never for an anonymous user, nor for a
+form the browser says came from another site (nor one that says nothing of where it came from).
 """
 
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,8 +26,19 @@ def refills_after_csrf_failure(view):
     return view
 
 
-def _refilled(request):
-    if request.method != "POST" or not request.user.is_authenticated:
+def _from_this_site(request):
+    """The browser says the form was on a page of this site (Origin, else Referer)."""
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin == f"{request.scheme}://{request.get_host()}"
+    return _back(request)[1]
+
+
+def _refilled(request, reason):
+    # Only a form of this site whose cookie was lost (or renewed since the page was opened),
+    # never one sent from another site: that one gets the plain page.
+    lost = reason == REASON_NO_CSRF_COOKIE or reason.endswith("incorrect.")
+    if request.method != "POST" or not request.user.is_authenticated or not lost or not _from_this_site(request):
         return None
     try:
         match = resolve(request.path_info)
@@ -57,7 +70,7 @@ def _back(request):
 
 
 def csrf_failure(request, reason=""):
-    refilled = _refilled(request)
+    refilled = _refilled(request, reason)
     if refilled is not None:
         return refilled
     back, known = _back(request)

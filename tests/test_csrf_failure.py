@@ -21,8 +21,9 @@ TECHNICAL = ("CSRF", "Terlarang", "Forbidden", "dibajak", "hijack", "cookie", "t
 
 
 def _browser_restarted(user=None):
-    """A browser that kept its login but lost the CSRF cookie; its forms are checked."""
-    client = Client(enforce_csrf_checks=True)
+    """A browser that kept its login but lost the CSRF cookie; its forms are checked, and it
+    says where they come from, as browsers do."""
+    client = Client(enforce_csrf_checks=True, headers={"Origin": "http://testserver"})
     return login_with_second_factor(client, user) if user else client
 
 
@@ -108,3 +109,18 @@ def test_a_reader_of_all_branches_gets_the_page_not_a_visit_form(sari, jakarta, 
     assert response.status_code == 403
     content = response.content.decode()
     assert "Kenanga" not in content and 'name="services"' not in content
+
+
+@pytest.mark.parametrize("origin", ["https://elsewhere.example", "null"])
+def test_a_visit_form_sent_from_another_site_is_never_refilled(ayu, mawar, jakarta_dic, catalogue, stocked, origin):
+    client = login_with_second_factor(Client(enforce_csrf_checks=True, headers={"Origin": origin}), ayu)
+    response = client.post(reverse("visit_new"), form_data(catalogue, jakarta_dic, mawar))
+    assert response.status_code == 403 and not Visit.objects.exists()
+    content = response.content.decode()
+    assert "Isian tidak tersimpan" in content and "Mawar" not in content and 'name="services"' not in content
+
+
+def test_a_visit_form_that_says_nothing_of_where_it_comes_from_is_not_refilled(ayu, mawar, jakarta_dic, catalogue):
+    client = login_with_second_factor(Client(enforce_csrf_checks=True), ayu)
+    content = client.post(reverse("visit_new"), form_data(catalogue, jakarta_dic, mawar)).content.decode()
+    assert "Isian tidak tersimpan" in content and 'name="services"' not in content
