@@ -381,10 +381,11 @@ IMPORT_CHECKS_PER_HOUR = env.int("IMPORT_CHECKS_PER_HOUR", default=10)
 RETENTION_LEFT_MEMBER_YEARS = env.int("RETENTION_LEFT_MEMBER_YEARS", default=5)
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=730)
 
-# Backups (manage.py backup, daily from cron; opsi/backups.py): compressed, encrypted to the
-# GnuPG public key BACKUP_GPG_RECIPIENT (its private half never on this server), with a
-# manifest; the newest copy of each of the last BACKUP_KEEP_DAILY days and BACKUP_KEEP_MONTHLY
-# months is kept. Copy BACKUP_DIR off the machine; FIELD_ENCRYPTION_KEYS never go with it.
+# Backups (manage.py backup --nightly from a systemd timer; opsi/backups.py): compressed,
+# encrypted to the GnuPG public key BACKUP_GPG_RECIPIENT (its private half never on this server)
+# through pipes, with a manifest; of the nightly ones every copy of the last BACKUP_KEEP_DAILY
+# days and the newest of the last BACKUP_KEEP_MONTHLY months are kept, manual ones always.
+# Copy BACKUP_DIR off the machine; FIELD_ENCRYPTION_KEYS never go with it.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")
 BACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="")
 # The server's own signing key (private half on the server): manifests are signed with it,
