@@ -172,3 +172,22 @@ def test_a_form_sent_without_its_cookie_says_what_to_do_and_leads_back(live_serv
     assert "CSRF" not in main and "dibajak" not in main and "Terlarang" not in main
     phone.get_by_role("link", name="Kembali ke halaman").click()
     phone.wait_for_url(f"{live_server.url}/members/{records['member'].pk}/edit/")
+
+
+def test_jkn_kis_holds_together_in_a_report_table(live_server, phone, phone_of, ayu, records):
+    from .pages import url_of
+
+    phone_of(ayu)
+    phone.goto(live_server.url + url_of("report_page", None, records))
+    label = phone.locator("main table tbody th", has_text="JKN").first
+    label.scroll_into_view_if_needed()
+    screenshot(phone, "field-day-report-jkn-kis")
+    lines = label.evaluate("""th => {
+      const node = [...th.childNodes].find(n => n.nodeType === 3 && n.textContent.includes("JKN"))
+        || th.querySelector("*").firstChild;
+      const at = node.textContent.indexOf("JKN");
+      const range = document.createRange();
+      range.setStart(node, at); range.setEnd(node, at + 7);
+      return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+    }""")
+    assert lines == 1
