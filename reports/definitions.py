@@ -149,18 +149,43 @@ UNAIDS_GAM = ReportDefinition(
     programme="UNAIDS Global AIDS Monitoring",
     key_figures=[
         KeyFigureDef("unique_people", _("People who visited (by code)"), access.unique_people_total),
+        KeyFigureDef("gam_reached", _("Sex workers reached with the defined package"), access.gam_reached_total),
     ],
     sections=[
-        SectionDef("coverage", _("Coverage of HIV prevention programmes"), [access.prevention_coverage_by_branch]),
+        SectionDef(
+            "coverage",
+            _("Coverage of HIV prevention programmes"),
+            [access.gam_programme_coverage, access.prevention_coverage_by_branch],
+        ),
     ],
     method_notes=[
         _(
-            "Prevention services are those marked so in the service catalogue: condoms, lubricant, counselling, "
-            "STI and HIV test referrals."
+            'Coverage follows the UNAIDS Global AIDS Monitoring indicator "Coverage of HIV prevention programmes '
+            'among key populations", A (sex workers), Part II, programme data: "number of people in a key '
+            'population reached with HIV prevention interventions designed for the intended population" over '
+            '"number of people in a key population", the population size estimate.'
         ),
         _(
-            "A person is covered when they received at least two different prevention services in the last three "
-            "months of the period, counted by unique identifier code."
+            "Reached with the defined package: a sex worker who received at least one prevention service at a "
+            "drop-in centre in the period (those marked so in the service catalogue: condoms, lubricant, "
+            "counselling, STI and HIV test referrals) or was met by code at peer outreach, each person once. "
+            "Outreach contacts counted without a code are not people and are left out."
+        ),
+        _(
+            "Sex workers: walk-ins known by code and regular members (active sex workers) on the last day of the "
+            "period, or on the report's day while the period is not over; former and honorary members are left out."
+        ),
+        _(
+            "The population size estimate is the branch's latest for the period's year or before, entered and "
+            "dated by the secretariat; the table names each one used. Coverage is shown only for a branch with an "
+            "estimate, and in the total only when every branch has one."
+        ),
+        _(
+            "The second table is not the GAM coverage: it applies the rule of Part I (a survey's: \"received at "
+            'least two of the following HIV prevention services" in the past three months) to the sex workers who '
+            "came to a centre in the last three months of the period. Condoms and lubricant are one service, as in "
+            "the survey's question; an HIV or STI test referral stands for testing, since tests themselves are not "
+            "recorded."
         ),
         _(
             "The last three months are the last three calendar months of the period: April to June for the first "
@@ -168,8 +193,8 @@ UNAIDS_GAM = ReportDefinition(
             "earlier than the range."
         ),
         _(
-            "The total row counts each person once nationally: someone reached in two branches is one person, and "
-            "services received in different branches are put together, so the total is not the sum of the branch "
+            "The total rows count each person once nationally: someone reached in two branches is one person, and "
+            "services received in different branches are put together, so a total is not the sum of the branch "
             "rows."
         ),
     ],

@@ -24,7 +24,8 @@ a session's day, a training's first day, an attendance day, an incident's day, a
 opening, a referral, a member's joining, the day of a kind, branch or peer-educator
 change). A visit logged today drops nothing (no closed period holds today). An update whose
 old date is unknown (a record saved whole, a date field among those saved), and any change
-to branches, centres, services or commodities, drops every kept report. Attendances
+to branches, centres, services, commodities or population size estimates, drops every kept
+report. Attendances
 recorded in bulk send no signal: a kept report notes the highest attendance id it saw and
 is recomputed when a newer attendance falls inside its period. Each such change is also
 noted (``LateChange``): a report being counted while it is saved is shown but not kept.
@@ -392,7 +393,9 @@ def connect():
     from opsi.tenant import Branch, DropInCentre
     from services.models import Commodity, ServiceType
 
+    from .models import PopulationSizeEstimate
+
     members.erasure.add(_member_forgotten)
-    for model in [*_watched(), Branch, DropInCentre, ServiceType, Commodity]:
+    for model in [*_watched(), Branch, DropInCentre, ServiceType, Commodity, PopulationSizeEstimate]:
         post_save.connect(_saved, sender=model, dispatch_uid=f"kept-reports-save-{model.__name__}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"kept-reports-delete-{model.__name__}")

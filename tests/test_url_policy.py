@@ -51,6 +51,7 @@ POLICY = {
     "member_reveal": (True, "member", {}),
     "report_page": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
     "report_download": (True, None, {"args": ["csv"], "query": "definition=btg&period_kind=year&year=2025"}),
+    "size_estimates": (True, None, {}),
     "incident_list": (True, None, {}),
     "incident_create": (True, None, {}),
     "incident_detail": (True, "incident", {}),

@@ -3,9 +3,13 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import BigIntegerField, Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext as _
 
+from members.models import MemberKind, MemberKindPeriod
+from members.models.members import kind_period_open_on
+from opsi.db import person_key
+from outreach.models import OutreachContact, OutreachSession
 from services.models import (
     Document,
     PaperworkCase,
@@ -17,6 +21,7 @@ from services.models import (
     VisitService,
 )
 
+from ..models import PopulationSizeEstimate
 from ..tables import Share, Table
 from .membership import branch_at, last_day
 
@@ -192,31 +197,57 @@ def coverage_window(period):
     return max(period.start, datetime.date(index // 12, index % 12 + 1, 1)), end
 
 
+def current_sex_workers(day, member="member"):
+    """The condition on a visit or an outreach contact of a current sex worker: a walk-in (known
+    by code only) or a member who was a regular member (an active sex worker) on ``day``; former
+    and honorary members are left out of key-population indicators."""
+    regular = MemberKindPeriod.objects.filter(kind_period_open_on(day), kind=MemberKind.REGULAR).values("member")
+    return Q(**{f"{member}__isnull": True}) | Q(**{f"{member}__in": regular})
+
+
+# GAM Part I counts prevention interventions, and "condoms and lubricant" is one of them: every
+# prevention service that hands out an item (condoms, lubricant) counts as that one intervention.
+_INTERVENTION = Case(
+    When(service_type__commodity__isnull=False, then=Value(0)),
+    default=F("service_type"),
+    output_field=BigIntegerField(),
+)
+
+
 def prevention_coverage_by_branch(ctx):
-    """UNAIDS GAM: people reached with at least two prevention services in the last three months.
+    """Sex workers who received at least two different prevention interventions in the last three
+    months (the rule of UNAIDS GAM Part I, a survey's, applied to programme records), over the
+    sex workers who came to a centre then. Not the GAM coverage: that is over the population size
+    estimate (``gam_programme_coverage``).
 
     A branch row counts what that branch gave; the total row counts each person once
     nationally, with the services they received in every branch put together.
     """
     start, end = coverage_window(ctx.period)
+    current = current_sex_workers(last_day(ctx.period), "visit__member")
     lines = (
         VisitService.objects.in_period(start, end)
         .in_branches(ctx.branch_ids)
         .filter(service_type__counts_for_prevention=True)
+        .filter(current)
     )
     inner = (
         lines.values("visit__drop_in_centre__branch", "visit__person_key")
-        .annotate(kinds=Count("service_type", distinct=True))
+        .annotate(kinds=Count(_INTERVENTION, distinct=True))
         .filter(kinds__gte=2)
     )
     covered = _count_per_group(inner, "visit__drop_in_centre__branch")
-    visits = Visit.objects.in_branches(ctx.branch_ids).in_period(start, end)
+    visits = (
+        Visit.objects.in_branches(ctx.branch_ids)
+        .in_period(start, end)
+        .filter(current_sex_workers(last_day(ctx.period)))
+    )
     reached_rows = visits.values("drop_in_centre__branch").annotate(n=Count("person_key", distinct=True))
     reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
     total_reached = visits.aggregate(n=Count("person_key", distinct=True))["n"]
     total_covered = (
         lines.values("visit__person_key")
-        .annotate(kinds=Count("service_type", distinct=True))
+        .annotate(kinds=Count(_INTERVENTION, distinct=True))
         .filter(kinds__gte=2)
         .count()
     )
@@ -228,8 +259,13 @@ def prevention_coverage_by_branch(ctx):
     rows.append([_("Total (each person once)"), total_reached, total_covered, Share(total_covered, total_reached)])
     return Table(
         "prevention_coverage",
-        _("Coverage of HIV prevention programmes among sex workers"),
-        [_("Branch"), _("People reached"), _("With at least two prevention services"), _("Coverage")],
+        _("Sex workers at the centres who received two or more prevention interventions in the last three months"),
+        [
+            _("Branch"),
+            _("Sex workers who came to a centre"),
+            _("With two or more prevention interventions"),
+            _("Share of those who came"),
+        ],
         rows,
         total_row=True,
         total_row_adds=False,
@@ -239,7 +275,107 @@ def prevention_coverage_by_branch(ctx):
         branch_rows=True,
         column_names=[None, "coverage_reached", "coverage_covered", None],
         links={"coverage_reached": (len(rows) - 1, 1), "coverage_covered": (len(rows) - 1, 2)},
-        note=_("Last three months of the period: %(start)s to %(end)s.") % {"start": start, "end": end},
+        note=_(
+            "Last three months of the period: %(start)s to %(end)s. A share of the sex workers who came to a "
+            "centre, not of all sex workers: it is not the GAM coverage (the table before)."
+        )
+        % {"start": start, "end": end},
+    )
+
+
+def _reached_by_branch(ctx, period):
+    """{branch id: person keys} of the sex workers reached with the defined package in ``period``:
+    a prevention service at a centre, or met by code at peer outreach. Counted once for the table
+    and the key figure."""
+    key = ("gam_reached", period)
+    if key in ctx.memo:
+        return ctx.memo[key]
+    current = current_sex_workers(last_day(period), "visit__member")
+    at_centres = (
+        VisitService.objects.in_period(period.start, period.end)
+        .in_branches(ctx.branch_ids)
+        .filter(service_type__counts_for_prevention=True)
+        .filter(current)
+        .values_list("visit__drop_in_centre__branch", "visit__person_key")
+        .distinct()
+    )
+    sessions = OutreachSession.objects.in_branches(ctx.branch_ids).in_period(period.start, period.end)
+    met = (
+        OutreachContact.objects.filter(session__in=sessions)
+        .filter(current_sex_workers(last_day(period)))
+        .values_list("session__branch", "uic")
+        .distinct()
+    )
+    people = {}
+    for branch, person in at_centres:
+        people.setdefault(branch, set()).add(person)
+    for branch, uic in met:
+        people.setdefault(branch, set()).add(person_key(uic))
+    ctx.memo[key] = people
+    return people
+
+
+def _size_estimates(ctx, period):
+    """{branch id: estimate}: each branch's latest estimate for the period's year or before."""
+    found = {}
+    estimates = PopulationSizeEstimate.objects.filter(
+        branch__in=[b.pk for b in ctx.branches], year__lte=period.end.year
+    ).order_by("branch", "-year")
+    for estimate in estimates:
+        found.setdefault(estimate.branch_id, estimate)
+    return found
+
+
+def gam_reached_total(ctx, period=None):
+    """Sex workers reached with the defined package in the period, each once (GAM Part II's numerator)."""
+    period = period or ctx.period
+    return len(set().union(*_reached_by_branch(ctx, period).values()))
+
+
+def gam_programme_coverage(ctx):
+    """UNAIDS GAM coverage of HIV prevention programmes among sex workers, Part II (programme
+    data): sex workers reached with the defined package in the period over the branch's
+    population size estimate; a percentage only where the branch has an estimate."""
+    people = _reached_by_branch(ctx, ctx.period)
+    estimates = _size_estimates(ctx, ctx.period)
+    rows = []
+    for branch in ctx.branches:
+        reached = len(people.get(branch.pk, ()))
+        estimate = estimates.get(branch.pk)
+        if estimate is None:
+            rows.append([branch.name, reached, "–", "–"])
+        else:
+            rows.append([branch.name, reached, estimate.sex_workers, Share(reached, estimate.sex_workers)])
+    total = len(set().union(*people.values()))
+    every = ctx.branches and all(b.pk in estimates for b in ctx.branches)
+    size = sum(e.sex_workers for e in estimates.values()) if every else "–"
+    rows.append([_("Total (each person once)"), total, size, Share(total, size) if every else "–"])
+    used = "; ".join(
+        _("%(branch)s %(year)s: %(source)s, %(date)s")
+        % {"branch": b.name, "year": e.year, "source": e.source, "date": e.estimated_on.isoformat()}
+        for b in ctx.branches
+        if (e := estimates.get(b.pk))
+    )
+    return Table(
+        "gam_coverage",
+        _("Coverage of HIV prevention programmes among sex workers (UNAIDS GAM, programme data)"),
+        [
+            _("Branch"),
+            _("Sex workers reached with the defined package"),
+            _("Population size estimate"),
+            _("Coverage"),
+        ],
+        rows,
+        total_row=True,
+        total_row_adds=False,
+        shares={3: (1, 2)},
+        row_keys=[branch.pk for branch in ctx.branches] + ["total"],
+        branch_rows=True,
+        column_names=[None, "gam_reached", "gam_size_estimate", None],
+        links={"gam_reached": (len(rows) - 1, 1), "gam_size_estimate": (len(rows) - 1, 2)},
+        note=(_("Size estimates used: %(list)s.") % {"list": used})
+        if used
+        else _("No branch in this report has a population size estimate: coverage is not shown."),
     )
 
 

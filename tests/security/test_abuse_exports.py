@@ -243,7 +243,7 @@ def test_report_xlsx_columns_are_wide_enough_for_their_text(client_of, sari, hos
 
 def test_report_csv_leaves_no_data_empty_and_keeps_percentages(client_of, sari, hostile_report):
     rows = csv_rows(report(client_of(sari), "csv", "gam"))
-    coverage = {row[2]: row[4] for row in rows if row[3] == "Coverage"}
+    coverage = {row[2]: row[4] for row in rows if row[3] == "Share of those who came"}
     assert coverage["Jakarta"] == "50%"
     assert coverage["'@SUM(5)"] == ""
 
