@@ -52,6 +52,16 @@ def test_branch_roles_may_not_read_or_enter_estimates_of_their_own_branch_or_ano
     assert not PopulationSizeEstimate.objects.exists()
 
 
+def test_the_crisis_response_role_may_not_either(client_of, jakarta):
+    from opsi.models import User
+    from tests.factories import UserFactory
+
+    client = client_of(UserFactory(username="krisis", role=User.Role.CRISIS_RESPONSE))
+    assert client.get(reverse("size_estimates")).status_code == 403
+    assert client.post(reverse("size_estimates"), entry(jakarta)).status_code == 403
+    assert not PopulationSizeEstimate.objects.exists()
+
+
 def test_nobody_logged_in_is_sent_to_the_login(client, jakarta):
     response = client.post(reverse("size_estimates"), entry(jakarta))
     assert response.status_code == 302 and reverse("login") in response["Location"]
