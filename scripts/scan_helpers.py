@@ -91,6 +91,7 @@ def sessions(origin, out_dir):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from opsi import session_binding
     from opsi.models import User
 
     host = origin.split("://", 1)[1]
@@ -109,8 +110,9 @@ def sessions(origin, out_dir):
             client.post("/login/code/", {"token": code}, secure=True)
         home = client.get("/", secure=True)
         assert home.status_code == 200, (username, home.status_code, home.get("Location"))
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        (out / f"{username}.cookie").write_text(f"{settings.SESSION_COOKIE_NAME}={cookie}\n")
+        # The page key too: a session whose request lacks it is ended (opsi/session_binding.py).
+        cookies = [settings.SESSION_COOKIE_NAME, session_binding.COOKIE]
+        (out / f"{username}.cookie").write_text("; ".join(f"{n}={client.cookies[n].value}" for n in cookies) + "\n")
         print(f"{username}: logged in")
 
 
