@@ -24,8 +24,11 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from members.models import Member
+from members.uic import is_valid_uic, normalise_uic
 from outreach.forms import SessionForm
 from outreach.views import session_new
 from opsi.scoping import role_required
@@ -90,6 +93,13 @@ def capture(request):
         field.widget = forms.Select()
         field.choices = []
         form.initial.pop(name, None)
+    # Members too are recorded by code here: the server ties the visit to her when it is sent.
+    code = visit_form.fields["walk_in_uic"]
+    code.label = _("Code of the person (a member or not)")
+    code.help_text = _(
+        "A member is recorded by her code too: when the visit is sent, it goes on her record if she is "
+        "a member of this centre's branch."
+    )
     return render(
         request,
         "fieldwork/capture.html",
@@ -129,6 +139,31 @@ def _fields(entry):
     return fields
 
 
+def _as_members_visit(user, fields):
+    """A visit kept offline by a code is the visit of the member holding that code in the
+    centre's branch, if the worker may record her visits (the one access rule): the fields of
+    the member's own visit form instead of the walk-in's. Returns (fields, linked to a member,
+    kept as a walk-in whose code matched no member).
+
+    The phone cannot know the members; only the server, at sending, can tell a member's code
+    from a non-member's. Two members with one code, or none, leave the visit a walk-in's."""
+    given = dict(fields)
+    code = normalise_uic(given.get("walk_in_uic", ""))
+    centre = given.get("drop_in_centre", "")
+    if not given.get("walk_in") or not is_valid_uic(code) or not (centre.isascii() and centre.isdigit()):
+        return fields, False, False
+    members = list(
+        Member.objects.writable_by(user)
+        .active()
+        .filter(uic=code, branch__drop_in_centres__pk=int(centre))
+        .values_list("pk", flat=True)[:2]
+    )
+    if len(members) != 1:
+        return fields, False, True
+    kept = [(name, value) for name, value in fields if name not in ("walk_in", "walk_in_uic")]
+    return kept + [("member", str(members[0]))], True, False
+
+
 @transaction.non_atomic_requests  # the visit form keeps its own transaction; the session's is below
 @require_POST
 def send(request):
@@ -156,6 +191,10 @@ def send(request):
     # What the phone shows of the answer (in memory only): the kind and day; and, unless saved,
     # the fields, for the owner to fix the entry.
     about = {"kind": kind, "day": dict(fields).get("visited_on" if kind == "visit" else "held_on", "")}
+    sent = fields  # what the phone kept, given back as it was if refused
+    linked = walk_in = False
+    if kind == "visit":
+        fields, linked, walk_in = _as_members_visit(request.user, fields)
     post = QueryDict(mutable=True)
     for name, value in fields:
         post.appendlist(name, value)
@@ -175,9 +214,9 @@ def send(request):
         if response["Location"].startswith(reverse("login")):
             return _answer("login", 401)
         list(messages.get_messages(request))  # "saved" is said on the phone, not on her next page
-        return _answer("saved", **about)
+        return _answer("saved", member=linked, walk_in=walk_in, **about)
     if response.status_code == 200:
-        return _answer("refused", fields=fields, page=response.content.decode(), **about)
+        return _answer("refused", fields=sent, page=response.content.decode(), **about)
     if response.status_code == 503:
         return _answer("later", 503)
     if response.status_code == 403:

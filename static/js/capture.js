@@ -16,7 +16,6 @@
   var answers = {};
   var saved = [];
   var CODE = /^[A-Z]{4}[12349]\d{6}$/;  // members/uic.py: UIC_PATTERN
-  var CODE_SHAPE = /^[A-Z]{4}\d{7}$/;
   var pinNew = document.querySelector("[data-pin-new]");
 
   function show(id) {
@@ -44,10 +43,46 @@
       if (wrap && id === "session_branch") { wrap.hidden = choice.options.length === 1; }
     });
   }
+  // --- Ready to work without signal only once the service worker is active and every file of
+  // this page (the page itself, its CSS, JS and icon) is in Cache Storage: before that, going
+  // offline would open a half-kept page, so the page says to keep the signal on.
+  var readyLine = root.querySelector("[data-ready]");
+  var readyTimer = null;
+  var renewing = null;
+  function pageFiles() {
+    var files = [msg.captureUrl];
+    document.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]").forEach(function (el) {
+      files.push(el.getAttribute("src") || el.getAttribute("href"));
+    });
+    return files;
+  }
+  function isReady() {
+    if (!("serviceWorker" in navigator) || !window.caches) { return Promise.resolve(false); }
+    return navigator.serviceWorker.getRegistration("/").then(function (reg) {
+      if (!reg || !reg.active || reg.active.state !== "activated") { return false; }
+      return Promise.all(pageFiles().map(function (url) { return caches.match(url, {cacheName: "opsi-capture"}); }))
+        .then(function (hits) { return hits.every(Boolean); });
+    }).catch(function () { return false; });
+  }
+  function checkReady() {
+    clearTimeout(readyTimer);
+    return isReady().then(function (ready) {
+      readyLine.textContent = ready ? msg.msgReady : msg.msgNotReady;
+      readyLine.dataset.ready = ready ? "1" : "0";
+      readyLine.classList.toggle("is-ready", ready);
+      if (ready) { return; }
+      // Not all there yet: the copy is made again (once at a time) while the signal lasts.
+      if (navigator.onLine && !renewing && window.opsiKeepCaptureCopy) {
+        renewing = window.opsiKeepCaptureCopy(true).finally(function () { renewing = null; checkReady(); });
+      }
+      readyTimer = setTimeout(checkReady, 1000);
+    });
+  }
   function unlocked(result) {
     opened = result;
     applyConfig();
     show("unlocked");
+    checkReady();
     document.querySelectorAll("form[data-offline-kind]").forEach(fresh);
     render();
   }
@@ -112,11 +147,12 @@
   // --- Filling a form: its fields are sealed for the server as they would be posted.
   function fresh(form) {
     form.reset();
+    form.dataset.pristine = "1";  // nothing typed since: a second tap on "keep" keeps nothing
+    clearProblems(form);
     form.querySelector("[name=submission_key]").value = crypto.randomUUID();
     // The copy of the page may be from another day: a new entry starts at today.
-    var now = new Date();
-    var today = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
-    form.querySelectorAll("[name=visited_on], [name=held_on]").forEach(function (el) { el.value = today; });
+    var day = today();
+    form.querySelectorAll("[name=visited_on], [name=held_on]").forEach(function (el) { el.value = day; });
   }
   function fields(form) {
     var list = [];
@@ -127,7 +163,102 @@
     var hit = list.filter(function (f) { return f[0] === name; })[0];
     return hit ? hit[1] : "";
   }
+  // --- What the server's form would refuse is refused here, at once, with its reason
+  // (services/forms.py VisitForm, outreach/forms.py SessionForm): the worker is still there to
+  // fix it, hours before the server sees it.
+  function normalCode(text) { return (text || "").toUpperCase().replace(/[^A-Z0-9]/g, ""); }
+  // members/uic.py: four letters, the gender digit, the birth date as DDMMYY (a real day).
+  function codeProblem(code) {
+    if (!code) { return msg.msgCodeMissing; }
+    if (!/^[A-Z]{4}\d+$/.test(code)) { return null; }  // letters where digits go: a name, not a code
+    if (code.length !== 11) { return msg.msgCodeLength.replace("%(count)s", code.length); }
+    if (!CODE.test(code)) { return msg.msgCodeNotCode; }
+    var d = Number(code.slice(5, 7)), m = Number(code.slice(7, 9)), y = 2000 + Number(code.slice(9, 11));
+    var date = new Date(y, m - 1, d);
+    if (date.getMonth() !== m - 1 || date.getDate() !== d) { return msg.msgCodeDate; }
+    return "";
+  }
+  function today() {
+    var now = new Date();
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
+  function labelOf(el) {
+    var wrap = el.closest(".field, fieldset");
+    var label = wrap && wrap.querySelector("legend, label");
+    return label ? label.textContent.replace("*", "").trim() : "";
+  }
+  function problems(form) {
+    var found = [];
+    function add(el, text) { if (el && text) { found.push({el: el, text: text}); } }
+    function dateProblem(el) {
+      if (!el) { return; }
+      if (!el.value) { return add(el, msg.msgRequired); }
+      if (el.value > today()) { add(el, msg.msgFuture); }
+    }
+    if (form.dataset.offlineKind === "visit") {
+      var code = form.querySelector("[name=walk_in_uic]");
+      var text = normalCode(code.value);
+      var problem = codeProblem(text);
+      if (problem === null) { return []; }  // a name or an alias: said apart, never kept
+      add(code, problem);
+      var ticked = 0;
+      form.querySelectorAll("input[name=services]").forEach(function (box) {
+        var qty = form.querySelector("[name=qty_" + box.value + "]");
+        var amount = qty ? Number(qty.value || 0) : 0;
+        if (box.checked || amount) { ticked += 1; }
+        if (qty && (box.checked || qty.value) && !(amount >= 1 && amount <= 10000 && Math.floor(amount) === amount)) {
+          add(qty, msg.msgHowMany);
+        }
+      });
+      var services = form.querySelector("input[name=services]");
+      if (!ticked) { add(services, msg.msgNoService); }
+      add(form.querySelector("[name=drop_in_centre]"), form.querySelector("[name=drop_in_centre]").value ? "" : msg.msgRequired);
+      dateProblem(form.querySelector("[name=visited_on]"));
+    } else {
+      add(form.querySelector("[name=branch]"), form.querySelector("[name=branch]").value ? "" : msg.msgRequired);
+      dateProblem(form.querySelector("[name=held_on]"));
+      ["place_kind", "area"].forEach(function (name) {
+        var el = form.querySelector("[name=" + name + "]");
+        if (el && el.required && !el.value.trim()) { add(el, msg.msgRequired); }
+      });
+      var items = Array.prototype.some.call(form.querySelectorAll("input[name^=qty_]"), function (q) { return Number(q.value || 0) > 0; });
+      var centre = form.querySelector("[name=stock_centre]");
+      if (items && centre && !centre.value) { add(centre, msg.msgStockCentre); }
+    }
+    return found;
+  }
+  function clearProblems(form) {
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    var box = form.querySelector("[data-form-problems]");
+    if (box) { box.remove(); }
+  }
+  function showProblems(form, found) {
+    clearProblems(form);
+    var box = document.createElement("div");
+    box.className = "error-summary";
+    box.setAttribute("role", "alert");
+    box.tabIndex = -1;
+    box.dataset.formProblems = "";
+    var head = document.createElement("p");
+    head.textContent = msg.msgNotKeptFix;
+    var list = document.createElement("ul");
+    found.forEach(function (p) {
+      p.el.setAttribute("aria-invalid", "true");
+      var li = document.createElement("li");
+      var name = labelOf(p.el);
+      li.textContent = (name ? name + ": " : "") + p.text;
+      list.appendChild(li);
+    });
+    box.appendChild(head);
+    box.appendChild(list);
+    form.insertBefore(box, form.firstChild);
+    found[0].el.focus();
+    box.scrollIntoView({block: "start"});
+  }
+  var lastKept = {};
   document.querySelectorAll("form[data-offline-kind]").forEach(function (form) {
+    form.addEventListener("input", function () { delete form.dataset.pristine; });
+    form.addEventListener("change", function () { delete form.dataset.pristine; });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       event.stopPropagation();  // not a page load: the double-tap guard of app.js does not apply
@@ -138,16 +269,26 @@
         status.dataset.formStatus = "";
         form.appendChild(status);
       }
+      // A second tap on "keep" just after the first finds the form emptied and untouched: it
+      // belongs to the entry just kept, and keeps nothing.
+      if (form.dataset.pristine && Date.now() - (lastKept[form.dataset.offlineKind] || 0) < 3000) { return; }
       // Codes only: a name or an alias typed in a code box (people of a session, a walk-in's
       // code) is never kept on the phone, not even sealed.
       var bad = [];
       form.querySelectorAll("[name=people], [name=walk_in_uic]").forEach(function (box) {
-        // A walk-in's code needs only the shape of one (its digits are the server's to judge).
-        var shape = box.name === "people" ? CODE : CODE_SHAPE;
+        // A walk-in's code: letters where its digits go read as a name; a code one digit short
+        // or with a wrong digit is said below, as a code.
         bad = bad.concat(box.value.split(/[,;\n]+/).map(function (t) { return t.trim(); })
-          .filter(function (t) { return t && !shape.test(t.toUpperCase().replace(/[^A-Z0-9]/g, "")); }));
+          .filter(function (t) {
+            var code = normalCode(t);
+            return t && (box.name === "people" ? !CODE.test(code) : codeProblem(code) === null);
+          }));
       });
       if (bad.length) { status.textContent = msg.msgCodesOnly.replace("%(entries)s", bad.join(", ")); return; }
+      var found = problems(form);
+      if (found.length) { status.textContent = ""; showProblems(form, found); return; }
+      clearProblems(form);
+      lastKept[form.dataset.offlineKind] = Date.now();
       var kind = form.dataset.offlineKind;
       var list = fields(form);
       if (kind === "session") { list.push(["workers", String(opened.config.user)]); }
@@ -198,7 +339,11 @@
       saved.forEach(function (summary) {
         var li = document.createElement("li");
         li.dataset.entryState = "saved";
-        li.textContent = describe(summary) + " — " + msg.msgSaved;
+        // A code that matched no member of the centre's branch: saved as a walk-in, said so, so
+        // that a mistyped member's code is caught the same day.
+        li.textContent = describe(summary) + " — " + msg.msgSaved
+          + (summary.member ? " · " + msg.msgMember : "") + (summary.walkIn ? " · " + msg.msgWalkIn : "");
+        if (summary.walkIn) { li.dataset.walkIn = ""; }
         list.appendChild(li);
       });
       var others = found[1] - Object.keys(shownIds).length;
@@ -346,7 +491,7 @@
               var summary = answer.fields ? {kind: answer.kind, day: answer.day} : null;
               if (state === "saved") {
                 delete answers[it.id];
-                saved.push(summary || {kind: answer.kind, day: answer.day});
+                saved.push({kind: answer.kind, day: answer.day, member: !!answer.member, walkIn: !!answer.walk_in});
                 return queue.remove(it.id);
               }
               var reasons = state === "refused" ? reasonsIn(answer.page)

@@ -259,8 +259,10 @@
         page.querySelectorAll("script[src], link[rel=stylesheet][href], link[rel=icon][href]").forEach(function (el) {
           files.push(el.getAttribute("src") || el.getAttribute("href"));
         });
+        // Its files first, the page last: a page kept without its CSS and JS would open
+        // offline without its PIN field.
         return caches.open(CACHE).then(function (cache) {
-          return cache.put(url, response).then(function () { return cache.addAll(files); });
+          return cache.addAll(files).then(function () { return cache.put(url, response); });
         });
       }).then(function () { localStorage.setItem("opsi-capture-cached", String(Date.now())); });
     }).catch(function () {});
@@ -270,6 +272,55 @@
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
   }
   keepCaptureCopy(false);
+
+  // --- "Log out" with entries waiting asks first: how many wait, that they stay sealed on the
+  // phone for the next login, and a way to stay and send them. The quick exit never asks.
+  var leaving = false;
+  function askBeforeLogout(form, count) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "logout-ask";
+    dialog.setAttribute("aria-labelledby", "logout-ask-title");
+    var title = document.createElement("h2");
+    title.id = "logout-ask-title";
+    title.textContent = state.dataset.logoutWaiting.replace("%(count)s", count);
+    var kept = document.createElement("p");
+    kept.textContent = state.dataset.logoutKept;
+    var stay = document.createElement("button");
+    stay.type = "button";
+    stay.className = "btn";
+    stay.dataset.logoutStay = "";
+    stay.textContent = state.dataset.logoutStay;
+    var go = document.createElement("button");
+    go.type = "button";
+    go.className = "btn-small";
+    go.dataset.logoutAnyway = "";
+    go.textContent = state.dataset.logoutAnyway;
+    stay.addEventListener("click", function () {
+      dialog.close();
+      dialog.remove();
+      if (window.opsiSync) { window.opsiSync(); } else { window.location.assign(state.dataset.capture); }
+    });
+    go.addEventListener("click", function () {
+      dialog.close();
+      leaving = true;
+      HTMLFormElement.prototype.submit.call(form);
+    });
+    dialog.addEventListener("cancel", function () { dialog.remove(); });
+    [title, kept, stay, go].forEach(function (el) { dialog.appendChild(el); });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+    stay.focus();
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (leaving || !state.dataset.logout || form.getAttribute("action") !== state.dataset.logout) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    queue.count().catch(function () { return 0; }).then(function (count) {
+      if (!count) { leaving = true; HTMLFormElement.prototype.submit.call(form); return; }
+      askBeforeLogout(form, count);
+    });
+  }, true);
 
   // --- The quick exit wipes the queue and the caches first (also with no signal, when the
   // server's Clear-Site-Data cannot arrive). Logging out keeps them: the entries are sealed and

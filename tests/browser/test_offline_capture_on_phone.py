@@ -342,8 +342,9 @@ def test_logout_keeps_the_sealed_entries_for_the_next_login(phone, unlocked, liv
     """Nobody can read them, so "Keluar" does not throw them away: they are sent at her next login."""
     phone.context.set_offline(True)
     _keep_visit(phone, CODES[0])
+    phone.locator("footer form[action$='/logout/'] button").click()
     with phone.expect_event("requestfailed", lambda request: "/logout/" in request.url):
-        phone.locator("footer form[action$='/logout/'] button").click()
+        phone.get_by_role("dialog").get_by_role("button", name="Tetap keluar").click()  # asked first
     page = phone.context.new_page()
     phone.context.set_offline(False)
     page.goto(live_server.url + "/healthz")
@@ -469,17 +470,22 @@ def test_an_alias_is_never_kept_and_a_refused_entry_can_be_fixed_and_sent(phone,
     visit.locator("button[type=submit]").click()
     assert "Melati Putih" in visit.locator("[data-form-status]").inner_text()
     assert _waiting(phone) == 0
-    # A visit with a code the server refuses (a check digit that is no gender) is kept, refused
-    # with the reason, fixed in its form and sent again under the same submission key.
-    _keep_visit(phone, "SIBU5150390")
+    # A code with a digit that is no gender is refused on the phone, at once.
+    visit.locator("#visit_walk_in_uic").fill("SIBU5150390")
+    visit.locator("button[type=submit]").click()
+    assert "angka jenis kelamin" in visit.locator("[data-form-problems]").inner_text()
+    assert _waiting(phone) == 0
+    # A visit only the server can refuse (condoms the centre does not hold) is kept, refused with
+    # the reason, fixed in its form and sent again under the same submission key.
+    _keep_visit(phone, "SIBU2150390", condoms=5)
     phone.context.set_offline(False)
     refused = phone.locator("[data-queue] li[data-entry-state=refused]")
     refused.wait_for(timeout=30_000)
     refused.get_by_role("button", name="Perbaiki").click()
     form = phone.locator("form[data-offline-kind=visit]")
-    assert form.locator("#visit_walk_in_uic").input_value() == "SIBU5150390"
+    assert form.locator("#visit_walk_in_uic").input_value() == "SIBU2150390"
     assert form.get_by_label("Konseling").is_checked()
-    form.locator("#visit_walk_in_uic").fill("SIBU2150390")
+    form.locator("input[name^=qty_]").first.fill("")
     form.locator("button[type=submit]").click()
     phone.locator("[data-queue] li[data-entry-state=saved]").wait_for(timeout=30_000)
     assert list(Visit.objects.values_list("uic", flat=True)) == ["SIBU2150390"]

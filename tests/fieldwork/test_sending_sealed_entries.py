@@ -46,6 +46,8 @@ def test_a_sealed_visit_is_saved_once_with_its_fields(
         "state": "saved",
         "kind": "visit",
         "day": jakarta_dic.branch.today().isoformat(),
+        "member": False,
+        "walk_in": True,  # no member holds this code: the phone says it was saved as a walk-in
     }
     assert _send(client, entry).json()["state"] == "saved"  # sent twice (an answer lost): one visit
     visit = Visit.objects.get()
@@ -120,4 +122,47 @@ def test_sending_needs_the_form_token(ayu, jakarta_dic, catalogue):
 
     client = login_with_second_factor(Client(enforce_csrf_checks=True), ayu)
     assert _send(client, _visit(ayu, jakarta_dic, catalogue)).status_code == 403
+    assert Visit.objects.count() == 0
+
+
+def test_a_members_code_kept_offline_is_her_visit(
+    client_of, ayu, jakarta, jakarta_dic, catalogue, django_assert_max_num_queries
+):
+    from tests.factories import MemberFactory
+
+    jojo = MemberFactory(branch=jakarta, alias="Jojo", uic="JOJO2111101", joined_on=datetime.date(2020, 1, 1))
+    entry = _visit(ayu, jakarta_dic, catalogue, code="jojo-2111101")
+    client = client_of(ayu)
+    with django_assert_max_num_queries(31):  # one more than a walk-in's: the member found by her code
+        answer = _send(client, entry).json()
+    assert (answer["state"], answer["member"], answer["walk_in"]) == ("saved", True, False)
+    visit = Visit.objects.get()
+    assert (visit.member, visit.uic) == (jojo, "JOJO2111101")
+    assert _send(client, entry).json()["state"] == "saved"  # sent twice: still one visit
+    assert Visit.objects.count() == 1
+
+
+def test_a_code_of_no_member_she_may_record_stays_a_walk_in_and_says_so(
+    client_of, ayu, bunga, jakarta, bali, jakarta_dic, bali_dic, catalogue
+):
+    from tests.factories import MemberFactory
+
+    MemberFactory(branch=bali, alias="Kadek", uic="KADE2111101")  # another branch's member
+    MemberFactory(branch=jakarta, alias="Gone", uic="GONE2111101", left_on=datetime.date(2024, 1, 1))
+    for code in ("KADE2111101", "GONE2111101", "JOJO2111011"):  # another branch, left, digits swapped
+        answer = _send(client_of(ayu), _visit(ayu, jakarta_dic, catalogue, code=code)).json()
+        assert (answer["state"], answer["member"], answer["walk_in"]) == ("saved", False, True)
+    assert set(Visit.objects.values_list("member", flat=True)) == {None}
+    # Bali's coordinator keeping Kadek's code at a Bali centre: Kadek's visit.
+    answer = _send(client_of(bunga), _visit(bunga, bali_dic, catalogue, code="KADE2111101")).json()
+    assert answer["member"] is True and Visit.objects.filter(member__alias="Kadek").count() == 1
+
+
+def test_a_members_visit_refused_comes_back_as_it_was_kept(client_of, ayu, jakarta, jakarta_dic, catalogue):
+    from tests.factories import MemberFactory
+
+    MemberFactory(branch=jakarta, alias="Jojo", uic="JOJO2111101", joined_on=jakarta.today())
+    entry = _visit(ayu, jakarta_dic, catalogue, code="JOJO2111101", on=jakarta.today() - datetime.timedelta(days=3))
+    answer = _send(client_of(ayu), entry).json()
+    assert answer["state"] == "refused" and answer["fields"] == entry["fields"]  # joined after that day
     assert Visit.objects.count() == 0
