@@ -6,7 +6,7 @@ ready to work without signal, and only then."""
 import pytest
 
 from services.models import Visit
-from tests.browser.pages import log_in
+from tests.browser.pages import log_in, screenshot
 from tests.browser.test_offline_capture_on_phone import (
     CODES,
     SEALED_COUNT,
@@ -41,6 +41,7 @@ def test_logout_with_an_entry_waiting_warns_and_keeps_it_for_her_next_login(phon
     ask.wait_for()
     text = ask.inner_text()
     assert "1 catatan menunggu" in text and "tersegel" in text and "masuk lagi" in text
+    screenshot(phone, "offline-logout-asks")
     # "Stay and send them": still logged in, on the page, the entry still there.
     ask.get_by_role("button", name="Tetap di sini dan kirim").click()
     assert phone.get_by_role("dialog").count() == 0 and phone.url.endswith("/offline/") and _waiting(phone) == 1
@@ -95,6 +96,7 @@ def test_a_visit_the_server_would_refuse_is_refused_on_the_phone_at_once_with_th
     form.locator("button[type=submit]").tap()  # no service ticked
     problems.wait_for()
     assert "Centang paling sedikit satu layanan" in problems.inner_text()
+    screenshot(phone, "offline-visit-refused-on-the-phone")
     assert code.input_value() == CODES[0]  # nothing typed is lost
     for typed, reason in (
         ("SIBU215039", "10 huruf dan angka"),  # a digit left out: said as such, not "no names"
@@ -180,6 +182,8 @@ def test_the_page_says_ready_offline_only_once_every_file_is_kept(live_server, p
     phone.context.unroute("**/offline/")
     phone.wait_for_function("() => document.querySelector('[data-ready]').dataset.ready === '1'", timeout=60_000)
     assert "Siap dipakai tanpa sinyal" in ready.inner_text()
+    ready.scroll_into_view_if_needed()
+    screenshot(phone, "offline-ready")
     phone.context.set_offline(True)
     phone.reload()
     pin = phone.locator("#pin")
