@@ -90,6 +90,7 @@ for kind, found in [item for part in ("vulnerabilities", "anomalies", "additiona
         print("  %s: %s %s %s %s" % (kind, v["method"], v["path"], v["parameter"], v["info"][:150]))' "$SCAN_OUT/wapiti-$name.json"
 }
 REPORT="definition=btg&period_kind=quarter&year=2026&number=3"
+RANGE="definition=btg&period_kind=range&year=2026&start=2026-01-01&end=2026-06-30&suppress=on"
 SCAN_TOOLS=${SCAN_TOOLS:-wapiti sqlmap}
 if [[ $SCAN_TOOLS == *wapiti* ]]; then
 wapiti_as koordinator.jakarta "$SCAN_MINUTES" coordinator / /offline/ /sw.js /manifest.webmanifest /visits/new/ \
@@ -99,6 +100,8 @@ wapiti_as koordinator.jakarta "$SCAN_MINUTES" coordinator / /offline/ /sw.js /ma
     "/cases/stuck/?state=open&worker=" \
     "/reports/?$REPORT&scope=branch:$BRANCH" "/reports/report.pdf?$REPORT&scope=branch:$BRANCH" \
     "/reports/report.xlsx?$REPORT&scope=branch:$BRANCH" "/reports/report.csv?$REPORT&scope=branch:$BRANCH" \
+    "/reports/?$RANGE&scope=branch:$BRANCH" "/reports/report.csv?$RANGE&scope=branch:$BRANCH" \
+    "/reports/report.pdf?$REPORT&scope=branch:$BRANCH&suppress=on" /offline/worker/ \
     /healthz /healthz/ready
 wapiti_as sekretariat $(( (SCAN_MINUTES + 1) / 2 )) secretariat / /members/ "/members/export.csv?q=a" \
     "/cases/stuck/?state=&branch=&worker=" \
@@ -138,4 +141,16 @@ TOKEN=$("$PY" -c 'import sys; from django.middleware.csrf import _mask_cipher_se
 sqlmap code-lookup -u "$ORIGIN/members/new/" -H "$C" --data \
     "csrfmiddlewaretoken=$TOKEN&alias=a&mother_first_name=Siti&father_first_name=Budi&birth_date=1990-01-01&typed_uic=&gender=F&kind=member"
 sqlmap language -u "$ORIGIN/language/" -H "$C" --data "csrfmiddlewaretoken=$TOKEN&language=id&next=/members/"
+sqlmap report-range -u "$ORIGIN/reports/report.csv?$RANGE&scope=national:" -H "$S"
+# A phone's sealed entry: only its envelope can be fuzzed (what is inside is sealed to the server).
+sqlmap offline-send -u "$ORIGIN/offline/send/" -H "$C" -H "X-CSRFToken: $TOKEN" -H "Content-Type: application/json" \
+    --data '{"sealed": "x"}'
+# The import's confirmation: a file checked first, so the session holds a token to confirm.
+printf 'branch,uic,alias,gender,joined_on\n31,SCAN2010190,Pindai,woman,2024-01-15\n' >"$SCAN_OUT/import.csv"
+CONFIRM=$(curl -sk -H "$C" -H "Referer: $ORIGIN/members/import/" -F "csrfmiddlewaretoken=$TOKEN" \
+    -F "file=@$SCAN_OUT/import.csv;type=text/csv" "$ORIGIN/members/import/" | sed -n 's/.*name="confirm" value="\([^"]*\)".*/\1/p')
+[ -n "$CONFIRM" ] && echo "import: file checked, its confirmation sent to sqlmap" || echo "import: the check gave no confirmation"
+sqlmap import-confirm -u "$ORIGIN/members/import/" -H "$C" --data "csrfmiddlewaretoken=$TOKEN&confirm=${CONFIRM:-x}" -p confirm
+# Last: the login form (guesses pause 127.0.0.1 for the logins that follow, never the sessions above).
+sqlmap login -u "$ORIGIN/login/" --data "csrfmiddlewaretoken=$TOKEN&username=pindai&password=x" -p username,password
 echo "reports in $SCAN_OUT"
