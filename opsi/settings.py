@@ -335,9 +335,15 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database error's text may quote a member's values: logged by kind and code only.
+    "filters": {"database_values": {"()": "opsi.log_filters.DatabaseValuesFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["database_values"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Filtered where a 500 is logged too, before Django's own handlers see it.
+        "django.request": {"filters": ["database_values"]},
+    },
 }
 
 # Memory PostgreSQL may use for each sort or hash while a report is counted (a session setting,
