@@ -384,6 +384,7 @@
   // opened, and leaves the queue until it is kept (sealed) again.
   function fill(form, list) {
     form.reset();
+    delete form.dataset.pristine;  // an entry back in its form: keeping it again is meant
     form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
     // Matched by walking the fields, not by a selector built from the typed value (a line
     // break or a backslash in it would make the selector invalid and lose the entry).
