@@ -172,6 +172,9 @@ class Attack:
     seconds_downloading: float = 0
     seconds_solving: float = 0
     incident_figures_shown: int = 0  # incident figures among the role's internal downloads
+    # Of them, to a role without incident access: those of fewer branches than a region (shown,
+    # even rounded), e.g. a branch's row of the national table. An example of each kind.
+    narrow_incident_figures_shown: list = field(default_factory=list)
     outside_figures_shown: int = 0  # figures of the reports for outside
     pinned_inside: int = 0
     pinned_outside: int = 0
@@ -201,6 +204,7 @@ class Attack:
             "download s": round(self.seconds_downloading, 1),
             "solve s": round(self.seconds_solving, 1),
             "incident figures in the internal files": self.incident_figures_shown,
+            "of them narrower than a region (shown)": len(self.narrow_incident_figures_shown),
             "figures in the files for outside": self.outside_figures_shown,
             "pinned (internal incident figures)": self.pinned_inside,
             "pinned (files for outside)": self.pinned_outside,
@@ -248,6 +252,11 @@ def attack(client, user, year, definitions=("btg", "gam"), scopes=None, ranges=T
 
     regions = region_sets()
     if not user.handles_incidents:
+        result.narrow_incident_figures_shown = [
+            Finding("shown", f.quantity, f.branches, f.period, f.low if f.low == f.high else (f.low, f.high))
+            for f in internal.figures
+            if lattice.is_incident(f.quantity) and not region_or_wider(f.branches, regions)
+        ]
         pins, solver = lattice.pinned(internal, keep=lattice.is_incident)
         assert not solver.inconsistent, solver.inconsistent[:3]
         result.pinned_inside = len(pins)

@@ -84,7 +84,7 @@ def test_every_report_of_a_year_together_gives_back_no_protected_figure(client, 
     login_with_second_factor(client, user)
     result = attack(client, user, YEAR)
     print(f"\n{username}: {result.summary()}")
-    for line in result.examples(40):
+    for line in result.examples(40) + [result.describe(f) for f in result.narrow_incident_figures_shown[:8]]:
         print("  " + line)
 
     # What the reader holds: incident figures for a role that may not read them in full, and the
