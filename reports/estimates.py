@@ -25,9 +25,9 @@ class SizeEstimateForm(CleanTextModelForm):
         model = PopulationSizeEstimate
         fields = ["branch", "year", "sex_workers", "source", "estimated_on"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = Branch.objects.order_by("name")
+        self.fields["branch"].queryset = Branch.objects.visible_to(user).order_by("name")
 
     def clean(self):
         """An estimate for a branch and year already entered is replaced (the audit trail keeps
@@ -43,7 +43,7 @@ class SizeEstimateForm(CleanTextModelForm):
 @login_required
 @role_required("sees_all_branches")
 def size_estimates(request):
-    form = SizeEstimateForm(request.POST or None)
+    form = SizeEstimateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             estimate = form.save(commit=False)
