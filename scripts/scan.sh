@@ -146,11 +146,17 @@ sqlmap report-range -u "$ORIGIN/reports/report.csv?$RANGE&scope=national:" -H "$
 sqlmap offline-send -u "$ORIGIN/offline/send/" -H "$C" -H "X-CSRFToken: $TOKEN" -H "Content-Type: application/json" \
     --data '{"sealed": "x"}'
 # The import's confirmation: a file checked first, so the session holds a token to confirm.
+if [[ -z "${SQLMAP_TARGETS:-}" || " $SQLMAP_TARGETS " == *" import-confirm "* ]]; then
 printf 'branch,uic,alias,gender,joined_on\n31,SCAN2010190,Pindai,woman,2024-01-15\n' >"$SCAN_OUT/import.csv"
 CONFIRM=$(curl -sk -H "$C" -H "Referer: $ORIGIN/members/import/" -F "csrfmiddlewaretoken=$TOKEN" \
     -F "file=@$SCAN_OUT/import.csv;type=text/csv" "$ORIGIN/members/import/" | sed -n 's/.*name="confirm" value="\([^"]*\)".*/\1/p')
 [ -n "$CONFIRM" ] && echo "import: file checked, its confirmation sent to sqlmap" || echo "import: the check gave no confirmation"
 sqlmap import-confirm -u "$ORIGIN/members/import/" -H "$C" --data "csrfmiddlewaretoken=$TOKEN&confirm=${CONFIRM:-x}" -p confirm
-# Last: the login form (guesses pause 127.0.0.1 for the logins that follow, never the sessions above).
+fi
+# Last: the login and two-step forms. The lockout pauses 127.0.0.1 after a few guesses (never the
+# sessions above) and sqlmap then backs off until its time is up; to scan them to the end:
+#   AXES_ENABLED=false SCAN_TOOLS=sqlmap SQLMAP_TARGETS="login two-step" bash scripts/scan.sh
 sqlmap login -u "$ORIGIN/login/" --data "csrfmiddlewaretoken=$TOKEN&username=pindai&password=x" -p username,password
+sqlmap two-step -u "$ORIGIN/login/code/" -H "Cookie: $(cookie admin-password-only)" \
+    --data "csrfmiddlewaretoken=$TOKEN&token=123456" -p token
 echo "reports in $SCAN_OUT"

@@ -10,9 +10,10 @@ python scripts/scan_helpers.py proxy LISTEN_PORT UPSTREAM_PORT CERT KEY
     Django still checks each POST's token against it.
 python scripts/scan_helpers.py sessions ORIGIN OUT_DIR
     logs the demo users in through the real login pages (password, and the code of an
-    authenticator for those who need two steps) and writes each one's session cookie to
-    OUT_DIR/<username>.cookie. Runs with the same environment as gunicorn (same database,
-    same SECRET_KEY).
+    authenticator for those who need two steps) and writes each one's session cookie and page
+    key to OUT_DIR/<username>.cookie, and admin's after the password only (the two-step page)
+    to OUT_DIR/admin-password-only.cookie. Runs with the same environment as gunicorn (same
+    database, same SECRET_KEY).
 """
 
 import http.client
@@ -114,6 +115,15 @@ def sessions(origin, out_dir):
         cookies = [settings.SESSION_COOKIE_NAME, session_binding.COOKIE]
         (out / f"{username}.cookie").write_text("; ".join(f"{n}={client.cookies[n].value}" for n in cookies) + "\n")
         print(f"{username}: logged in")
+    # The two-step page's form is reached with the password given and the code not yet.
+    client = Client(HTTP_HOST=host, HTTP_REFERER=origin + "/login/")
+    response = client.post("/login/", {"username": "admin", "password": password}, secure=True)
+    assert response.status_code == 302, response.status_code
+    asked = client.get("/", secure=True).get("Location", "")
+    assert asked.startswith("/login/code/"), asked
+    halfway = [name for name in (settings.SESSION_COOKIE_NAME, session_binding.COOKIE) if name in client.cookies]
+    (out / "admin-password-only.cookie").write_text("; ".join(f"{n}={client.cookies[n].value}" for n in halfway) + "\n")
+    print("admin: password given, code not yet")
 
 
 if __name__ == "__main__":
