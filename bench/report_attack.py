@@ -67,6 +67,7 @@ def main():
     parser.add_argument("--year", type=int, default=datetime.date.today().year - 1)
     parser.add_argument("--incidents", type=int, default=3, help="at most this many per branch and month")
     parser.add_argument("--no-ranges", action="store_true", help="calendar periods only")
+    parser.add_argument("--definitions", default="btg,gam", help="report definitions, comma-separated")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsi.settings")
@@ -116,7 +117,7 @@ def main():
             session["otp_device_id"] = device.persistent_id
             session.save()
         began = time.perf_counter()
-        result = attack(client, user, args.year, ranges=not args.no_ranges)
+        result = attack(client, user, args.year, args.definitions.split(","), ranges=not args.no_ranges)
         print(f"\n{user.username} ({time.perf_counter() - began:.1f} s in all)")
         for name, value in result.summary().items():
             print(f"  {name:<40} {value}")
