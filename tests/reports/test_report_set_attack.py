@@ -30,7 +30,7 @@ the solver found what the issue says:
   Selatan, a venue owner) and every hidden cell of the year's incidents by perpetrator (client 3,
   family 4, government officer 2, health worker 4, Satpol PP 2, other 4);
 - the recipient of the secretariat's reports for use outside OPSI: 6,774 counts from 1 to 4
-  (2,214 of incidents); of the coordinator's: 448 (207 of incidents: Jakarta's incidents by month).
+  (2,214 of incidents); of the coordinator's: 448 (207 of incidents: Jakarta's by month and day).
 With the random rounding of commit 4365785 and after: 511 and 72 files (ranges and reports for
 outside of open periods refused), nothing pinned; 2,464 incident figures reach the secretariat.
 """
