@@ -429,14 +429,18 @@ class Solver:
 
     def value(self, form):
         """The single whole number ``form`` can take, or None."""
+        low, high = self.interval(form)
+        return int(low) if low == high else None
+
+    def interval(self, form):
+        """The least and the most ``form`` can be."""
         reduced, constant = self._reduce(form)
         if not reduced:
-            return int(constant) if _whole(constant) == int(constant) else None
+            return (constant, constant) if _whole(constant) == int(constant) else (math.inf, -math.inf)
         low, high = self._interval(reduced, constant)
         low2, high2 = self._interval(form, 0)
         shown = self.constraints.get(frozenset(form.items()), (low, high))  # bounds given for it as such
-        low, high = max(low, low2, shown[0]), min(high, high2, shown[1])
-        return int(low) if low == high else None
+        return max(low, low2, shown[0]), min(high, high2, shown[1])
 
     def _interval(self, form, constant):
         low, high = _Sum(), _Sum()
@@ -758,15 +762,19 @@ class Model:
         return sorted(found, key=lambda t: (t[0], sorted(t[1]), t[2]))
 
 
-def pinned(lattice, keep=lambda q: True):
+def pinned(lattice, keep=lambda q: True, small=None):
     """({(quantity, scope, period): value} of every figure a reader of the downloads can work
-    out to a single number, the solver) over the quantities ``keep`` selects."""
+    out to a single number, the solver) over the quantities ``keep`` selects. ``small``, a dict
+    if given, receives {(quantity, scope, period): (least, most)} of the figures narrowed to
+    somewhere between 1 and 4 without a single value."""
     model = Model(lattice, keep)
     solver = model.system()
     solver.solve()
     found = {}
     for q, branches, period in model.targets():
-        value = solver.value(model.form(q, branches, period))
-        if value is not None:
-            found[(q, branches, period)] = value
+        low, high = solver.interval(model.form(q, branches, period))
+        if low == high:
+            found[(q, branches, period)] = int(low)
+        elif small is not None and 1 <= low and high <= 4:
+            small[(q, branches, period)] = (int(low), int(high))
     return found, solver

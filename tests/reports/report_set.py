@@ -179,6 +179,7 @@ class Attack:
     pinned_inside: int = 0
     pinned_outside: int = 0
     forbidden: list = field(default_factory=list)  # [Finding]
+    small: dict = field(default_factory=dict)  # figures narrowed to 1-4 (not to one value): inside and outside
     moved: list = field(default_factory=list)  # shown minus true, of each rounded figure whose truth is known
     false: list = field(default_factory=list)  # [str]: pinned to a value that is not the truth
     names: dict = field(default_factory=dict)
@@ -214,6 +215,7 @@ class Attack:
             "incident zeros given back": sum(f.value == 0 for f in inside),
             "counts 1-4 given back outside": sum(f.who == "outside" for f in self.forbidden),
             "false": len(self.false),
+            "narrowed to 1-4 (not pinned)": len(self.small),
             "rounded figures compared with the truth": len(self.moved),
             "largest |shown - true|": max((abs(m) for m in self.moved), default=None),
             "mean shown - true": round(sum(self.moved) / len(self.moved), 2) if self.moved else None,
@@ -262,7 +264,7 @@ def attack(client, user, year, definitions=("btg", "gam"), scopes=None, ranges=T
             for f in internal.figures
             if lattice.is_incident(f.quantity) and not region_or_wider(f.branches, regions)
         ]
-        pins, solver = lattice.pinned(internal, keep=lattice.is_incident)
+        pins, solver = lattice.pinned(internal, keep=lattice.is_incident, small=result.small)
         assert not solver.inconsistent, solver.inconsistent[:3]
         result.pinned_inside = len(pins)
         judge(
@@ -275,12 +277,14 @@ def attack(client, user, year, definitions=("btg", "gam"), scopes=None, ranges=T
     seen = set()
     for f in internal.figures + external.figures:
         key = (f.quantity, f.branches, f.period)
-        if f.low != f.high and (f.low, f.high) != (1, 4) and key not in seen:  # rounded: shown r is read as r - 4 to r + 4
+        if (
+            f.low != f.high and (f.low, f.high) != (1, 4) and key not in seen
+        ):  # rounded: shown r is read as r - 4 to r + 4
             seen.add(key)
             true = truth(*key)
             if true is not None:
                 result.moved.append(f.high - 4 - true)
-    pins, solver = lattice.pinned(external)
+    pins, solver = lattice.pinned(external, small=result.small)
     assert not solver.inconsistent, solver.inconsistent[:3]
     result.pinned_outside = len(pins)
     judge(pins, "outside", lambda q, branches, period, value: 1 <= value <= 4)

@@ -46,7 +46,7 @@ from django.core.management import call_command
 from opsi.models import User
 from tests.conftest import login_with_second_factor
 from tests.reports import lattice
-from tests.reports.report_set import attack, calendar_kind, download, pdf_text, protected
+from tests.reports.report_set import Finding, attack, calendar_kind, download, pdf_text, protected
 
 YEAR = 2025
 
@@ -84,7 +84,10 @@ def test_every_report_of_a_year_together_gives_back_no_protected_figure(client, 
     login_with_second_factor(client, user)
     result = attack(client, user, YEAR)
     print(f"\n{username}: {result.summary()}")
+    small = [result.describe(Finding("narrowed", *key, bounds)) for key, bounds in sorted(result.small.items())]
     for line in result.examples(40) + [result.describe(f) for f in result.narrow_incident_figures_shown[:8]]:
+        print("  " + line)
+    for line in small[:: max(1, len(small) // 12)]:
         print("  " + line)
 
     # What the reader holds: incident figures for a role that may not read them in full, and the
