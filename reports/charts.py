@@ -1,12 +1,20 @@
 """Bar charts drawn as plain SVG on the server (no script, no inline style, so the
-page's Content Security Policy holds and WeasyPrint draws them the same)."""
+page's Content Security Policy holds and WeasyPrint draws them the same).
+
+Drawn for a phone first: 320 units wide, about the width of a 360 px screen's page, so a
+13-unit label reads at about 13 px there (a 480-wide chart with its labels beside the bars
+shrank them to 7 px and cut them); each label has the whole width on a line of its own,
+its bar and figure under it."""
 
 from dataclasses import dataclass
 
-WIDTH = 480
-LABEL_WIDTH = 170
-BAR_SPACE = 250
-ROW = 22
+WIDTH = 320
+FONT = 13
+VALUE_SPACE = 56  # room for the figure after the longest bar
+BAR_SPACE = WIDTH - VALUE_SPACE
+BAR_HEIGHT = 12
+ROW = 40
+LABEL_LENGTH = 42  # characters of a label at 13 units that fit in 320
 
 
 @dataclass
@@ -18,15 +26,19 @@ class Bar:
 
     @property
     def text_y(self):
-        return self.y + 15
+        return self.y + FONT
 
     @property
     def bar_y(self):
-        return self.y + 4
+        return self.y + FONT + 5
+
+    @property
+    def value_y(self):
+        return self.bar_y + BAR_HEIGHT - 1
 
     @property
     def value_x(self):
-        return LABEL_WIDTH + self.width + 6
+        return self.width + 6
 
 
 def bars_for(table):
@@ -43,9 +55,10 @@ def bars_for(table):
         ],
         "height": ROW * len(values),
         "width": WIDTH,
-        "label_width": LABEL_WIDTH,
+        "font": FONT,
+        "bar_height": BAR_HEIGHT,
     }
 
 
-def _short(label, length=26):
+def _short(label, length=LABEL_LENGTH):
     return label if len(label) <= length else label[: length - 1] + "…"

@@ -52,7 +52,10 @@ class ReportForm(CleanTextMixin, forms.Form):
         self.user = user
         self.fields["definition"].choices = [(d.key, d.title) for d in DEFINITIONS.values()]
         self.fields["scope"].choices = scope_choices(user)
-        self.fields["year"].initial = timezone.localdate().year
+        today = timezone.localdate()
+        # The quarter under way, not the first of the year (a December report opened on Q1).
+        self.fields["year"].initial = today.year
+        self.fields["number"].initial = (today.month - 1) // 3 + 1
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.text import slugify
 
 from opsi.audit import log_access
 
@@ -57,6 +58,16 @@ def report_download(request, file_format):
         rows=sum(len(t.rows) for s in report.sections for t in s.tables),
     )
     response = HttpResponse(content, content_type=export_class.content_type)
-    name = f"{report.definition.key}-{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}.{file_format}"
+    name = file_name(report, data["scope_obj"], language if language in ("id", "en") else "id", file_format)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def file_name(report, scope, language, file_format):
+    """Each download its own name: the report, the scope, the period, the language and whether
+    it is for use outside (a national and a branch report, or the two languages, downloaded
+    one after the other no longer take each other's name)."""
+    where = {"national": "national", "region": f"region-{scope.value}"}.get(scope.kind) or slugify(report.scope_label)
+    outside = "-outside" if report.external else ""
+    period = f"{report.period.start:%Y%m%d}-{report.period.end:%Y%m%d}"
+    return f"{report.definition.key}-{where}-{period}-{language}{outside}.{file_format}"

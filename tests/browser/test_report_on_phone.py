@@ -42,3 +42,44 @@ def test_key_figures_come_first_and_the_row_labels_stay_in_view_while_a_table_sc
     assert wide is not None, "at 360 px some table is wider than the screen"
     before, after = wide
     assert after == pytest.approx(before, abs=1)
+
+
+def test_chart_labels_read_at_phone_size_and_are_not_cut(live_server, phone, phone_of, ayu, report_url):
+    phone_of(ayu)
+    phone.goto(live_server.url + report_url)
+    labels = phone.evaluate("""() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('text')].map(t => {
+        const r = t.getBoundingClientRect();
+        return {height: r.height, right: r.right, left: r.left, svgRight: box.right, svgLeft: box.left};
+      });
+    })""")
+    assert labels, "the report draws charts"
+    assert min(label["height"] for label in labels) >= 12, "a label under 12 px cannot be read on a phone"
+    assert all(label["svgLeft"] - 1 <= label["left"] and label["right"] <= label["svgRight"] + 1 for label in labels)
+    screenshot(phone, "report-chart")
+
+
+def test_a_table_wider_than_the_screen_shows_that_it_scrolls(live_server, phone, phone_of, ayu, report_url):
+    phone_of(ayu)
+    phone.goto(live_server.url + report_url)
+    shadow = phone.evaluate("""() => {
+      const wrap = [...document.querySelectorAll('.table-wrap')].find(w => w.scrollWidth > w.clientWidth);
+      return wrap && getComputedStyle(wrap).backgroundImage;
+    }""")
+    assert shadow and "radial-gradient" in shadow, "a shadow at the right edge says more columns wait there"
+    phone.locator(".table-wrap").first.scroll_into_view_if_needed()
+    screenshot(phone, "report-wide-table")
+
+
+def test_this_period_and_the_last_one_are_on_the_first_screen_of_the_key_figures(
+    live_server, phone, phone_of, ayu, report_url
+):
+    phone_of(ayu)
+    phone.goto(live_server.url + report_url)
+    visible = phone.evaluate("""() => {
+      const table = document.querySelector('table.figures');
+      const right = table.parentElement.getBoundingClientRect().right;
+      return [...table.querySelectorAll('thead th')].map(th => th.getBoundingClientRect().right <= right + 1);
+    }""")
+    assert visible[:3] == [True, True, True], "the indicator, this period and the period before fit a 360 px screen"
