@@ -206,11 +206,10 @@ def test_a_day_with_the_visits_and_the_session_kept_offline_then_the_rest_online
     saved = phone.locator("[data-queue] li[data-entry-state=saved]")
     assert saved.count() == 4
     assert "masuk ke catatan anggota" in saved.nth(0).inner_text()
-    # A second look at the queue after a reload sends nothing again.
+    # A second look at the queue after a reload (a whole sync, over when data-sync-done is set) sends nothing again.
     phone.reload()
     phone.wait_for_selector("#capture[data-sync-done]", state="attached")
     _wait_until_sent(phone)
-    phone.wait_for_timeout(1000)
     assert Visit.objects.count() == 3 and OutreachSession.objects.count() == 1
 
     # Her visit is on her timeline; from it, the referral.
