@@ -99,6 +99,8 @@ def build_report(definition, period, scope, user, external=False):
     if not incidents.shown:
         figures, sections = protection.withhold_incidents(figures, sections, incidents)
         notices.append(incidents.why_not)
+    elif incidents.to_cutoff:
+        sections = protection.without_branch_rows(sections)
     report = Report(
         definition=definition,
         period=period,

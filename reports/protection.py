@@ -100,6 +100,31 @@ def withhold_incidents(figures, sections, access):
     return figures, kept
 
 
+BY_BRANCH = "incidents_by_branch"
+
+
+def without_branch_rows(sections):
+    """The sections without the incidents by branch, for a reader who may not read incidents: she
+    is given incident figures for the country and the regions only, and a row of a national or
+    regional table is one branch's figure (each region's are in that region's own report)."""
+    kept = []
+    for section in sections:
+        if any(t.key == BY_BRANCH for t in section.tables):
+            section = copy.copy(section)
+            section.tables = [t for t in section.tables if t.key != BY_BRANCH]
+            section.notice = " ".join(
+                [
+                    section.notice,
+                    _(
+                        "Rights violations by branch are shown only to those who handle incidents; the "
+                        "regional reports give each region's figures."
+                    ),
+                ]
+            ).strip()
+        kept.append(section)
+    return kept
+
+
 def coverage(scope, branches):
     """What a scope counts, for the rounding's draw: the same branches give the same draw, so a
     region of one branch, that branch's own report and its row in the national table show one
