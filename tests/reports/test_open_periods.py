@@ -4,6 +4,7 @@ PDF, the Excel file and the CSV, in both languages; members are counted on that 
 import csv
 import datetime
 import io
+import subprocess
 
 import openpyxl
 import pytest
@@ -104,3 +105,19 @@ def test_the_csv_marks_the_open_year(on_7_december, client_of, sari, lang):
     )
     closed = client_of(sari).get(reverse("report_download", args=["csv"]), {**CLOSED, "lang": lang})
     assert MARK[lang].split(",")[0] not in closed.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_every_page_of_the_pdf_says_when_it_was_made_and_that_it_is_provisional(
+    on_7_december, client_of, sari, tmp_path, lang
+):
+    response = client_of(sari).get(reverse("report_download", args=["pdf"]), {**OPEN, "lang": lang})
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) > 1
+    generated = "Generated" if lang == "en" else "Dibuat"
+    for number, page in enumerate(pages, start=1):
+        footer = " ".join(page.strip().splitlines()[-1].split())
+        assert generated in footer and MARK[lang].split(",")[0] in footer, (number, footer)
