@@ -46,7 +46,7 @@ class Context:
 def build_report(definition, period, scope, user, external=False):
     """The report of ``definition`` over ``period`` and ``scope`` as ``user`` may see it; every
     figure rounded when ``external`` (for use outside OPSI: ``reports.protection``)."""
-    incidents = protection.incident_access(user, scope, period)
+    incidents = protection.incident_access(user, scope, period, external)
     branch_qs = scope.branches(user)
     branches = list(branch_qs.order_by("name"))
     every_branch = scope.kind == "national" and user.sees_all_branches

@@ -7,14 +7,16 @@ languages, the previous-period column) and subtracts one from another. So:
 1. A protected count is randomly rounded to a multiple of 5 (``reports.rounding``), keyed by
    the cell, the scope and the period: the same count shows the same figure wherever it
    appears, so differences between reports give nothing exact back. Totals are rounded on
-   their own, percentages are worked out from the rounded counts, a median is shown only
-   over 5 counts or more.
+   their own (an incident table's add up its rounded rows), percentages are worked out from
+   the rounded counts, a median is shown only over 5 counts or more.
 2. Protected figures are given for calendar quarters, half-years and years only (no date
    ranges: a range of one day, then of two, gives a day's count). A report for use outside
    is refused by the form unless its period is such a period and has ended.
-3. Readers who may not read incidents (``User.handles_incidents``) see incident figures for
-   the whole country or a region, of a period that has ended, counted from the incidents
-   recorded by the end of the month after it, and only from the day after: an incident
+3. Readers who may not read incidents (``User.handles_incidents``), and every report for use
+   outside, get incident figures for the whole country over a whole year that has ended, and
+   nothing finer (figures nested in one another narrow a count to 1-4 however each is
+   rounded), counted from the incidents recorded by 31 January after it, and only from
+   1 February: an incident
    recorded late changes no figure once shown, so it cannot be found by comparing downloads
    (a counted incident corrected or removed still changes them: the note says so).
 """
@@ -41,13 +43,18 @@ class IncidentAccess:
     why_not: str = ""
 
 
-def incident_access(user, scope, period):
+def incident_access(user, scope, period, external=False):
     """Whether and how ``user`` is shown the incident figures of ``scope`` over ``period``.
 
-    For a reader who may not read incidents they are always counted to the cutoff, shown or
-    not: the figures kept for the period (``reports.kept``) are then the same for every report
-    such a reader asks for, and the nightly count's (made as the secretariat) are read back."""
-    to_cutoff = not user.handles_incidents
+    A reader who may not read incidents, and every reader of a report for use outside OPSI, is
+    given them for the whole country over a whole year that has ended, and nothing finer: every
+    finer figure (a region, a quarter or a half inside the year) could be set against another and
+    narrowed to a count from 1 to 4 however each is rounded (a quarter shown 5 inside a half
+    shown 0 is 1 to 4). For such readers they are always counted to the cutoff, shown or not: the
+    figures kept for the period (``reports.kept``) are then the same for every report such a
+    reader asks for, and the nightly count's (made as the secretariat) are read back."""
+    handles = user.handles_incidents and not external
+    to_cutoff = not handles
     if period.kind is None:
         return IncidentAccess(
             False,
@@ -57,15 +64,15 @@ def incident_access(user, scope, period):
                 "and years: choose one of them to see them."
             ),
         )
-    if user.handles_incidents:
+    if handles:
         return IncidentAccess(True)
-    if scope.kind == "branch":
+    if scope.kind != "national" or period.kind != "year":
         return IncidentAccess(
             False,
             to_cutoff,
             why_not=_(
-                "Rights violations are shown to your role for the whole country and for regions only: "
-                "choose the national or a regional report to see them."
+                "Rights violations are shown to your role, and in reports for use outside OPSI, for the whole "
+                "country over a whole year only: choose the national report of a year that has ended."
             ),
         )
     if ended_everywhere_before() < period.recorded_by:
@@ -105,8 +112,8 @@ BY_BRANCH = "incidents_by_branch"
 
 def without_branch_rows(sections):
     """The sections without the incidents by branch, for a reader who may not read incidents: she
-    is given incident figures for the country and the regions only, and a row of a national or
-    regional table is one branch's figure (each region's are in that region's own report)."""
+    is given incident figures for the whole country only, and a row of the national table is one
+    branch's figure."""
     kept = []
     for section in sections:
         if any(t.key == BY_BRANCH for t in section.tables):
@@ -156,9 +163,39 @@ def protect(report, scope, branches, external):
             _round_table(t, where, report.period) if external or t.sensitive else copy.deepcopy(t)
             for t in section.tables
         ]
+    _incident_totals_add_up(report)
     report.external = external
     report.method_notes = _method_notes(report, external)
     return _render_shares(report)
+
+
+def _incident_totals_add_up(report):
+    """An incident table's total is the sum of its rounded rows, and the number of incidents that
+    total: a total rounded on its own beside its rows (a total shown 0 over a row shown 5) would
+    narrow that row to a count from 1 to 4. The figure of the period before is not shown beside
+    them: its own report adds up its own rows."""
+    totals = {}
+    for section in report.sections:
+        for table in section.tables:
+            if not (table.sensitive and table.total_row and table.total_row_adds and len(table.rows) > 1):
+                continue
+            last = table.rows[-1]
+            for c in range(1, len(last)):
+                column = [row[c] for row in table.rows[:-1]]
+                if _is_count(last[c]) and all(_is_count(v) for v in column):
+                    last[c] = sum(column)
+            totals[table.key] = last[-1]
+    total = totals.get("incidents_by_perpetrator", totals.get("incidents_by_branch"))
+    for figure in report.key_figures:
+        if not figure.sensitive:
+            continue
+        figure.previous = "–"
+        if total is None:
+            continue
+        if figure.key == "incidents":
+            figure.value = total
+        elif isinstance(figure.value, Share):
+            figure.value = Share(min(figure.value.numerator, total), total)
 
 
 def _is_count(value):
@@ -243,9 +280,9 @@ def _method_notes(report, external):
         )
         notes.append(
             _(
-                "Totals are rounded on their own and may differ from the sum of the rounded rows; percentages "
-                "are worked out from the rounded counts; a median is shown only where it summarises at least "
-                "5 counts."
+                "Totals are rounded on their own and may differ from the sum of the rounded rows, except the "
+                "totals of rights violations, which are the sums of their rounded rows; percentages are worked "
+                "out from the rounded counts; a median is shown only where it summarises at least 5 counts."
             )
         )
         notes.append(_("Rounded figures are given for calendar quarters, half-years and years only."))
@@ -255,8 +292,8 @@ def _method_notes(report, external):
 def cutoff_note(period):
     return _(
         "Rights violations in this report are counted from the incidents recorded by %(date)s (the end of the "
-        "month after the period), for the whole country and for regions only: an incident recorded later is not "
-        "counted, so the figures change only if a counted incident is corrected or removed."
+        "month after the period), for the whole country over the whole year only: an incident recorded later is "
+        "not counted, so the figures change only if a counted incident is corrected or removed."
     ) % {"date": formats.date_format(period.recorded_by - datetime.timedelta(days=1), "j F Y")}
 
 

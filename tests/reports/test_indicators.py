@@ -71,7 +71,9 @@ def test_the_previous_column_is_what_the_previous_report_shows(report_data, sari
     MemberFactory(branch=report_data["bali"], alias="Anggrek", joined_on=D(2024, 3, 1), peer_educator=True)
     this_year, last_year = build(sari), build(sari, period=periods.year(2024))
     for figure in last_year.key_figures:
-        assert this_year.figure(figure.key).previous == figure.value, figure.key
+        # Incident figures add up their own rounded rows: the year before's are not set beside them.
+        expected = "–" if figure.sensitive else figure.value
+        assert this_year.figure(figure.key).previous == expected, figure.key
     assert this_year.figure("peer_educators").previous == 1  # Anggrek; Dahlia joined in 2025
     assert this_year.figure("branches_active").previous == 2
     regular_waria = (dict(MemberKind.choices)["regular"], dict(Gender.choices)["waria"])

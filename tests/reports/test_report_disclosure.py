@@ -183,7 +183,7 @@ def test_the_page_pdf_excel_and_csv_carry_the_same_rounded_figures(client_of, ev
     for figure in report.key_figures:
         if figure.key in ("members", "incidents", "visits"):
             line = next(line for line in text.splitlines() if line.strip().startswith(labels[figure.key]))
-            change = f"+{figure.change}" if figure.change and figure.change > 0 else str(figure.change)
+            change = "–" if figure.change is None else f"+{figure.change}" if figure.change > 0 else str(figure.change)
             assert line.split()[-3:] == [str(figure.value), str(figure.previous), change]
     assert "randomly rounded to a multiple of 5" in text
     assert "cannot be worked out" not in text and "<5" not in text
@@ -195,5 +195,6 @@ def test_the_previous_period_column_shows_what_the_previous_report_shows(everyth
         first = build_report(DEFINITIONS["btg"], periods.quarter(2025, 1), scope, sari, external=True)
         second = build_report(DEFINITIONS["btg"], periods.quarter(2025, 2), scope, sari, external=True)
         assert [f.previous for f in second.key_figures] == [f.value for f in first.key_figures]
+        # Incident figures reach the secretariat for a whole year of the country only.
         inside = build_report(DEFINITIONS["btg"], periods.quarter(2025, 2), scope, sari)
-        assert inside.figure("incidents").previous == first.figure("incidents").value
+        assert not [f for f in inside.key_figures + first.key_figures if f.sensitive]

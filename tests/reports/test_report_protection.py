@@ -18,7 +18,8 @@ from tests.reports.test_access_indicators import access_data  # noqa: F401 (a fi
 D = datetime.date
 Q1 = periods.quarter(2025, 1)  # its incidents count when recorded by 30 April 2025, shown from 1 May
 IN_TIME = timezone.make_aware(datetime.datetime(2025, 4, 30, 23))
-LATE = timezone.make_aware(datetime.datetime(2025, 5, 1, 9))
+YEAR = periods.year(2025)  # its incidents count when recorded by 31 January 2026, shown from 1 February
+AFTER_THE_YEARS_CUTOFF = timezone.make_aware(datetime.datetime(2026, 2, 1, 9))
 INCIDENT_TABLES = {"incidents_by_violation", "incidents_by_perpetrator", "incidents_by_branch"}
 
 
@@ -79,27 +80,54 @@ def test_a_report_for_use_outside_of_a_period_not_over_yet_is_refused(sari, lang
     assert form({"period_kind": "half", "number": "2", "year": "2025", "suppress": "on"}, sari).is_valid()
 
 
-def test_the_secretariat_sees_incidents_nationally_and_by_region_once_the_cutoff_has_passed(incidents, sari):
+def test_the_secretariat_sees_a_years_national_incidents_once_the_cutoff_has_passed(incidents, sari):
     with translation.override("en"):
-        national = build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)
+        national = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
     figures, tables = incident_figures(national)
-    assert figures["incidents"] == 10  # 10, a multiple of 5
     # By violation and perpetrator; not by branch: a row of it is one branch's figure.
     assert set(tables) == INCIDENT_TABLES - {"incidents_by_branch"}
-    assert "regional reports give each region" in next(s for s in national.sections if s.key == "stigma").notice
+    assert "regional reports" not in national.notices
     assert all(row[1] % 5 == 0 for rows in tables.values() for row in rows)
-    assert any("recorded by 30 April 2025" in note for note in national.method_notes)
-    region = build_report(BRIDGING_THE_GAPS, Q1, Scope("region", incidents["jakarta"].region), sari)
-    assert incident_figures(region)[0]["incidents"] in (5, 10)  # Jakarta's 7
+    # The total adds up its rounded rows (Jakarta's 7 by police, Bali's 3 by clients), and is the key figure.
+    perpetrators = tables["incidents_by_perpetrator"]
+    assert perpetrators[-1][1] == sum(row[1] for row in perpetrators[:-1]) == figures["incidents"]
+    assert figures["incidents"] in (5, 10, 15)
+    assert national.figure("incidents").previous == "–"  # the year before adds up its own rows
+    assert any("recorded by 31 January 2026" in note for note in national.method_notes)
+
+
+@pytest.mark.parametrize(
+    "scope,period",
+    [
+        (Scope("national"), Q1),
+        (Scope("national"), periods.half_year(2025, 1)),
+        (Scope("region", "west"), YEAR),
+    ],
+)
+def test_the_secretariat_sees_no_incidents_for_a_quarter_a_half_or_a_region(incidents, sari, scope, period):
+    """A quarter shown 5 inside a half shown 0 would be 1 to 4, however each is rounded."""
+    with translation.override("en"):
+        report = build_report(BRIDGING_THE_GAPS, period, scope, sari)
+    assert incident_figures(report) == ({}, {})
+    assert "whole country over a whole year only" in report.notices[0]
+
+
+def test_a_report_for_use_outside_gives_incidents_for_a_national_year_only(incidents, sari, ayu):
+    jakarta = Scope("branch", str(incidents["jakarta"].pk))
+    assert incident_figures(build_report(BRIDGING_THE_GAPS, Q1, jakarta, ayu, external=True)) == ({}, {})
+    assert incident_figures(build_report(BRIDGING_THE_GAPS, YEAR, jakarta, ayu, external=True)) == ({}, {})
+    outside = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari, external=True)
+    inside = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
+    assert incident_figures(outside) == incident_figures(inside) != ({}, {})
 
 
 @pytest.mark.parametrize("user", ["sari", "dewi", "putri"])
 def test_readers_who_may_not_read_incidents_see_none_for_a_branch(incidents, request, user):
     reader = request.getfixturevalue(user)
     with translation.override("en"):
-        report = build_report(BRIDGING_THE_GAPS, Q1, Scope("branch", str(incidents["jakarta"].pk)), reader)
+        report = build_report(BRIDGING_THE_GAPS, YEAR, Scope("branch", str(incidents["jakarta"].pk)), reader)
     assert incident_figures(report) == ({}, {})
-    assert report.notices and "regions" in report.notices[0]
+    assert report.notices and "whole country" in report.notices[0]
     assert next(s for s in report.sections if s.key == "stigma").notice == report.notices[0]
     assert report.table("outside_trainings")  # what the role may read is still there
 
@@ -111,24 +139,19 @@ def test_the_secretariat_sees_no_incidents_for_a_date_range_or_a_period_not_over
         assert report.notices
 
 
-def test_the_secretariat_sees_a_quarters_incidents_only_from_the_day_after_the_cutoff(incidents, sari, monkeypatch):
-    monkeypatch.setattr(protection, "ended_everywhere_before", lambda: D(2025, 4, 30))
-    before = build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)
+def test_the_secretariat_sees_a_years_incidents_only_from_the_day_after_the_cutoff(incidents, sari, monkeypatch):
+    monkeypatch.setattr(protection, "ended_everywhere_before", lambda: D(2026, 1, 31))
+    before = build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)
     assert incident_figures(before) == ({}, {})
-    assert "1 May 2025" in before.notices[0] or "1 Mei 2025" in before.notices[0]
-    monkeypatch.setattr(protection, "ended_everywhere_before", lambda: D(2025, 5, 1))
-    assert incident_figures(build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari))[0]["incidents"] == 10
+    assert "1 February 2026" in before.notices[0] or "1 Februari 2026" in before.notices[0]
+    monkeypatch.setattr(protection, "ended_everywhere_before", lambda: D(2026, 2, 1))
+    assert incident_figures(build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari))[0]["incidents"] > 0
 
 
 def test_an_incident_recorded_after_the_cutoff_does_not_change_what_the_secretariat_was_shown(incidents, sari, ayu):
-    shown = incident_figures(build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari))
-    make_incident(incidents["jakarta"], on=D(2025, 3, 31), perpetrator="client", reported_at=LATE)
-    assert incident_figures(build_report(BRIDGING_THE_GAPS, Q1, Scope("national"), sari)) == shown
-    # Nor the next quarter's previous column; the half-year, cut off at July's end, counts it: 11.
-    q2 = build_report(BRIDGING_THE_GAPS, periods.quarter(2025, 2), Scope("national"), sari)
-    assert q2.figure("incidents").previous == shown[0]["incidents"]
-    half = build_report(BRIDGING_THE_GAPS, periods.half_year(2025, 1), Scope("national"), sari)
-    assert half.figure("incidents").value in (10, 15)
+    shown = incident_figures(build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari))
+    make_incident(incidents["jakarta"], on=D(2025, 3, 31), perpetrator="client", reported_at=AFTER_THE_YEARS_CUTOFF)
+    assert incident_figures(build_report(BRIDGING_THE_GAPS, YEAR, Scope("national"), sari)) == shown
     # Those who handle incidents count it: Jakarta's 8, rounded.
     jakarta = Scope("branch", str(incidents["jakarta"].pk))
     assert build_report(BRIDGING_THE_GAPS, Q1, jakarta, ayu).figure("incidents").value in (5, 10)
@@ -159,7 +182,7 @@ def test_the_report_page_says_why_incidents_are_not_shown(client_of, incidents, 
         },
     )
     page = response.content.decode()
-    assert "Pelanggaran hak ditampilkan untuk peran Anda hanya untuk seluruh negeri dan per region" in page
+    assert "hanya untuk seluruh negeri selama satu tahun penuh" in page
 
 
 def test_a_median_over_fewer_than_5_documents_is_not_shown_outside(access_data, sari):  # noqa: F811
@@ -192,14 +215,14 @@ def test_the_report_page_for_use_outside_costs_no_more_queries(
 
 
 def test_a_branchs_count_shows_one_figure_in_the_national_regional_and_branch_reports(incidents, sari, ayu):
-    """Two roundings of Jakarta's 7 incidents would narrow them down: it is rounded once."""
+    """Two roundings of one count would narrow it down: it is rounded once. Incidents: the
+    coordinator's table and key figure show one figure for Jakarta's 7."""
     jakarta = incidents["jakarta"]
-    region = build_report(BRIDGING_THE_GAPS, Q1, Scope("region", jakarta.region), sari)
     own = build_report(BRIDGING_THE_GAPS, Q1, Scope("branch", str(jakarta.pk)), ayu)
-    row = next(r for r in own.table("incidents_by_branch").rows if r[0] == jakarta.name)[1]
-    assert row in (5, 10)
-    assert region.figure("incidents").value == row  # the region holds Jakarta alone here
-    assert own.figure("incidents").value == row
+    by_branch = own.table("incidents_by_branch").rows
+    assert by_branch[0][1] in (5, 10) and by_branch[-1][1] == by_branch[0][1]  # her branch's row, and the total
+    perpetrators = own.table("incidents_by_perpetrator").rows
+    assert own.figure("incidents").value == perpetrators[-1][1] == sum(row[1] for row in perpetrators[:-1])
     # The same for every figure of a report for use outside: Jakarta's members.
     national = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), sari, external=True)
     own = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("branch", str(jakarta.pk)), sari, external=True)
