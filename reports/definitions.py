@@ -22,6 +22,8 @@ class KeyFigureDef:
     # False for a figure that counts no people (branches): shown as it is in every report; a
     # branch's own report shows 0 or 1, which no rounding can hide.
     counts_people: bool = True
+    # Counted on the period's last day: rounded by that day (``Table.on_last_day``).
+    on_last_day: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,12 @@ BRIDGING_THE_GAPS = ReportDefinition(
             "ktp_and_bpjs",
             _("Members holding both KTP and BPJS at the end of the period"),
             access.holding_ktp_and_bpjs_total,
+            on_last_day=True,
         ),
         KeyFigureDef("outreach_sessions", _("Outreach sessions"), outreach.sessions_total),
-        KeyFigureDef("members", _("Members at the end of the period"), membership.members_total),
+        KeyFigureDef("members", _("Members at the end of the period"), membership.members_total, on_last_day=True),
         KeyFigureDef("new_members", _("New members"), membership.new_members_total),
-        KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total),
+        KeyFigureDef("peer_educators", _("Peer educators"), membership.peer_educators_total, on_last_day=True),
         KeyFigureDef(
             "active_peer_educators", _("Peer educators who did outreach"), outreach.active_peer_educators_total
         ),

@@ -241,6 +241,7 @@ def _dump_table(table):
         "medians": [[column, counted] for column, counted in table.medians.items()],
         "branch_rows": table.branch_rows,
         "column_names": table.column_names,
+        "on_last_day": table.on_last_day,
     }
 
 

@@ -152,7 +152,7 @@ def protect(report, scope, branches, external):
     where = coverage(scope, branches)
     definitions = {f.key: f for f in report.definition.key_figures}
     report.key_figures = [
-        _round_figure(f, where, report.period, report.previous_period, definitions[f.key].parts)
+        _round_figure(f, where, report.period, report.previous_period, definitions[f.key])
         if f.sensitive or (external and definitions[f.key].counts_people)
         else copy.copy(f)
         for f in report.key_figures
@@ -206,16 +206,26 @@ def _identity(name):
     return tuple(name) if isinstance(name, (tuple, list)) else (name,)
 
 
-def _round_figure(figure, where, period, previous_period, parts):
+def _round_figure(figure, where, period, previous_period, definition):
     figure = copy.copy(figure)
-    figure.value = _round_value(figure.value, figure.key, parts, where, period)
-    figure.previous = _round_value(figure.previous, figure.key, parts, where, previous_period)
+    on_last_day = definition.on_last_day
+    figure.value = _round_value(figure.value, figure.key, definition.parts, where, _span(period, on_last_day))
+    figure.previous = _round_value(
+        figure.previous, figure.key, definition.parts, where, _span(previous_period, on_last_day)
+    )
     figure.rounded = True
     return figure
 
 
-def _round_value(value, key, parts, where, period):
-    span = (period.start.isoformat(), period.end.isoformat())
+def _span(period, on_last_day=False):
+    """What of the period a draw is keyed by: the day of a count made on the period's last day
+    (one draw for a quarter, its half and its year), else the whole period."""
+    if on_last_day:
+        return ("on", period.end.isoformat())
+    return (period.start.isoformat(), period.end.isoformat())
+
+
+def _round_value(value, key, parts, where, span):
     if isinstance(value, Share):
         numerator_name, denominator_name = parts or (f"{key}:numerator", f"{key}:denominator")
         denominator = rounded(value.denominator, *_identity(denominator_name), where, *span)
@@ -228,7 +238,7 @@ def _round_value(value, key, parts, where, period):
 
 def _round_table(table, where, period):
     table = copy.deepcopy(table)
-    span = (period.start.isoformat(), period.end.isoformat())
+    span = _span(period, table.on_last_day)
     names = {cell: name for name, cell in table.links.items()}
     true = [list(row) for row in table.rows]
     for r, row in enumerate(table.rows):

@@ -49,6 +49,10 @@ class Table:
     # Each row but the total is a branch (``row_keys`` their ids): a row counts what that
     # branch's own report counts, under ``column_names`` (the names its cells have there).
     branch_rows: bool = False
+    # Counted on the period's last day (members): the same count for a quarter, its half and its
+    # year when they end together, so it is rounded by that day, not by the period (three draws
+    # of one count, 5, 5 and 0, would say it is 1 to 4).
+    on_last_day: bool = False
     column_names: list = None
     rounded: bool = False  # its counts are rounded to a multiple of 5
 

@@ -176,7 +176,7 @@ def _link_kind_totals(table, by_rows):
 
 def members_by_kind_and_gender(ctx):
     counts = _sum_by(_members_on(ctx, last_day(ctx.period)), KIND, GENDER)
-    return _link_kind_totals(
+    table = _link_kind_totals(
         _grid(
             _("Members by kind and gender at the end of the period"),
             "members_by_kind_gender",
@@ -187,6 +187,8 @@ def members_by_kind_and_gender(ctx):
         ),
         by_rows=True,
     )
+    table.on_last_day = True
+    return table
 
 
 def members_by_branch_and_kind(ctx):
@@ -203,6 +205,7 @@ def members_by_branch_and_kind(ctx):
         by_rows=False,
     )
     table.branch_rows = True
+    table.on_last_day = True
     table.column_names = [None, *[("members_of_kind", code) for code in MemberKind.values], "members"]
     return table
 

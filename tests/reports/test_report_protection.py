@@ -244,3 +244,19 @@ def test_the_report_page_says_how_its_figures_are_rounded(client_of, incidents, 
     text = client_of(sari).get(reverse("report_page"), {**query, "suppress": "on"}).content.decode()
     assert heading in text and note in text
     assert "&lt;5" not in text
+
+
+def test_a_count_on_the_last_day_shows_one_figure_for_the_quarter_the_half_and_the_year(report_data, sari):
+    """Members on 31 December are one count for Q4, the second half and the year: drawn once,
+    else three draws of it (5, 5 and 0) would say it is 1 to 4."""
+    reports = [
+        build_report(BRIDGING_THE_GAPS, period, Scope("national"), sari, external=True)
+        for period in (periods.quarter(2025, 4), periods.half_year(2025, 2), periods.year(2025))
+    ]
+    for key in ("members", "peer_educators", "ktp_and_bpjs"):
+        assert len({report.figure(key).value for report in reports}) == 1, key
+    for key in ("members_by_kind_gender", "members_by_branch_kind"):
+        assert len({str(report.table(key).rows) for report in reports}) == 1, key
+    # And the previous column of the next quarter shows the same.
+    next_quarter = build_report(BRIDGING_THE_GAPS, periods.quarter(2026, 1), Scope("national"), sari)
+    assert next_quarter.figure("members").previous == 4  # inside OPSI: the true count
