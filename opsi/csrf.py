@@ -10,7 +10,13 @@ nothing; the page it renders carries a fresh token. Never for an anonymous user,
 form the browser says came from another site (nor one that says nothing of where it came from).
 """
 
+import time
+from functools import wraps
 from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import QueryDict
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -24,6 +30,53 @@ from django.utils.translation import gettext as _
 def refills_after_csrf_failure(view):
     view.refills_after_csrf_failure = True
     return view
+
+
+UNSENT = "_unsent_form"
+UNSENT_KEPT_SECONDS = 3600
+
+
+def keeps_form_across_login(view):
+    """A form sent after the login ended comes back filled once she has logged in again.
+
+    Put outside ``login_required``: a POST from someone no longer logged in is kept in her
+    (new, anonymous) session with the page it was sent to, and she is sent to the login page,
+    told that nothing was saved; the first opening of that page after the login, within the hour,
+    gives the form back filled and checked as ``refills_after_csrf_failure`` does (through the
+    view's own decorators and access rule), never saved: she presses Save again. The kept copy is
+    taken out of the session as it is used."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            sent = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+            request.session[UNSENT] = {"path": request.get_full_path(), "data": sent, "at": time.time()}
+            messages.warning(
+                request,
+                _(
+                    "Your login had ended, so nothing was saved. Log in again: the form comes back with what "
+                    "you entered, to check and save."
+                ),
+            )
+            return redirect_to_login(request.get_full_path())
+        unsent = request.session.get(UNSENT) if request.user.is_authenticated else None
+        if request.method == "GET" and unsent and unsent.get("path") == request.get_full_path():
+            del request.session[UNSENT]
+            if time.time() - unsent.get("at", 0) < UNSENT_KEPT_SECONDS:
+                refill = QueryDict(mutable=True)
+                for key, values in unsent.get("data", {}).items():
+                    refill.setlist(key, values)
+                request.method, request.POST, request.csrf_failed = "POST", refill, True
+                try:
+                    response = view(request, *args, **kwargs)
+                except (Http404, PermissionDenied):
+                    response = None  # not hers to see (another worker logged in): her own empty form
+                if response is not None and response.status_code == 200:
+                    return response
+                request.method, request.POST, request.csrf_failed = "GET", QueryDict(), False
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _from_this_site(request):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.models import Member
-from opsi.csrf import refills_after_csrf_failure
+from opsi.csrf import keeps_form_across_login, refills_after_csrf_failure
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
 from opsi.tenant import DropInCentre
 
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 @refills_after_csrf_failure  # sent without its CSRF cookie: back filled, nothing saved (opsi/csrf.py)
 @transaction.non_atomic_requests  # the most opened page: no BEGIN and COMMIT to show the form
+@keeps_form_across_login  # sent after the login ended: back filled after the login, nothing saved
 @login_required
 @role_required("records_work")
 @require_http_methods(["GET", "POST"])

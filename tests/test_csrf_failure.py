@@ -124,3 +124,46 @@ def test_a_visit_form_that_says_nothing_of_where_it_comes_from_is_not_refilled(a
     client = login_with_second_factor(Client(enforce_csrf_checks=True), ayu)
     content = client.post(reverse("visit_new"), form_data(catalogue, jakarta_dic, mawar)).content.decode()
     assert "Isian tidak tersimpan" in content and 'name="services"' not in content
+
+
+def _login_ended(client):
+    """The session ended on the server (idle timeout): the browser's cookie finds nothing."""
+    from importlib import import_module
+
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).delete()
+
+
+def test_a_visit_sent_after_the_login_ended_comes_back_filled_after_the_login(
+    ayu, mawar, jakarta_dic, catalogue, stocked
+):
+    client = login_with_second_factor(Client(), ayu)
+    _login_ended(client)
+    data = form_data(catalogue, jakarta_dic, mawar)
+    response = client.post(reverse("visit_new"), data)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    login_page = client.get(response["Location"]).content.decode()
+    assert "tidak ada yang tersimpan" in login_page.lower()
+    assert not Visit.objects.exists()
+    login_with_second_factor(client, ayu)
+    content = client.get(reverse("visit_new")).content.decode()
+    assert "Belum ada yang tersimpan" in content and "<strong>Mawar</strong>" in content
+    assert 'value="12"' in content and 'value="2025-05-01"' in content
+    assert not Visit.objects.exists()
+    assert "<strong>Mawar</strong>" not in client.get(reverse("visit_new")).content.decode()  # once
+    response = client.post(reverse("visit_new"), data)
+    assert response.status_code == 302 and Visit.objects.get().member == mawar
+
+
+def test_a_visit_kept_across_a_login_is_never_shown_to_another_branchs_worker(
+    ayu, bunga, mawar, jakarta_dic, catalogue, stocked
+):
+    client = login_with_second_factor(Client(), ayu)
+    _login_ended(client)
+    client.post(reverse("visit_new"), form_data(catalogue, jakarta_dic, mawar))
+    login_with_second_factor(client, bunga)
+    response = client.get(reverse("visit_new"))
+    content = response.content.decode()
+    assert response.status_code == 200  # her own form, empty
+    assert "Mawar" not in content and "SIBU2150390" not in content
+    assert not Visit.objects.exists()
