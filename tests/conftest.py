@@ -8,8 +8,11 @@
 """
 
 import os
+import threading
+import time
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 
 from opsi.models import User
 from services.models import Commodity, ServiceType
@@ -167,12 +170,40 @@ def watch_requests(page):
 def settle_and_close(page, within_ms=5_000):
     """Close the phone once its own background requests (the service worker, the renewal of
     the capture page's copy) are answered: one still running on the test server while the
-    database is emptied for the next test deadlocks with the emptying."""
+    database is emptied for the next test deadlocks with the emptying. Requests the page does
+    not report (a service worker's) are waited for on the server's side, once it is closed."""
     waited = 0
     while getattr(page, "waiting_requests", None) and waited < within_ms:
         page.wait_for_timeout(100)
         waited += 100
     page.context.close()
+    _wait_for_the_live_server_to_finish(within_ms / 1000)
+
+
+# Requests the live server is answering (its threads run Django's WSGIHandler; the test client
+# does not): the teardown waits for them, so the database is never emptied under one.
+_answering = [0]
+_answering_lock = threading.Lock()
+_wsgi_call = WSGIHandler.__call__
+
+
+def _counted_call(self, environ, start_response):
+    with _answering_lock:
+        _answering[0] += 1
+    try:
+        return _wsgi_call(self, environ, start_response)
+    finally:
+        with _answering_lock:
+            _answering[0] -= 1
+
+
+WSGIHandler.__call__ = _counted_call
+
+
+def _wait_for_the_live_server_to_finish(within_seconds):
+    deadline = time.monotonic() + within_seconds
+    while _answering[0] and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture
