@@ -202,6 +202,22 @@ def tables_in(database):
         return conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
 
 
+def writing_into(database):
+    """psql holds an open transaction in ``database`` (its BEGIN sent, its COMMIT not yet)."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres") as conn:
+        return (
+            conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND application_name = 'psql' "
+                "AND xact_start IS NOT NULL",
+                [database],
+            ).fetchone()[0]
+            > 0
+        )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_killed_midway_leaves_the_target_empty_and_no_process(tmp_path, keys, filled, target_database):
     (tmp_path / "tmp").mkdir()
@@ -232,7 +248,9 @@ def test_a_restore_killed_midway_leaves_the_target_empty_and_no_process(tmp_path
         return restore.poll() is not None or {"psql", "pg_restore", "gpg", "gzip"} <= set(seen.values())
 
     assert wait_for(restoring)
-    time.sleep(0.5)  # rows are being written into the target's open transaction
+    # Killed as soon as psql's transaction is open in the target (rows being written, nothing
+    # committed): a fixed pause let a fast machine commit the small test database first.
+    assert wait_for(lambda: writing_into(target_database) or restore.poll() is not None)
     assert restore.poll() is None, "the restore ended before it could be killed (too few rows)"
     seen.update({pid: _name(pid) for pid in children(restore.pid)})
     os.kill(restore.pid, signal.SIGKILL)
