@@ -122,10 +122,7 @@ def without_branch_rows(sections):
             section.notice = " ".join(
                 [
                     section.notice,
-                    _(
-                        "Rights violations by branch are shown only to those who handle incidents; the "
-                        "regional reports give each region's figures."
-                    ),
+                    _("Rights violations by branch are shown only to those who handle incidents."),
                 ]
             ).strip()
         kept.append(section)
