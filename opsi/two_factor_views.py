@@ -45,6 +45,8 @@ class LoginView(auth_views.LoginView):
     """The password step; the second one follows (``RequireSecondFactorMiddleware``)."""
 
     redirect_authenticated_user = True
+    # A form is read and sent; anything else (PUT, DELETE, PATCH) is refused with 405.
+    http_method_names = ["get", "post", "head", "options"]
 
     def form_valid(self, form):
         response = super().form_valid(form)

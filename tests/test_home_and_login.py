@@ -24,6 +24,16 @@ def test_login_with_the_right_password_lands_on_home(client, ayu):
     assert response.status_code == 302 and response.url == reverse("home")
 
 
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_the_login_page_takes_only_reading_and_sending(client, ayu, method):
+    # PUT used to be answered like a POST with an empty form (a login page for any verb).
+    response = getattr(client, method)(
+        reverse("login"), data="username=ayu", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 405
+    assert "_auth_user_id" not in client.session
+
+
 def test_five_wrong_passwords_lock_the_account_with_a_clear_message(client, ayu):
     for _ in range(5):
         client.post(reverse("login"), {"username": "ayu", "password": "wrong-password"})
