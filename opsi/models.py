@@ -28,6 +28,7 @@ class User(AbstractUser):
         COORDINATOR = "coordinator", _("Provincial coordinator")
         OUTREACH_WORKER = "outreach_worker", _("Outreach worker")
         CRISIS_RESPONSE = "crisis_response", _("National crisis response")
+        DATA_PROTECTION = "data_protection", _("Data protection officer")
 
     role = models.CharField(
         _("role"),
@@ -103,6 +104,12 @@ class User(AbstractUser):
     def responds_nationally(self):
         """The crisis-response role reads and records incidents of every branch."""
         return self.role == self.Role.CRISIS_RESPONSE
+
+    @property
+    def protects_data(self):
+        """The person OPSI names under UU PDP 27/2022: members' requests and breaches of every
+        branch (``privacy``), and none of the branches' records (no branch, not all branches)."""
+        return self.role == self.Role.DATA_PROTECTION
 
     @property
     def sends_alerts(self):

@@ -48,7 +48,7 @@ OPEN_PATHS = (
 
 
 def required_for(user):
-    return user.is_admin or user.role == user.Role.SECRETARIAT
+    return user.is_admin or user.role in (user.Role.SECRETARIAT, user.Role.DATA_PROTECTION)
 
 
 def needs_second_factor(request):
