@@ -1,3 +1,4 @@
+from .health import HealthCare, HivResult, HivResultKind, Prep, reads_hiv_results
 from .paperwork import CLOSED_STEPS, STEP_ORDER, Barrier, CaseStep, Document, PaperworkCase, Step
 from .referrals import FacilityKind, Referral, ReferralOutcome
 from .quarters import KeptQuarter, QuarterChange
@@ -11,8 +12,12 @@ __all__ = [
     "Commodity",
     "Document",
     "FacilityKind",
+    "HealthCare",
+    "HivResult",
+    "HivResultKind",
     "KeptQuarter",
     "PaperworkCase",
+    "Prep",
     "QuarterChange",
     "Referral",
     "ReferralOutcome",
@@ -22,4 +27,5 @@ __all__ = [
     "StockMovement",
     "Visit",
     "VisitService",
+    "reads_hiv_results",
 ]
