@@ -75,3 +75,6 @@ class PopulationSizeEstimate(models.Model):
 
 
 auditlog.register(PopulationSizeEstimate)
+
+
+from .exchange.models import DataElementMapping, Dhis2Export, MappingVersion, OrgUnitMapping  # noqa: E402,F401
