@@ -87,6 +87,7 @@ SITE_TITLE = env.str("SITE_TITLE", default="Catatan")
 INSTALLED_APPS = [
     "opsi",
     "members",
+    "partners",
     "services",
     "outreach",
     "reports",
@@ -106,6 +107,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +171,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (member exports, report files) runs on a queue kept in this same database, worked by
+# `manage.py db_worker` (opsi/jobs.py). TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# makes each file inside the request instead (the tests do; never a server's choice).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A made file can be fetched for this long, then it is deleted.
+JOB_FILE_MINUTES = env.int("JOB_FILE_MINUTES", default=60)
+# A worker says it is alive this often while it makes a file; silent this long, it is taken for
+# dead and its job goes back on the queue, at most JOB_ATTEMPTS times in all.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_STALE_SECONDS = env.float("JOB_STALE_SECONDS", default=30)
+JOB_ATTEMPTS = env.int("JOB_ATTEMPTS", default=3)
 
 # The cache holds the service catalogue, the drop-in centres and rendered parts of pages,
 # never member data (SECURITY.md). By default each process keeps its own, in memory; a

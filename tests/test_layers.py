@@ -23,6 +23,7 @@ COMPOSITION = {"opsi.settings", "opsi.urls"}
 LAYERS = [
     {"opsi"},
     {"members"},
+    {"partners"},  # the directory of partners' services: read by the apps that record work
     {"services", "outreach", "incidents", "fieldwork"},  # the apps that record work
     {"reports"},
 ]

@@ -11,6 +11,7 @@ class FacilityKind(models.TextChoices):
     HOSPITAL = "hospital", _("Hospital")
     VCT_CLINIC = "vct_clinic", _("VCT / PKBI clinic")
     OTHER = "other", _("Other")
+    PARTNER = "partner", _("A partner's service (directory)")
 
 
 class ReferralOutcome(models.TextChoices):
@@ -18,6 +19,20 @@ class ReferralOutcome(models.TextChoices):
     REACHED = "reached", _("Reached the service")
     NOT_REACHED = "not_reached", _("Did not reach the service")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class ReferralResult(models.TextChoices):
+    """What the person received at a partner's service, as the partner says."""
+
+    TESTED_HIV = "tested_hiv", _("Tested for HIV")
+    STARTED_ART = "started_art", _("Started HIV treatment (ART)")
+    STARTED_METHADONE = "started_methadone", _("Started methadone")
+    NEEDLES = "needles", _("Received needles and syringes")
+    STI_CARE = "sti_care", _("Tested or treated for STIs")
+    STARTED_PREP = "started_prep", _("Started PrEP")
+    LEGAL_AID = "legal_aid", _("Received legal aid")
+    SHELTER = "shelter", _("Given shelter")
+    OTHER = "other", _("Other help received")
 
 
 class ReferralQuerySet(ScopedQuerySet):
@@ -71,6 +86,19 @@ class Referral(models.Model):
         _("outcome"), max_length=12, choices=ReferralOutcome.choices, default=ReferralOutcome.PENDING
     )
     outcome_on = models.DateField(_("outcome known on"), null=True, blank=True)
+    partner_service = models.ForeignKey(
+        "partners.PartnerService",
+        verbose_name=_("partner's service"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    result = models.CharField(_("what the person received"), max_length=20, choices=ReferralResult.choices, blank=True)
+    confirmed_by_partner = models.BooleanField(
+        _("confirmed by the partner"), default=False, help_text=_("The partner closed it through its link.")
+    )
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -85,5 +113,31 @@ class Referral(models.Model):
     def __str__(self):
         return f"{self.get_facility_kind_display()}: {self.service}"
 
+    @property
+    def recorded_by_id(self):
+        return self.made_by_id  # for opsi.submissions.create_once
+
+
+class ReferralLink(models.Model):
+    """A one-time link a partner opens, without an account, to say whether the person came
+    and what she received. Only a hash of its token is kept: a copy of the database opens
+    nothing. It dies once used, when it expires, or when a newer link is made."""
+
+    branch_path = "referral__branch"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner's link")
+        verbose_name_plural = _("partners' links")
+
 
 auditlog.register(Referral, exclude_fields=["uic"])
+auditlog.register(ReferralLink, exclude_fields=["token_hash"])

@@ -1,0 +1,159 @@
+"""The directory of partners and their services, shaped like Open Referral: a partner
+(organisation) offers services at its locations.
+
+It holds no member data: every logged-in user reads all of it (a worker in Bali may send
+someone to a methadone clinic across the strait), and the capture app keeps a copy on the
+phone. A partner of a branch is kept by that branch's coordinators; a national partner
+(no branch) by the secretariat.
+"""
+
+from auditlog.registry import auditlog
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryQuerySet(models.QuerySet):
+    """Read by everyone logged in; changed by the coordinators of the partner's branch, or by
+    the secretariat for a national partner, and by administrators."""
+
+    partner_path = "partner"
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.all()
+
+    def writable_by(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self.all()
+        prefix = f"{self.partner_path}__" if self.partner_path else ""
+        if user.role == user.Role.SECRETARIAT:
+            return self.filter(**{f"{prefix}branch__isnull": True})
+        if user.role == user.Role.COORDINATOR:
+            return self.filter(**{f"{prefix}branch__in": user.branch_ids})
+        return self.none()
+
+
+class PartnerQuerySet(DirectoryQuerySet):
+    partner_path = ""
+
+
+def keeps_directory(user):
+    """Whether the user keeps some part of the directory (adds partners)."""
+    return user.is_admin or user.role in (user.Role.SECRETARIAT, user.Role.COORDINATOR)
+
+
+class Partner(models.Model):
+    """An organisation OPSI works with (Open Referral's "organization")."""
+
+    name = models.CharField(_("name"), max_length=120)
+    branch = models.ForeignKey(
+        "opsi.Branch",
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        help_text=_("Leave empty for a national partner (kept by the secretariat)."),
+    )
+    description = models.TextField(_("what they do"), blank=True, max_length=1000)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone of the organisation"), max_length=40, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerLocation(models.Model):
+    """Where a partner receives people (Open Referral's "location")."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="locations")
+    branch = models.ForeignKey(
+        "opsi.Branch",
+        verbose_name=_("nearest branch"),
+        on_delete=models.PROTECT,
+        related_name="partner_locations",
+        help_text=_("The OPSI branch this place is near, so that its workers find it."),
+    )
+    name = models.CharField(_("name of the place"), max_length=120)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    area = models.CharField(_("town or district"), max_length=100, blank=True)
+    directions = models.CharField(
+        _("how to get there"), max_length=250, blank=True, help_text=_("For example: 2 hours by bus from the city.")
+    )
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner's location")
+        verbose_name_plural = _("partners' locations")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}, {self.area}" if self.area else self.name
+
+
+class ServiceKind(models.TextChoices):
+    NEEDLE_SYRINGE = "needle_syringe", _("Needle and syringe programme (LASS)")
+    METHADONE = "methadone", _("Methadone (PTRM)")
+    HIV = "hiv", _("HIV testing and treatment")
+    STI = "sti", _("STI testing and treatment")
+    PREP = "prep", _("PrEP")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    SHELTER = "shelter", _("Shelter")
+    COMMUNITY = "community", _("Partner community organisation")
+
+
+class PartnerService(models.Model):
+    """A service a partner offers at one or more of its locations (Open Referral's "service"
+    and "service at location")."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="services")
+    kind = models.CharField(_("kind of service"), max_length=16, choices=ServiceKind.choices)
+    name = models.CharField(_("name of the service"), max_length=120)
+    locations = models.ManyToManyField(PartnerLocation, verbose_name=_("where"), related_name="services", blank=True)
+    hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, help_text=_("For example: Mon-Fri 08:00-14:00.")
+    )
+    cost = models.CharField(_("cost"), max_length=200, blank=True, help_text=_("For example: free with BPJS."))
+    what_to_bring = models.CharField(
+        _("what to bring"), max_length=250, blank=True, help_text=_("For example: KTP, BPJS card, referral letter.")
+    )
+    welcomes_sex_workers = models.BooleanField(
+        _("known to treat sex workers well"), default=False, help_text=_("Tick only when workers have seen it.")
+    )
+    welcomes_drug_users = models.BooleanField(
+        _("known to treat people who use drugs well"),
+        default=False,
+        help_text=_("Tick only when workers have seen it."),
+    )
+    last_checked_on = models.DateField(
+        _("last checked on"), help_text=_("When someone last made sure this information is still right.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner's service")
+        verbose_name_plural = _("partners' services")
+        ordering = ["kind", "name", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.partner.name})"
+
+
+auditlog.register(Partner)
+auditlog.register(PartnerLocation)
+auditlog.register(PartnerService, m2m_fields={"locations"})
