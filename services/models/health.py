@@ -114,6 +114,9 @@ class HivResult(models.Model):
     art_started_on = models.DateField(
         _("ART started on"), null=True, blank=True, help_text=_("After a reactive result: the day treatment began.")
     )
+    # When the start of treatment was recorded (with the result, or later from the visit's page):
+    # reports for readers counted to the incidents' cutoff count only what was recorded by then.
+    art_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = HivResultQuerySet.as_manager()
