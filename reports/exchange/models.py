@@ -246,6 +246,8 @@ class Dhis2Export(models.Model):
     # {"DE|COC|AOC|OU|PERIOD": "value"}: what DHIS2 holds after this export is imported.
     held = models.JSONField(_("values held in DHIS2 afterwards"))
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    # The file as sent (codes and rounded counts): a form sent twice gets the same file back.
+    content = models.TextField(_("file"), blank=True)
     counts = models.JSONField(_("new, changed, withdrawn, unchanged"), default=dict)
     import_summary = models.JSONField(_("import summary"), null=True, blank=True)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -267,4 +269,4 @@ class Dhis2Export(models.Model):
 auditlog.register(MappingVersion)
 auditlog.register(DataElementMapping)
 auditlog.register(OrgUnitMapping)
-auditlog.register(Dhis2Export, exclude_fields=["held"])
+auditlog.register(Dhis2Export, exclude_fields=["held", "content", "submission_key"])
