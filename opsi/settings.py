@@ -414,3 +414,11 @@ BACKUP_GPG_RECIPIENT = env.str("BACKUP_GPG_RECIPIENT", default="")
 BACKUP_GPG_SIGNER = env.str("BACKUP_GPG_SIGNER", default="")
 BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
 BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+
+# DHIS2 (reports/exchange/sending.py): the server a report's figures may be sent to, e.g.
+# https://dhis2.example.org, and a personal access token of an account there that may import
+# data values (only that). Empty: figures are downloaded as files only.
+DHIS2_URL = env.str("DHIS2_URL", default="")
+DHIS2_TOKEN = env.str("DHIS2_TOKEN", default="")
+if PRODUCTION and DHIS2_URL and not DHIS2_URL.startswith("https://"):
+    raise ImproperlyConfigured("DHIS2_URL must be an https address: the token and the figures travel with it.")
