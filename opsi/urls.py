@@ -25,6 +25,7 @@ urlpatterns = [
     path("login/code/", two_factor_views.verify, name="two_factor_verify"),
     path("login/code/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("", include("members.urls")),
+    path("", include("partners.urls")),
     path("", include("services.urls")),
     path("", include("outreach.urls")),
     path("", include("reports.urls")),

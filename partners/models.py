@@ -109,7 +109,7 @@ class ServiceKind(models.TextChoices):
     METHADONE = "methadone", _("Methadone (PTRM)")
     HIV = "hiv", _("HIV testing and treatment")
     STI = "sti", _("STI testing and treatment")
-    PREP = "prep", _("PrEP")
+    PREP = "prep", _("PrEP (HIV prevention pills)")
     LEGAL_AID = "legal_aid", _("Legal aid")
     SHELTER = "shelter", _("Shelter")
     COMMUNITY = "community", _("Partner community organisation")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import access, incidents, membership, outreach
+from .indicators import access, incidents, membership, outreach, partners
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,13 @@ BRIDGING_THE_GAPS = ReportDefinition(
         SectionDef(
             "access",
             _("Outcome 1: access to health services"),
-            [access.services_by_type, access.referrals_by_outcome, access.documents_issued, outreach.outreach_summary],
+            [
+                access.services_by_type,
+                access.referrals_by_outcome,
+                partners.partner_confirmed_results,
+                access.documents_issued,
+                outreach.outreach_summary,
+            ],
         ),
         SectionDef(
             "stigma",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import partner_views, views
 
 urlpatterns = [
     path("visits/new/", views.visit_new, name="visit_new"),
@@ -9,6 +9,10 @@ urlpatterns = [
     path("drop-in-centres/<int:pk>/visits/", views.centre_visits, name="centre_visits"),
     path("drop-in-centres/<int:pk>/stock/", views.centre_stock, name="centre_stock"),
     path("referrals/", views.referral_follow_up, name="referral_follow_up"),
+    path("referrals/new/", partner_views.referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", partner_views.referral_detail, name="referral_detail"),
+    path("referrals/<int:pk>/link/", partner_views.referral_link, name="referral_link"),
+    path("r/<str:token>/", partner_views.partner_confirm, name="partner_confirm"),
     path("referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
     path("members/<int:pk>/cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

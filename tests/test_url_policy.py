@@ -14,11 +14,22 @@ from outreach.models import OutreachSession, Training, TrainingAttendance
 from services.models import PaperworkCase, Referral, StockMovement, Visit
 from services.paperwork import open_case
 from members.models import Member
+from partners.models import Partner, PartnerLocation, PartnerService
 from opsi.tenant import DropInCentre
 from tests.factories import DropInCentreFactory, MemberFactory
 
 MARKER = "BALIMARKER"
-POST_ONLY = set()  # a GET on a form-only address leads back to its page
+POST_ONLY = {"referral_link"}  # answered 405 to a GET
+# The directory of partners holds no member data: every worker reads every branch's partners,
+# and another branch's partner is a 403 to change, never a 404 (tests/partners/test_directory.py).
+READ_BY_ALL = {
+    "partner_detail",
+    "partner_edit",
+    "partner_location_create",
+    "partner_location_edit",
+    "partner_service_create",
+    "partner_service_edit",
+}
 
 # name -> (needs login, object kind in the URL or None, extra URL args / query)
 POLICY = {
@@ -65,6 +76,19 @@ POLICY = {
     "centre_stock": (True, "centre", {}),
     "referral_follow_up": (True, None, {}),
     "referral_outcome": (True, "referral", {}),
+    "referral_new": (True, None, {}),
+    "referral_detail": (True, "referral", {}),
+    "referral_link": (True, "referral", {}),
+    # The partner's one-time link: no account; a wrong token is a 404 (tests/partners/).
+    "partner_confirm": (False, None, {"args": ["x" * 32]}),
+    "partner_directory": (True, None, {}),
+    "partner_create": (True, None, {}),
+    "partner_detail": (True, "partner", {}),
+    "partner_edit": (True, "partner", {}),
+    "partner_location_create": (True, "partner", {}),
+    "partner_location_edit": (True, "partner_location", {}),
+    "partner_service_create": (True, "partner", {}),
+    "partner_service_edit": (True, "partner_service", {}),
     "case_create": (True, "member", {}),
     "case_detail": (True, "case", {}),
     "stuck_cases": (True, None, {}),
@@ -134,7 +158,15 @@ def bali_objects(bali):
         starts_on="2025-05-01",
         ends_on="2025-05-01",
     )
+    partner = Partner.objects.create(name="Yayasan Bali", branch=bali)
+    place = PartnerLocation.objects.create(partner=partner, branch=bali, name="Klinik", area="Denpasar")
+    partner_service = PartnerService.objects.create(
+        partner=partner, kind="needle_syringe", name="LASS", last_checked_on="2026-11-01"
+    )
     return {
+        "partner": partner,
+        "partner_location": place,
+        "partner_service": partner_service,
         "branch": bali,
         "centre": centre,
         "member": member,
@@ -178,7 +210,19 @@ def _snapshot():
     )
 
 
-@pytest.mark.parametrize("name", [n for n, p in POLICY.items() if p[1]])
+@pytest.mark.parametrize("name", sorted(READ_BY_ALL))
+def test_other_branch_partners_are_read_but_not_changed(client_of, ayu, jakarta, bali_objects, name):
+    client = client_of(ayu)
+    url = _url(name, bali_objects)
+    before = [list(m.objects.order_by("pk").values()) for m in (Partner, PartnerLocation, PartnerService)]
+    expected = 200 if name == "partner_detail" else 403
+    assert client.get(url).status_code == expected
+    response = client.post(url, {"name": "x", "kind": "hiv", "last_checked_on": "2026-01-01", "branch": jakarta.pk})
+    assert response.status_code == (405 if name == "partner_detail" else 403)
+    assert [list(m.objects.order_by("pk").values()) for m in (Partner, PartnerLocation, PartnerService)] == before
+
+
+@pytest.mark.parametrize("name", [n for n, p in POLICY.items() if p[1] and n not in READ_BY_ALL])
 def test_other_branch_objects_are_404_and_stay_unchanged(client_of, ayu, jakarta, bali_objects, name):
     client = client_of(ayu)
     url = _url(name, bali_objects)

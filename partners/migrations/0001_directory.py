@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                             ("methadone", "Methadone (PTRM)"),
                             ("hiv", "HIV testing and treatment"),
                             ("sti", "STI testing and treatment"),
-                            ("prep", "PrEP"),
+                            ("prep", "PrEP (HIV prevention pills)"),
                             ("legal_aid", "Legal aid"),
                             ("shelter", "Shelter"),
                             ("community", "Partner community organisation"),

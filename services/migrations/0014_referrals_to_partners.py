@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                     ("started_methadone", "Started methadone"),
                     ("needles", "Received needles and syringes"),
                     ("sti_care", "Tested or treated for STIs"),
-                    ("started_prep", "Started PrEP"),
+                    ("started_prep", "Started PrEP (HIV prevention pills)"),
                     ("legal_aid", "Received legal aid"),
                     ("shelter", "Given shelter"),
                     ("other", "Other help received"),

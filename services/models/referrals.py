@@ -29,7 +29,7 @@ class ReferralResult(models.TextChoices):
     STARTED_METHADONE = "started_methadone", _("Started methadone")
     NEEDLES = "needles", _("Received needles and syringes")
     STI_CARE = "sti_care", _("Tested or treated for STIs")
-    STARTED_PREP = "started_prep", _("Started PrEP")
+    STARTED_PREP = "started_prep", _("Started PrEP (HIV prevention pills)")
     LEGAL_AID = "legal_aid", _("Received legal aid")
     SHELTER = "shelter", _("Given shelter")
     OTHER = "other", _("Other help received")
