@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import estimates, views
 
@@ -6,4 +6,5 @@ urlpatterns = [
     path("reports/", views.report_page, name="report_page"),
     path("reports/report.<str:file_format>", views.report_download, name="report_download"),
     path("reports/size-estimates/", estimates.size_estimates, name="size_estimates"),
+    path("", include("reports.exchange.urls")),
 ]
