@@ -12,8 +12,19 @@ from members.uic import is_valid_uic, normalise_uic
 from opsi.dates import DateField, PlanningDateField
 from opsi.forms import CleanTextMixin, ObjectChoiceField, ObjectMultipleChoiceField, rendered_fields_key
 
-from . import reference
-from .models import STEP_ORDER, Barrier, Commodity, Document, FacilityKind, ReferralOutcome, ServiceType, Step
+from . import care, reference
+from .models import (
+    STEP_ORDER,
+    Barrier,
+    Commodity,
+    Document,
+    FacilityKind,
+    HivResultKind,
+    Prep,
+    ReferralOutcome,
+    ServiceType,
+    Step,
+)
 
 
 UIC_LENGTH = 11  # SIBU2150390
@@ -45,7 +56,55 @@ class QuantityField(forms.IntegerField):
         return int(value)
 
 
-class VisitForm(CleanTextMixin, forms.Form):
+class CareFields:
+    """The HIV and STI care fields of the visit and referral outcome forms (``services.care``):
+    one choice says whether a test was done and its result, so that the common case is one tap."""
+
+    CARE_FIELDS = ("hiv_test", "art_started_on", "sti_treated", "prep")
+
+    def add_care_fields(self, where):
+        self.fields["hiv_test"] = forms.ChoiceField(
+            label=_("HIV test done %(where)s") % {"where": where},
+            choices=[(care.NO_TEST, _("No test"))] + HivResultKind.choices,
+            required=False,
+            widget=forms.RadioSelect,
+            help_text=_("The result is shown only to the branch's coordinators."),
+        )
+        self.fields["art_started_on"] = DateField(
+            label=_("ART started on"),
+            required=False,
+            widget=DateInput(),
+            help_text=_("After a reactive result: the day treatment began."),
+        )
+        self.fields["sti_treated"] = forms.BooleanField(label=_("STI treatment given"), required=False)
+        self.fields["prep"] = forms.ChoiceField(
+            label=_("PrEP"), choices=[("", _("No PrEP"))] + Prep.choices, required=False, widget=forms.RadioSelect
+        )
+
+    def care_fields(self):
+        return [self[name] for name in self.CARE_FIELDS if name in self.fields]
+
+    @property
+    def care_open(self):
+        """Open the care fields when they hold an answer or an error (a form sent back)."""
+        if not self.is_bound:
+            return False
+        return any(self.data.get(name) for name in self.CARE_FIELDS) or any(n in self.errors for n in self.CARE_FIELDS)
+
+    def clean_care(self, cleaned, on):
+        given = care.Care(
+            hiv_test=cleaned.get("hiv_test") or care.NO_TEST,
+            art_started_on=cleaned.get("art_started_on"),
+            sti_treated=bool(cleaned.get("sti_treated")),
+            prep=cleaned.get("prep") or "",
+        )
+        for field, message in care.check(given, on).items():
+            self.add_error(field, message)
+        cleaned["care"] = given
+        return given
+
+
+class VisitForm(CleanTextMixin, CareFields, forms.Form):
     drop_in_centre = ObjectChoiceField(label=_("Drop-in centre"))
     visited_on = DateField(label=_("Date"), widget=DateInput())
     services = ObjectMultipleChoiceField(label=_("Services received"), widget=forms.CheckboxSelectMultiple)
@@ -73,6 +132,7 @@ class VisitForm(CleanTextMixin, forms.Form):
             self.initial.setdefault("drop_in_centre", default.pk)
             self.initial.setdefault("visited_on", default.branch.today())
         self.initial.setdefault("submission_key", uuid.uuid4())
+        self.add_care_fields(_("at this visit"))
         self.service_types = reference.active_services(at_version)
         self.fields["services"].set_objects(self.service_types)
         for service in self.service_types:
@@ -142,8 +202,9 @@ class VisitForm(CleanTextMixin, forms.Form):
                     self.add_error(f"qty_{service.pk}", _("How many were handed out?"))
                     continue
             chosen[service] = quantity
-        if "services" in self.errors and chosen:
-            del self.errors["services"]  # a typed quantity is a service received
+        given = self.clean_care(cleaned, on)
+        if "services" in self.errors and (chosen or given):
+            del self.errors["services"]  # a typed quantity, a test or a treatment is a service received
         cleaned["chosen"] = chosen
         return cleaned
 
@@ -189,13 +250,36 @@ class ReferralForm(CleanTextMixin, forms.Form):
         return self.branch.refuse_future(self.cleaned_data["made_on"])
 
 
-class OutcomeForm(CleanTextMixin, forms.Form):
+class OutcomeForm(CleanTextMixin, CareFields, forms.Form):
     # No outcome is chosen for the user: a hurried Save must not record one nobody reported.
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("", "---------")] + [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
     )
     on = DateField(label=_("Known on"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_care_fields(_("where the person was referred"))
+
+    care_open = True  # the referral was often for a test: its result is what the outcome brings
+
+    def clean(self):
+        cleaned = super().clean()
+        given = self.clean_care(cleaned, cleaned.get("on"))
+        if given and cleaned.get("outcome") and cleaned["outcome"] != ReferralOutcome.REACHED:
+            self.add_error(
+                "outcome", _("A test or a treatment there means the person reached the service: choose that outcome.")
+            )
+        return cleaned
+
+
+class ArtForm(CleanTextMixin, forms.Form):
+    art_started_on = DateField(label=_("ART started on"), widget=DateInput())
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("art_started_on", branch.today())
 
 
 class CaseForm(CleanTextMixin, forms.Form):

@@ -5,6 +5,7 @@ from . import partner_views, views
 urlpatterns = [
     path("visits/new/", views.visit_new, name="visit_new"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/treatment/", views.visit_art, name="visit_art"),
     path("visits/<int:pk>/refer/", views.referral_create, name="referral_create"),
     path("drop-in-centres/<int:pk>/visits/", views.centre_visits, name="centre_visits"),
     path("drop-in-centres/<int:pk>/stock/", views.centre_stock, name="centre_stock"),

@@ -13,13 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.models import Member
+from opsi.audit import log_access
 from opsi.csrf import keeps_form_across_login, refills_after_csrf_failure
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
 from opsi.tenant import DropInCentre
 
 from . import paperwork, referrals, stock
-from .forms import CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
-from .models import PaperworkCase, Referral, StockMovement, Visit, VisitService
+from .forms import ArtForm, CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
+from . import care
+from .care import Care
+from .models import HealthCare, HivResult, HivResultKind, PaperworkCase, Referral, StockMovement, Visit, VisitService
 from .visits import log_visit
 from .worklists import CaseFilter, ReferralFilter
 
@@ -111,6 +114,7 @@ def _visit_new(request, writes_refused=False):
                     services=data["chosen"],
                     by=request.user,
                     submission_key=data["submission_key"],
+                    care=data["care"],
                 )
             except stock.NotInStock as error:
                 form.refuse_stock(error)
@@ -138,11 +142,57 @@ def _visits(user):
 @login_required
 def visit_detail(request, pk):
     visit, can_write = get_with_access_or_404(_visits(request.user), request.user, pk=pk)
+    given = HealthCare.objects.visible_to(request.user).filter(visit=visit).first()
+    result = _hiv_result(request, given)
     return render(
         request,
         "services/visit_detail.html",
-        {"visit": visit, "referrals": visit.referrals.all(), "can_write": can_write},
+        {
+            "visit": visit,
+            "referrals": visit.referrals.select_related("health"),
+            "can_write": can_write,
+            "care": given,
+            "result": result,
+            "art_form": ArtForm(branch=visit.drop_in_centre.branch) if _art_to_record(result) else None,
+        },
     )
+
+
+def _art_to_record(result):
+    return result is not None and result.result == HivResultKind.REACTIVE and result.art_started_on is None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_art(request, pk):
+    """Treatment (ART) started after the reactive result of a visit's test, learnt later: the
+    branch's coordinators only (they alone read the result). A GET (a login that ended and came
+    back here) leads to the visit."""
+    result = get_writable_or_404(HivResult.objects.select_related("care__branch"), request.user, care__visit=pk)
+    if request.method == "GET":
+        return redirect("visit_detail", pk=pk)
+    form = ArtForm(request.POST, branch=result.care.branch)
+    if _art_to_record(result) and form.is_valid():
+        try:
+            care.record_art_start(result, form.cleaned_data["art_started_on"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Start of treatment saved."))
+    elif not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("visit_detail", pk=pk)
+
+
+def _hiv_result(request, care):
+    """The HIV result of ``care`` when the user may read it (``reads_hiv_results``), the read
+    written to the audit trail; else None."""
+    if care is None or not care.hiv_tested:
+        return None
+    result = HivResult.objects.visible_to(request.user).filter(care=care).first()
+    if result is not None:
+        log_access(result, request, "hiv_result")
+    return result
 
 
 @login_required
@@ -221,17 +271,19 @@ def referral_outcome(request, pk):
     form = OutcomeForm(request.POST or None, initial={"on": referral.branch.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            referrals.record_outcome(referral, form.cleaned_data["outcome"], form.cleaned_data["on"])
+            referrals.record_outcome(
+                referral,
+                form.cleaned_data["outcome"],
+                form.cleaned_data["on"],
+                care=form.cleaned_data.get("care", Care()),
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Outcome saved."))
             return redirect("referral_follow_up")
-    return render(
-        request,
-        "services/simple_form.html",
-        {"form": form, "title": _("Outcome of the referral"), "referral": referral},
-    )
+    return render(request, "services/referral_outcome.html", {"form": form, "referral": referral})
 
 
 @login_required

@@ -33,6 +33,7 @@ TRUSTED = {
     "services/stock.py",
     "services/paperwork.py",
     "services/referrals.py",
+    "services/care.py",
     "services/worklists.py",
     "outreach/recording.py",
     "incidents/recording.py",
@@ -41,6 +42,7 @@ TRUSTED = {
     "reports/indicators/incidents.py",
     "reports/indicators/membership.py",
     "reports/indicators/outreach.py",
+    "reports/indicators/health.py",
     # invented demo data, refused in production
     "members/demo.py",
     "services/demo.py",
