@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "reports",
     "incidents",
     "fieldwork",
+    "privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

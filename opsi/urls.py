@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("incidents.urls")),
     path("", include("fieldwork.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -25,7 +25,7 @@ LAYERS = [
     {"members"},
     {"partners"},  # the directory of partners' services: read by the apps that record work
     {"services", "outreach", "incidents", "fieldwork"},  # the apps that record work
-    {"reports"},
+    {"reports", "privacy"},  # privacy reads what every app records about a member
 ]
 
 

@@ -13,13 +13,14 @@ from incidents.models import Incident, Violation
 from outreach.models import OutreachSession, Training, TrainingAttendance
 from services.models import PaperworkCase, Referral, StockMovement, Visit
 from services.paperwork import open_case
-from members.models import Member
+from members.models import Consent, Member
 from partners.models import Partner, PartnerLocation, PartnerService
 from opsi.tenant import DropInCentre
+from privacy.models import Breach, MemberRequest
 from tests.factories import DropInCentreFactory, MemberFactory
 
 MARKER = "BALIMARKER"
-POST_ONLY = {"referral_link"}  # answered 405 to a GET
+POST_ONLY = {"referral_link", "breach_notified"}  # answered 405 to a GET
 # The directory of partners holds no member data: every worker reads every branch's partners,
 # and another branch's partner is a 403 to change, never a 404 (tests/partners/test_directory.py).
 READ_BY_ALL = {
@@ -63,10 +64,6 @@ POLICY = {
     "report_page": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
     "report_download": (True, None, {"args": ["csv"], "query": "definition=btg&period_kind=year&year=2025"}),
     "size_estimates": (True, None, {}),
-    "dhis2_exchange": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
-    # POST only (a GET is 405 once logged in; tests/reports/test_dhis2_exchange.py).
-    "dhis2_download": (True, None, {"args": ["json"]}),
-    "dhis2_send": (True, None, {}),
     "incident_list": (True, None, {}),
     "incident_create": (True, None, {}),
     "incident_detail": (True, "incident", {}),
@@ -75,7 +72,6 @@ POLICY = {
     "alert_create": (True, None, {}),
     "visit_new": (True, None, {"query": "q=Kamboja"}),
     "visit_detail": (True, "visit", {}),
-    "visit_art": (True, "visit", {}),
     "referral_create": (True, "visit", {}),
     "centre_visits": (True, "centre", {}),
     "centre_stock": (True, "centre", {}),
@@ -109,6 +105,18 @@ POLICY = {
     "offline_worker": (True, None, {}),
     # POST only, answering in JSON: anonymous is 401 (tests/fieldwork/test_sending_sealed_entries.py).
     "offline_send": (False, None, {}),
+    "request_list": (True, None, {}),
+    "request_create": (True, None, {}),
+    "request_detail": (True, "request", {}),
+    "access_copy": (True, "request", {}),
+    "access_copy_pdf": (True, "request", {}),
+    "member_consent": (True, "member", {}),
+    "breach_list": (True, None, {}),
+    "breach_create": (True, None, {}),
+    "breach_detail": (True, "breach", {}),
+    "breach_notified": (True, "breach", {}),
+    "breach_trail": (True, "breach", {}),
+    "processing_register": (True, None, {}),
 }
 
 
@@ -168,7 +176,15 @@ def bali_objects(bali):
     partner_service = PartnerService.objects.create(
         partner=partner, kind="needle_syringe", name="LASS", last_checked_on="2026-11-01"
     )
+    member_request = MemberRequest.objects.create(
+        branch=bali, drop_in_centre=centre, member=member, kind="access", checked_how="known"
+    )
+    breach = Breach.objects.create(what=f"what {MARKER}", how=f"how {MARKER}")
+    breach.branches.set([bali])
+    breach.members.set([member])
     return {
+        "request": member_request,
+        "breach": breach,
         "partner": partner,
         "partner_location": place,
         "partner_service": partner_service,
@@ -212,6 +228,9 @@ def _snapshot():
         StockMovement.objects.count(),
         TrainingAttendance.objects.count(),
         list(OutreachSession.objects.values_list("area", flat=True)),
+        list(MemberRequest.objects.order_by("pk").values_list("status", "outcome", "copy_made_at")),
+        list(Breach.objects.order_by("pk").values_list("members_notified_at", "authority_notified_at")),
+        list(Consent.objects.order_by("pk").values_list("purpose", "withdrawn_on")),
     )
 
 
