@@ -29,6 +29,34 @@ class Audience(models.TextChoices):
 OUTSIDE_AUDIENCES = [a for a in Audience.values if a != Audience.MEMBERS]
 
 
+class TrainingModule(models.Model):
+    """A training module reused across trainings (OPSI's SRHR, a partner's harm reduction and
+    meth module), whose pre/post scores are read across every training that used it. Read by
+    everyone; not a branch's record."""
+
+    title = models.CharField(_("title"), max_length=150)
+    topic = models.CharField(_("topic"), max_length=20, choices=TrainingTopic.choices)
+    owner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("made by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_modules",
+        help_text=_("Empty for a module of OPSI."),
+    )
+    description = models.TextField(_("what it covers"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training module")
+        verbose_name_plural = _("training modules")
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.owner.name})" if self.owner_id else self.title
+
+
 class TrainingQuerySet(ScopedQuerySet):
     """Branch trainings follow the common rule; national trainings (no branch) are
     seen by everyone and recorded by the secretariat and administrators."""
@@ -75,6 +103,15 @@ class Training(models.Model):
     facilitators = models.CharField(_("facilitators"), max_length=200, blank=True)
     partners = models.CharField(
         _("partner organisations"), max_length=200, blank=True, help_text=_("For example harm-reduction partners.")
+    )
+    module = models.ForeignKey(
+        TrainingModule,
+        verbose_name=_("module"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        help_text=_("A module used in other trainings too: their scores are compared."),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,6 +171,32 @@ class OutsideParticipants(models.Model):
     count = models.PositiveIntegerField(_("number of people"), default=1, validators=[MinValueValidator(1)])
 
 
+class PartnerRole(models.TextChoices):
+    TRAINER = "trainer", _("Trained")
+    PARTICIPANT = "participant", _("Took part")
+
+
+class TrainingPartner(models.Model):
+    """A partner organisation in a joint training, as trainer or participant, with how many of
+    its people came: an organisation and a number, never a person's name."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="partner_roles")
+    partner = models.ForeignKey(
+        "partners.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="training_roles"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=PartnerRole.choices)
+    people = models.PositiveIntegerField(
+        _("number of its people"), default=1, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+
+    class Meta:
+        verbose_name = _("partner in a training")
+        verbose_name_plural = _("partners in trainings")
+        constraints = [
+            models.UniqueConstraint(fields=["training", "partner", "role"], name="one_role_per_partner_and_training")
+        ]
+
+
 class TrainingScore(models.Model):
     """Optional pre and post test scores (0-100) of one participant."""
 
@@ -147,3 +210,5 @@ auditlog.register(Training)
 auditlog.register(TrainingAttendance)
 auditlog.register(OutsideParticipants)
 auditlog.register(TrainingScore)
+auditlog.register(TrainingModule)
+auditlog.register(TrainingPartner)
