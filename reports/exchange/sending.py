@@ -14,6 +14,7 @@ import urllib.request
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 TIMEOUT = 20  # seconds: under gunicorn's 30
 
@@ -30,6 +31,7 @@ def _url(dry_run):
     return f"{base}/api/dataValueSets?{urllib.parse.urlencode(query)}"
 
 
+@sensitive_variables()  # the request's headers hold the token
 def send(content, dry_run=True):
     """The import summary DHIS2 answers (a dict), or ``SendFailed`` saying why not."""
     request = urllib.request.Request(  # noqa: S310 (the scheme is checked in _url)
@@ -65,8 +67,9 @@ def send(content, dry_run=True):
             k: int(summary["importCount"].get(k, 0)) for k in ("imported", "updated", "ignored", "deleted")
         },
         "conflicts": [
-            {"object": str(c.get("object", "")), "value": str(c.get("value", ""))}
+            {"object": str(c.get("object", ""))[:100], "value": str(c.get("value", ""))[:300]}
             for c in summary.get("conflicts", [])[:50]
+            if isinstance(c, dict)
         ],
     }
 

@@ -131,7 +131,8 @@ def exchange_send(request):
     if not settings.DHIS2_URL:
         raise Http404
     prepared = _prepared_or_404(request)
-    dry_run = request.POST.get("import") != "yes"
+    # The import only after a dry run of this very report, period and scope in this session.
+    dry_run = request.POST.get("import") != "yes" or _dry_run_of(request, request.POST) is None
     content = payload.json_file(prepared)
     try:
         summary = sending.send(content, dry_run=dry_run)

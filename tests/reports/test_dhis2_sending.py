@@ -46,6 +46,11 @@ def send(client, **extra):
     return client.post(reverse("dhis2_send"), {**YEAR_2025, **extra}, follow=True)
 
 
+def dry_run_and_import(client):
+    send(client)
+    return send(client, **{"import": "yes", "submission_key": str(uuid.uuid4())})
+
+
 def test_a_dry_run_shows_dhis2s_summary_and_saves_nothing_then_the_import_is_recorded(client_of, sari, mapped, dhis2):
     client = client_of(sari)
     page = client.get(reverse("dhis2_exchange"), YEAR_2025).content.decode()
@@ -90,7 +95,7 @@ def test_a_dry_run_shows_dhis2s_summary_and_saves_nothing_then_the_import_is_rec
 
 def test_a_withdrawn_value_is_deleted_in_dhis2(client_of, sari, mapped, dhis2):
     client = client_of(sari)
-    send(client, **{"import": "yes", "submission_key": str(uuid.uuid4())})
+    dry_run_and_import(client)
     assert ("OPSI_NEW_MEMBERS", "", "", "ID", "2025") in dhis2.stored
     DataElementMapping.objects.get(data_element="OPSI_NEW_MEMBERS").delete()
     page = send(client).content.decode()
@@ -99,6 +104,13 @@ def test_a_withdrawn_value_is_deleted_in_dhis2(client_of, sari, mapped, dhis2):
     assert f"0 to import, {len(sent['dataValues']) - zeros - 1} to update, 1 to delete, {zeros} ignored" in page
     send(client, **{"import": "yes", "submission_key": str(uuid.uuid4())})
     assert ("OPSI_NEW_MEMBERS", "", "", "ID", "2025") not in dhis2.stored
+
+
+def test_an_import_asked_for_without_a_dry_run_is_a_dry_run(client_of, sari, mapped, dhis2):
+    page = send(client_of(sari), **{"import": "yes", "submission_key": str(uuid.uuid4())}).content.decode()
+    assert [query["dryRun"] for query, _sent in dhis2.requests] == ["true"]
+    assert "Dry run: DHIS2 saved nothing." in page
+    assert dhis2.stored == {} and not Dhis2Export.objects.exists()
 
 
 def test_conflicts_are_listed_and_nothing_recorded_before_the_import(client_of, sari, mapped, dhis2):
@@ -112,7 +124,7 @@ def test_conflicts_are_listed_and_nothing_recorded_before_the_import(client_of, 
 def test_a_refused_token_or_an_unreachable_server_says_so(client_of, sari, mapped, dhis2):
     client = client_of(sari)
     with override_settings(DHIS2_TOKEN="d2pat_wrong"):
-        page = send(client, **{"import": "yes", "submission_key": str(uuid.uuid4())}).content.decode()
+        page = send(client).content.decode()
     assert "DHIS2 did not take the figures: the server answered 401." in page
     with override_settings(DHIS2_URL="http://127.0.0.1:9"):
         page = send(client).content.decode()
