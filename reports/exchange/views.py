@@ -140,6 +140,17 @@ def exchange_send(request):
         messages.error(request, _("DHIS2 did not take the figures: %(why)s") % {"why": failure})
         return redirect(_back(request))
     if dry_run:
+        # Figures leave OPSI on a dry run too (DHIS2 reads them): it is in the audit trail.
+        log_access(
+            prepared.version,
+            request,
+            "dhis2 dry run",
+            report=prepared.definition.key,
+            period=prepared.period.label,
+            scope=prepared.report.scope_label,
+            values=len(prepared.values),
+            status=summary["status"],
+        )
         request.session["dhis2_dry_run"] = {"query": _query(request.POST), "summary": summary}
         messages.info(request, _("Dry run: DHIS2 saved nothing. Read its summary below, then import."))
         return redirect(_back(request))

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from auditlog.models import LogEntry
 from django.test import override_settings
 from django.urls import reverse
 
@@ -63,6 +64,9 @@ def test_a_dry_run_shows_dhis2s_summary_and_saves_nothing_then_the_import_is_rec
     assert sent["dataSet"] == "OPSI_DS" and sent["period"] == "2025"
     assert dhis2.stored == {}
     assert not Dhis2Export.objects.exists()
+    # The figures left OPSI (DHIS2 read them): the audit trail says who sent what, where.
+    entry = LogEntry.objects.get(additional_data__what="dhis2 dry run")
+    assert (entry.actor, entry.additional_data["period"], entry.additional_data["status"]) == (sari, "2025", "SUCCESS")
     # The zero (visits) is ignored by DHIS2: its data element does not store zeros.
     assert "Dry run: DHIS2 saved nothing." in page
     imported = sum(1 for v in sent["dataValues"] if v["value"] != "0")
