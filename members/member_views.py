@@ -1,21 +1,24 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opsi import jobs
 from opsi.audit import log_access
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writable_or_404, role_required
-from opsi.tenant import Branch
 
 from . import identity as vault
 from .forms import ChangeKindForm, IdentityForm, LeaveForm, MemberFilterForm, MemberForm, RevealForm
-from .exporters import MemberExport
+from .exporters import MEMBER_EXPORT_JOB, MemberExport
 from .models import Member, MemberIdentity, MemberKindPeriod
 from .registration import change_kind, member_leaves, member_returns, register_member
 from .contributions import member_page
@@ -48,6 +51,7 @@ def member_list(request):
             "query": query.urlencode(),
             "can_register": request.user.records_work,
             "can_export": _may_export(request.user),
+            "job_key": uuid.uuid4(),
         },
     )
 
@@ -192,20 +196,17 @@ def _may_export(user):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def member_export(request, file_format):
+    """Ask for an export: the file is made on the queue, the user waits on its progress page."""
     export = MemberExport()
     if file_format not in export.formats:
         raise Http404
     if not export.allowed(request.user):
         raise PermissionDenied
-    form = MemberFilterForm(request.GET or None, user=request.user)
-    members = Member.objects.visible_to(request.user)
-    members = form.filter(members) if form.is_bound else members.filter(left_on__isnull=True)
-    content, rows = export.write(members, file_format)
-    scope = ", ".join(
-        Branch.objects.visible_to(request.user).filter(pk__in=members.values("branch")).values_list("name", flat=True)
-    )
-    export.audit(request, scope, rows, file_format)
-    response = HttpResponse(content, content_type=export.formats[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(file_format)}"'
-    return response
+    query = request.GET.copy()
+    query.pop("page", None)
+    if request.method == "GET":  # the list's buttons send a form: a link or a reload asks for nothing
+        return redirect(reverse("member_list") + ("?" + query.urlencode() if query else ""))
+    job = jobs.ask(request, MEMBER_EXPORT_JOB.name, {"format": file_format, "query": query.urlencode()})
+    return redirect("job_progress", pk=job.pk)

@@ -12,6 +12,9 @@ from .login_cache import AccountQuerySet
 # The tenant is defined in its own module; importing it here is what registers its models with the app.
 from .tenant import Branch, DropInCentre
 
+# Files made on the queue (exports, report files) are jobs of the base app.
+from .jobs import Job  # noqa: E402, F401
+
 
 class AccountManager(UserManager.from_queryset(AccountQuerySet)):
     def create_superuser(self, username, email=None, password=None, **extra_fields):

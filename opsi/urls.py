@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import health, two_factor_views, views
+from . import health, job_views, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("login/code/", two_factor_views.verify, name="two_factor_verify"),
     path("login/code/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("files/<uuid:pk>/", job_views.job_progress, name="job_progress"),
+    path("files/<uuid:pk>/download", job_views.job_file, name="job_file"),
     path("", include("members.urls")),
     path("", include("partners.urls")),
     path("", include("services.urls")),

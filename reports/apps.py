@@ -8,6 +8,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Donor reports")
 
     def ready(self):
+        from opsi import jobs
+
         from . import kept
+        from .views import REPORT_FILE_JOB
 
         kept.connect()
+        jobs.register(REPORT_FILE_JOB)

@@ -32,6 +32,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def files_made_at_once(settings):
+    """A file asked for on a page is made within the request (the immediate backend): tests
+    where the queue is not the point need no worker. tests/jobs/ starts real workers."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def jakarta(db):
     return BranchFactory(province="31", name="Jakarta")

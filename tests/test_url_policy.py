@@ -17,7 +17,10 @@ from members.models import Consent, Member
 from partners.models import Partner, PartnerLocation, PartnerService
 from opsi.tenant import DropInCentre
 from privacy.models import Breach, MemberRequest
-from tests.factories import DropInCentreFactory, MemberFactory
+from opsi import jobs
+from opsi.models import User
+from tests.downloads import download
+from tests.factories import DropInCentreFactory, MemberFactory, UserFactory
 
 MARKER = "BALIMARKER"
 POST_ONLY = {"referral_link", "breach_notified"}  # answered 405 to a GET
@@ -64,6 +67,9 @@ POLICY = {
     "report_page": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
     "report_download": (True, None, {"args": ["csv"], "query": "definition=btg&period_kind=year&year=2025"}),
     "size_estimates": (True, None, {}),
+    # A file made on the queue: only its asker's (tests/jobs/test_job_access.py for every role).
+    "job_progress": (True, "job", {}),
+    "job_file": (True, "job", {}),
     "incident_list": (True, None, {}),
     "incident_create": (True, None, {}),
     "incident_detail": (True, "incident", {}),
@@ -163,6 +169,9 @@ def bali_objects(bali):
     session = OutreachSession.objects.create(
         branch=bali, held_on="2025-05-01", place_kind="hotspot", area=f"Area {MARKER}"
     )
+    # Bali's coordinator's export of Bali's members (MARKER among them), made and ready.
+    bali_coordinator = UserFactory(username="bali_exporter", role=User.Role.COORDINATOR, branches=[bali])
+    job, _ = jobs.request_job(bali_coordinator, "member_export", {"format": "csv", "query": ""})
     training = Training.objects.create(
         title=f"Training {MARKER}",
         topic="srhr",
@@ -197,6 +206,7 @@ def bali_objects(bali):
         "case": case,
         "session": session,
         "training": training,
+        "job": job,
     }
 
 
@@ -301,7 +311,9 @@ def test_pages_and_files_of_a_jakarta_coordinator_hold_nothing_of_bali(
 def test_a_tampered_branch_parameter_is_refused(client_of, ayu, jakarta, bali_objects, name, query):
     extra = POLICY[name][2]
     url = reverse(name, args=extra.get("args", [])) + "?" + query.format(bali=bali_objects["branch"].pk)
-    response = client_of(ayu).get(url)
+    # A file is asked for by its page's form, then fetched from its progress page.
+    asked = name in ("member_export", "report_download")
+    response = download(client_of(ayu), url) if asked else client_of(ayu).get(url)
     assert response.status_code in (200, 404)
     assert MARKER not in response.content.decode("utf-8", errors="replace")
     assert "Bali" not in response.content.decode("utf-8", errors="replace")

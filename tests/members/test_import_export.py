@@ -11,6 +11,7 @@ from django.urls import reverse
 from members.identity import save_identity
 from members.models import Member, MemberIdentity
 from tests.factories import MemberFactory
+from tests.downloads import download
 
 HEADER = (
     "branch,uic,alias,kind,gender,birth_year,work_setting,joined_on,consent_on,peer_educator,legal_name,nik,phone\n"
@@ -101,7 +102,7 @@ def two_branches(jakarta, bali):
 
 
 def test_csv_export_of_a_coordinator_holds_her_branch_only_and_no_identity(client_of, ayu, two_branches):
-    response = client_of(ayu).get(reverse("member_export", args=["csv"]))
+    response = download(client_of(ayu), reverse("member_export", args=["csv"]))
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert sorted(r["alias"].lstrip("'") for r in rows) == sorted(["Mawar", '=HYPERLINK("http://evil")'])
@@ -123,12 +124,12 @@ def test_csv_export_of_a_coordinator_holds_her_branch_only_and_no_identity(clien
 
 
 def test_export_escapes_formulas(client_of, ayu, two_branches):
-    text = client_of(ayu).get(reverse("member_export", args=["csv"])).content.decode("utf-8-sig")
+    text = download(client_of(ayu), reverse("member_export", args=["csv"])).content.decode("utf-8-sig")
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 def test_excel_export_and_its_audit_entry(client_of, sari, two_branches):
-    response = client_of(sari).get(reverse("member_export", args=["xlsx"]))
+    response = download(client_of(sari), reverse("member_export", args=["xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 4  # header + 3 members of every branch
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, actor=sari)
@@ -137,7 +138,7 @@ def test_excel_export_and_its_audit_entry(client_of, sari, two_branches):
 
 
 def test_outreach_workers_cannot_export(client_of, putri, two_branches):
-    assert client_of(putri).get(reverse("member_export", args=["csv"])).status_code == 403
+    assert download(client_of(putri), reverse("member_export", args=["csv"])).status_code == 403
 
 
 def test_identity_never_leaves_encrypted_storage_in_exports(two_branches):

@@ -28,6 +28,7 @@ from incidents.models import Incident, PerpetratorKind, ViolationKind
 from opsi.tenant import Branch
 
 from . import lattice
+from tests.downloads import download as fetch_file
 
 
 class _Options(HTMLParser):
@@ -101,7 +102,7 @@ def pdf_text(content):
 
 
 def download(client, file_format, params):
-    response = client.get(reverse("report_download", args=[file_format]), params)
+    response = fetch_file(client, reverse("report_download", args=[file_format]), params)
     return response.status_code, response.content
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from reports.templatetags.report_text import unbroken
+from tests.downloads import download
 
 QUERY = {"definition": "btg", "period_kind": "year", "year": "2025", "number": "1", "scope": "national:"}
 NB = "\u2011"
@@ -21,5 +22,7 @@ def test_the_page_keeps_jkn_kis_whole_and_the_csv_keeps_its_hyphen(client_of, sa
     client.cookies["django_language"] = lang
     page = client.get(reverse("report_page"), {**QUERY, "lang": lang}).content.decode()
     assert f"JKN{NB}KIS" in page and "JKN-KIS" not in page
-    csv = client.get(reverse("report_download", args=["csv"]), {**QUERY, "lang": lang}).content.decode("utf-8-sig")
+    csv = download(client, reverse("report_download", args=["csv"]), {**QUERY, "lang": lang}).content.decode(
+        "utf-8-sig"
+    )
     assert "JKN-KIS" in csv and NB not in csv

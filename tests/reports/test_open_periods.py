@@ -18,6 +18,7 @@ from reports.definitions import BRIDGING_THE_GAPS
 from reports.scopes import Scope
 from tests.factories import MemberFactory
 from tests.reports.test_report_pages import pdf_text
+from tests.downloads import download
 
 D = datetime.date
 TODAY = D(2026, 12, 7)
@@ -75,17 +76,17 @@ def test_the_page_marks_the_open_year(on_7_december, client_of, sari, lang):
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_the_pdf_marks_the_open_year(on_7_december, client_of, sari, tmp_path, lang):
-    response = client_of(sari).get(reverse("report_download", args=["pdf"]), {**OPEN, "lang": lang})
+    response = download(client_of(sari), reverse("report_download", args=["pdf"]), {**OPEN, "lang": lang})
     text = " ".join(pdf_text(response.content, tmp_path).split())
     assert MARK[lang] in text
     assert ("Members on 7 December 2026" if lang == "en" else "Anggota pada 7 Desember 2026") in text
-    closed = client_of(sari).get(reverse("report_download", args=["pdf"]), {**CLOSED, "lang": lang})
+    closed = download(client_of(sari), reverse("report_download", args=["pdf"]), {**CLOSED, "lang": lang})
     assert MARK[lang].split(",")[0] not in " ".join(pdf_text(closed.content, tmp_path).split())
 
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_the_excel_file_marks_the_open_year(on_7_december, client_of, sari, lang):
-    response = client_of(sari).get(reverse("report_download", args=["xlsx"]), {**OPEN, "lang": lang})
+    response = download(client_of(sari), reverse("report_download", args=["xlsx"]), {**OPEN, "lang": lang})
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     cells = [str(c) for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c is not None]
     assert f"2026 ({MARK[lang]})" in cells  # the period and the key figures' column
@@ -94,7 +95,7 @@ def test_the_excel_file_marks_the_open_year(on_7_december, client_of, sari, lang
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_the_csv_marks_the_open_year(on_7_december, client_of, sari, lang):
-    response = client_of(sari).get(reverse("report_download", args=["csv"]), {**OPEN, "lang": lang})
+    response = download(client_of(sari), reverse("report_download", args=["csv"]), {**OPEN, "lang": lang})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     figures = [r for r in rows if r[0] == "summary"]
     assert figures and all(r[3] in (f"2026 ({MARK[lang]})", "2025", "Difference", "Selisih") for r in figures)
@@ -103,7 +104,7 @@ def test_the_csv_marks_the_open_year(on_7_december, client_of, sari, lang):
     assert notes[0].startswith(("Provisional:", "Sementara:")) and (
         "7 December 2026" in notes[0] or "7 Desember 2026" in notes[0]
     )
-    closed = client_of(sari).get(reverse("report_download", args=["csv"]), {**CLOSED, "lang": lang})
+    closed = download(client_of(sari), reverse("report_download", args=["csv"]), {**CLOSED, "lang": lang})
     assert MARK[lang].split(",")[0] not in closed.content.decode("utf-8-sig")
 
 
@@ -111,7 +112,7 @@ def test_the_csv_marks_the_open_year(on_7_december, client_of, sari, lang):
 def test_every_page_of_the_pdf_says_when_it_was_made_and_that_it_is_provisional(
     on_7_december, client_of, sari, tmp_path, lang
 ):
-    response = client_of(sari).get(reverse("report_download", args=["pdf"]), {**OPEN, "lang": lang})
+    response = download(client_of(sari), reverse("report_download", args=["pdf"]), {**OPEN, "lang": lang})
     path = tmp_path / "report.pdf"
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout

@@ -14,6 +14,7 @@ from reports import periods
 from reports.building import build_report
 from reports.definitions import BRIDGING_THE_GAPS
 from reports.scopes import Scope
+from tests.downloads import download
 
 D = datetime.date
 QUERY = {"definition": "btg", "period_kind": "year", "year": "2025", "number": "1", "scope": "national:"}
@@ -63,7 +64,7 @@ def test_every_file_carries_the_note(sessions, client_of, sari, tmp_path, lang):
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(reverse("report_download", args=["csv"]), {**QUERY, "lang": lang}).content.decode(
+                download(client, reverse("report_download", args=["csv"]), {**QUERY, "lang": lang}).content.decode(
                     "utf-8-sig"
                 )
             )
@@ -73,14 +74,14 @@ def test_every_file_carries_the_note(sessions, client_of, sari, tmp_path, lang):
     assert [r[2] for r in rows if r[1] == "outreach"][:5] == LABELS[lang]
     text = " ".join(
         pdf_text(
-            client.get(reverse("report_download", args=["pdf"]), {**QUERY, "lang": lang}).content, tmp_path
+            download(client, reverse("report_download", args=["pdf"]), {**QUERY, "lang": lang}).content, tmp_path
         ).split()
     )
     assert NOTE[lang] in text and LABELS[lang][1] in text
     import openpyxl
 
     book = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("report_download", args=["xlsx"]), {**QUERY, "lang": lang}).content)
+        io.BytesIO(download(client, reverse("report_download", args=["xlsx"]), {**QUERY, "lang": lang}).content)
     )
     cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert any(c.startswith(NOTE[lang]) for c in cells) and LABELS[lang][3] in cells

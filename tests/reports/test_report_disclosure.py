@@ -16,6 +16,7 @@ from reports.definitions import DEFINITIONS
 from reports.scopes import Scope
 from tests.incidents.conftest import make_incident
 from tests.reports.test_report_pages import pdf_text
+from tests.downloads import download
 
 D = datetime.date
 # Recorded a day after: counted for the secretariat (by the end of the month after the period).
@@ -158,7 +159,7 @@ def test_the_page_pdf_excel_and_csv_carry_the_same_rounded_figures(client_of, ev
         rows = table.rows[:-1] if table.total_row else table.rows
         assert [bar.value for bar in chart["bars"]] == [row[-1] for row in rows]
 
-    csv_content = client.get(reverse("report_download", args=["csv"]), query).content
+    csv_content = download(client, reverse("report_download", args=["csv"]), query).content
     csv_cells = _cells_from_csv(csv_content)
     # Labels follow the file's language; the cells, in order, are the same.
     assert [(t, v) for t, _r, _c, v in csv_cells] == [(t, v if v != "–" else "") for t, _r, _c, v in expected]
@@ -167,7 +168,9 @@ def test_the_page_pdf_excel_and_csv_carry_the_same_rounded_figures(client_of, ev
     notes = [r for r in csv.reader(io.StringIO(csv_content.decode("utf-8-sig"))) if r[0] == "notes"]
     assert any("randomly rounded to a multiple of 5" in r[2] for r in notes) and all(r[4] == "" for r in notes)
 
-    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("report_download", args=["xlsx"]), query).content))
+    book = openpyxl.load_workbook(
+        io.BytesIO(download(client, reverse("report_download", args=["xlsx"]), query).content)
+    )
     sheet_counts = [
         v
         for sheet in book.worksheets[1:]
@@ -177,7 +180,7 @@ def test_the_page_pdf_excel_and_csv_carry_the_same_rounded_figures(client_of, ev
     ]
     assert sheet_counts == counts
 
-    text = pdf_text(client.get(reverse("report_download", args=["pdf"]), query).content, tmp_path)
+    text = pdf_text(download(client, reverse("report_download", args=["pdf"]), query).content, tmp_path)
     with translation.override("en"):
         labels = {f.key: str(f.label) for f in DEFINITIONS["btg"].key_figures}
     for figure in report.key_figures:

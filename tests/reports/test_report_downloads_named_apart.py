@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from reports.forms import ReportForm
+from tests.downloads import download
 
 QUERY = {"definition": "btg", "period_kind": "year", "year": "2025", "number": "1"}
 
@@ -19,8 +20,8 @@ def test_the_form_opens_on_the_quarter_under_way(sari, monkeypatch, today, quart
 
 
 def _name(client, scope, lang, file_format="csv", **extra):
-    response = client.get(
-        reverse("report_download", args=[file_format]), {**QUERY, "scope": scope, "lang": lang, **extra}
+    response = download(
+        client, reverse("report_download", args=[file_format]), {**QUERY, "scope": scope, "lang": lang, **extra}
     )
     assert response.status_code == 200
     disposition = response["Content-Disposition"]

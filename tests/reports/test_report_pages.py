@@ -7,6 +7,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
+from reports.definitions import BRIDGING_THE_GAPS
+from tests.downloads import download
+
 YEAR_QUERY = {"definition": "btg", "period_kind": "year", "year": "2025", "number": "1"}
 
 
@@ -24,8 +27,8 @@ def test_secretariat_sees_the_national_report_page(client_of, sari, report_data)
 
 @pytest.mark.parametrize("lang,words", [("id", ["Ringkasan", "Anggota biasa"]), ("en", ["Summary", "Regular member"])])
 def test_pdf_carries_the_numbers_in_both_languages(client_of, sari, report_data, tmp_path, lang, words):
-    response = client_of(sari).get(
-        reverse("report_download", args=["pdf"]), {**YEAR_QUERY, "scope": "national:", "lang": lang}
+    response = download(
+        client_of(sari), reverse("report_download", args=["pdf"]), {**YEAR_QUERY, "scope": "national:", "lang": lang}
     )
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content, tmp_path)
@@ -52,7 +55,7 @@ def test_pdf_for_use_outside_shows_rounded_figures_and_says_how(
     """4 members at the end of 2025, 3 a year before: shown as 0 or 5 each, the same in both languages."""
     query = {**YEAR_QUERY, "scope": "national:", "suppress": "on"}
     text = pdf_text(
-        client_of(sari).get(reverse("report_download", args=["pdf"]), {**query, "lang": lang}).content, tmp_path
+        download(client_of(sari), reverse("report_download", args=["pdf"]), {**query, "lang": lang}).content, tmp_path
     )
     report = client_of(sari).get(reverse("report_page"), query).context["report"]
     members = report.figure("members")
@@ -66,15 +69,17 @@ def test_pdf_for_use_outside_shows_rounded_figures_and_says_how(
 
 
 def test_excel_has_one_sheet_per_outcome_and_the_same_numbers(client_of, sari, report_data):
-    response = client_of(sari).get(reverse("report_download", args=["xlsx"]), {**YEAR_QUERY, "scope": "national:"})
+    response = download(
+        client_of(sari), reverse("report_download", args=["xlsx"]), {**YEAR_QUERY, "scope": "national:"}
+    )
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 4  # summary + three outcomes
+    assert len(book.sheetnames) == 1 + len(BRIDGING_THE_GAPS.sections) + 1  # summary, outcomes, by sex and age
     summary = [row for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]]
     assert any(row[1] == 4 and row[2] == 3 for row in summary)
 
 
 def test_every_download_leaves_an_audit_entry(client_of, sari, report_data):
-    client_of(sari).get(reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": "national:"})
+    download(client_of(sari), reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": "national:"})
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, actor=sari)
     assert entry.additional_data["what"] == "report csv"
     assert entry.additional_data["scope"] in ("National", "Nasional")
@@ -84,9 +89,11 @@ def test_coordinator_cannot_get_another_branch_report_by_changing_the_url(client
     bali = report_data["bali"]
     client = client_of(ayu)
     for fmt in ["pdf", "xlsx", "csv"]:
-        response = client.get(reverse("report_download", args=[fmt]), {**YEAR_QUERY, "scope": f"branch:{bali.pk}"})
+        response = download(
+            client, reverse("report_download", args=[fmt]), {**YEAR_QUERY, "scope": f"branch:{bali.pk}"}
+        )
         assert response.status_code == 404
-    response = client.get(reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": "national:"})
+    response = download(client, reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": "national:"})
     assert response.status_code == 404
     page = client.get(reverse("report_page"), {**YEAR_QUERY, "scope": f"branch:{bali.pk}"})
     assert page.context["report"] is None
@@ -94,8 +101,8 @@ def test_coordinator_cannot_get_another_branch_report_by_changing_the_url(client
 
 def test_coordinator_report_on_own_branch_holds_no_other_branch_name(client_of, ayu, report_data):
     jakarta = report_data["jakarta"]
-    response = client_of(ayu).get(
-        reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": f"branch:{jakarta.pk}"}
+    response = download(
+        client_of(ayu), reverse("report_download", args=["csv"]), {**YEAR_QUERY, "scope": f"branch:{jakarta.pk}"}
     )
     text = response.content.decode("utf-8-sig")
     assert "Jakarta" in text and "Bali" not in text

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from django.urls import reverse
+from tests.downloads import download
 
 QUERY = {"definition": "btg", "period_kind": "year", "year": "2025", "number": "1", "scope": "national:"}
 FEWEST_LINES = 12  # after the cover (a title page of some ten lines); a stray tail held three to nine
@@ -38,7 +39,7 @@ def test_no_page_of_the_pdf_is_a_stray_tail_and_no_table_title_ends_a_page(
 ):
     client = client_of(sari)
     client.cookies["django_language"] = lang
-    content = client.get(reverse("report_download", args=["pdf"]), {**QUERY, "lang": lang}).content
+    content = download(client, reverse("report_download", args=["pdf"]), {**QUERY, "lang": lang}).content
     report = client.get(reverse("report_page"), {**QUERY, "lang": lang}).context["report"]
     titles = {table.title for section in report.sections for table in section.tables}
     titles |= {section.title for section in report.sections}

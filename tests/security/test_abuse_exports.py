@@ -23,6 +23,7 @@ from opsi.exports import EXPORT_FORMATS, writable_text, write_csv
 from services.models import ServiceType
 from services.visits import log_visit
 from tests.factories import BranchFactory, DropInCentreFactory, MemberFactory
+from tests.downloads import download
 
 D = datetime.date
 HOSTILE = ['=HYPERLINK("http://x/?a","klik")', "+1+2", "-3+4", "@SUM(5)", "\t=1+1", "\r=2+2"]
@@ -87,7 +88,7 @@ def broken_members(jakarta, bali):
 
 @pytest.mark.parametrize("who", ["ayu", "sari"])
 def test_member_csv_hands_every_formula_like_alias_over_as_text(client_of, people, hostile_members, who):
-    rows = csv_rows(client_of(people[who]).get(reverse("member_export", args=["csv"])))
+    rows = csv_rows(download(client_of(people[who]), reverse("member_export", args=["csv"])))
     assert_no_live_csv_cell(rows)
     aliases = [row[rows[0].index("alias")] for row in rows[1:]]
     for alias in HOSTILE:
@@ -98,7 +99,7 @@ def test_member_csv_hands_every_formula_like_alias_over_as_text(client_of, peopl
 
 @pytest.mark.parametrize("who", ["ayu", "sari"])
 def test_member_xlsx_holds_every_formula_like_alias_as_a_string_cell(client_of, people, hostile_members, who):
-    response = client_of(people[who]).get(reverse("member_export", args=["xlsx"]))
+    response = download(client_of(people[who]), reverse("member_export", args=["xlsx"]))
     assert response["Content-Type"] == XLSX_TYPE
     cells = xlsx_cells(response)
     assert_no_formula_cell(cells)
@@ -108,7 +109,7 @@ def test_member_xlsx_holds_every_formula_like_alias_as_a_string_cell(client_of, 
 
 
 def test_member_xlsx_keeps_years_and_dates_as_numbers_and_dates(client_of, ayu, hostile_members):
-    book = openpyxl.load_workbook(io.BytesIO(client_of(ayu).get(reverse("member_export", args=["xlsx"])).content))
+    book = openpyxl.load_workbook(io.BytesIO(download(client_of(ayu), reverse("member_export", args=["xlsx"])).content))
     sheet = book.worksheets[0]
     header = [c.value for c in sheet[1]]
     first = sheet[2]
@@ -123,7 +124,7 @@ def test_member_xlsx_keeps_years_and_dates_as_numbers_and_dates(client_of, ayu, 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 @pytest.mark.parametrize("who", ["ayu", "sari"])
 def test_member_export_never_fails_on_control_characters(client_of, people, broken_members, who, file_format):
-    response = client_of(people[who]).get(reverse("member_export", args=[file_format]))
+    response = download(client_of(people[who]), reverse("member_export", args=[file_format]))
     assert response.status_code == 200
     if file_format == "csv":
         text = [cell for row in csv_rows(response) for cell in row]
@@ -163,7 +164,8 @@ def hostile_report(jakarta, catalogue, ayu):
 
 
 def report(client, file_format, definition="btg", scope="national:", lang="en"):
-    return client.get(
+    return download(
+        client,
         reverse("report_download", args=[file_format]),
         {**YEAR_2025, "definition": definition, "scope": scope, "lang": lang},
     )
@@ -349,7 +351,7 @@ def disguised_members(jakarta):
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_member_export_hands_formulas_in_disguise_over_as_text(client_of, ayu, disguised_members, file_format):
-    response = client_of(ayu).get(reverse("member_export", args=[file_format]))
+    response = download(client_of(ayu), reverse("member_export", args=[file_format]))
     if file_format == "csv":
         assert_disguised_escaped({cell for row in csv_rows(response) for cell in row})
     else:
