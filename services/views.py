@@ -1,4 +1,5 @@
 import logging
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,17 @@ from opsi.scoping import get_visible_or_404, get_with_access_or_404, get_writabl
 from opsi.tenant import DropInCentre
 
 from . import paperwork, referrals, stock
-from .forms import ArtForm, CaseForm, OutcomeForm, ReceiveStockForm, ReferralForm, StepForm, VisitFilterForm, VisitForm
+from .forms import (
+    ArtForm,
+    CareFields,
+    CaseForm,
+    OutcomeForm,
+    ReceiveStockForm,
+    ReferralForm,
+    StepForm,
+    VisitFilterForm,
+    VisitForm,
+)
 from . import care
 from .care import Care
 from .models import HealthCare, HivResult, HivResultKind, PaperworkCase, Referral, StockMovement, Visit, VisitService
@@ -30,8 +41,29 @@ PAGE_SIZE = 25
 logger = logging.getLogger(__name__)
 
 
+def _care_not_kept_across_login(view):
+    """A visit sent after the login ended is kept in the browser's anonymous session until the
+    next login (``keeps_form_across_login``), which may be another worker's: the HIV and STI care
+    is left out of what is kept, so nobody but the branch's coordinators reads a result. The form
+    comes back without it, saying so."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            dropped = [name for name in CareFields.CARE_FIELDS if request.POST.get(name)]
+            if dropped:
+                request.POST = request.POST.copy()
+                for name in dropped:
+                    del request.POST[name]
+                request.POST["care_dropped"] = "1"
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @refills_after_csrf_failure  # sent without its CSRF cookie: back filled, nothing saved (opsi/csrf.py)
 @transaction.non_atomic_requests  # the most opened page: no BEGIN and COMMIT to show the form
+@_care_not_kept_across_login
 @keeps_form_across_login  # sent after the login ended: back filled after the login, nothing saved
 @login_required
 @role_required("records_work")
@@ -88,6 +120,8 @@ def _visit_new(request, writes_refused=False):
         if getattr(request, "csrf_failed", False):
             # Checked as always, never saved: the person presses Save again, with a fresh token.
             form.is_valid()
+            if request.POST.get("care_dropped"):
+                form.add_error(None, _("The HIV test, STI treatment and PrEP were not kept: give them again."))
             form.add_error(
                 None,
                 _(

@@ -225,3 +225,24 @@ def test_the_visit_page_costs_the_same_queries_with_a_result(
     client.get(reverse("visit_detail", args=[tested_visit.pk]))
     with django_assert_max_num_queries(16):
         client.get(reverse("visit_detail", args=[tested_visit.pk]))
+
+
+def test_a_result_sent_after_the_login_ended_is_not_kept_in_the_session(ayu, putri, mawar, jakarta_dic, catalogue):
+    from django.test import Client
+
+    from tests.conftest import login_with_second_factor
+
+    client = login_with_second_factor(Client(), ayu)
+    client.logout()  # the login ended while the visit was typed
+    data = visit_data(catalogue, jakarta_dic, mawar, hiv_test="reactive", art_started_on="2025-05-01")
+    response = client.post(reverse("visit_new"), data)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    kept = str(dict(client.session))
+    # The visit itself is kept (opsi/csrf.py), only the care is not.
+    assert "visited_on" in kept and "reactive" not in kept and "art_started_on" not in kept
+    # Another worker of the branch logs in on the same phone: the visit comes back, not the result.
+    login_with_second_factor(client, putri)
+    content = client.get(reverse("visit_new")).content.decode()
+    assert "<strong>Mawar</strong>" in content and 'value="reactive" id="id_hiv_test_2" checked' not in content
+    assert "Tes HIV, pengobatan IMS dan PrEP tidak disimpan" in content
+    assert not Visit.objects.exists() and not HealthCare.objects.exists()
