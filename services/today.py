@@ -22,6 +22,7 @@ from . import closed_quarters, reference, stock
 from .models import PaperworkCase, Referral, StockMovement, Visit
 from .paperwork import STUCK_AFTER_DAYS
 from .referrals import FOLLOW_UP_AFTER_DAYS
+from .worklists import may_be_contacted
 
 REFERRALS_LISTED = 3
 SILENT_AFTER_DAYS = 30
@@ -34,7 +35,7 @@ BRANCH_FIGURES_SECONDS = 300
 def follow_ups(user, today):
     """Referrals waiting for an outcome (overdue first) and paperwork cases stuck."""
     overdue_on = today - datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
-    referrals = Referral.objects.visible_to(user).open()
+    referrals = Referral.objects.visible_to(user).open().filter(may_be_contacted(today))
     referral_counts = referrals.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(made_on__lte=overdue_on)))
     waiting = list(referrals.select_related("member").order_by("made_on", "pk")[:REFERRALS_LISTED])
     for referral in waiting:

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value,
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from members.models import Consent, ConsentPurpose
 from opsi.forms import rendered_fields_key
 from opsi.models import User
 from opsi.tenant import Branch, DropInCentre
@@ -17,6 +18,13 @@ from opsi.tenant import Branch, DropInCentre
 from .models import CLOSED_STEPS, PaperworkCase, ReferralOutcome
 from .paperwork import STUCK_AFTER_DAYS
 from .referrals import FOLLOW_UP_AFTER_DAYS
+
+
+def may_be_contacted(today):
+    """The condition on a referral that its person may be contacted to follow it up: not one who
+    withdrew her consent to being contacted (``members.models.consent``), by member or by code."""
+    withdrawn = Consent.objects.withdrawn(ConsentPurpose.OUTREACH_CONTACT, today)
+    return ~Q(member__in=withdrawn.values("member_id")) & ~Q(uic__in=withdrawn.values("member__uic"))
 
 
 def _workers(user):
@@ -74,6 +82,7 @@ class ReferralFilter(forms.Form):
         by the date of their outcome, newest first; each marked ``overdue`` or not."""
         overdue_on = today - datetime.timedelta(days=FOLLOW_UP_AFTER_DAYS)
         data = self.cleaned_data if self.is_valid() else {}
+        referrals = referrals.filter(may_be_contacted(today))
         if data.get("centre"):
             referrals = referrals.filter(visit__drop_in_centre=data["centre"])
         if data.get("worker"):

@@ -21,6 +21,7 @@ from services.models import (
     VisitService,
 )
 
+from ..consent import countable
 from ..models import PopulationSizeEstimate
 from ..tables import Share, Table
 from .membership import branch_at, last_day
@@ -36,7 +37,9 @@ def _visit_totals(ctx, period=None):
     period = period or ctx.period
     key = ("visit_totals", period)
     if key not in ctx.memo:
-        ctx.memo[key] = _visits(ctx, period).totals()
+        ctx.memo[key] = _visits(ctx, period).aggregate(
+            visits=Count("*"), people=Count("person_key", distinct=True, filter=countable(period))
+        )
     return ctx.memo[key]
 
 

@@ -17,6 +17,7 @@ from outreach.models import (
 )
 from services.models import Commodity
 
+from ..consent import countable
 from ..tables import Table
 
 
@@ -53,7 +54,7 @@ def outreach_summary(ctx):
     sessions = _sessions(ctx)
     contacts = sessions.contacts()
     by_code = OutreachContact.objects.filter(session__in=sessions).aggregate(
-        people=Count(bytewise("uic"), distinct=True), contacts=Count("pk")
+        people=Count(bytewise("uic"), distinct=True, filter=countable(ctx.period)), contacts=Count("pk")
     )
     items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
     # Contacts are meetings tallied at each session, not people: only the last row counts people.

@@ -1,0 +1,18 @@
+"""Members who withdrew their consent to being counted in donor reports (``members.models.consent``).
+
+From the day of the withdrawal on, every report whose period ends on or after that day leaves
+her out of the people it counts by code (her walk-in visits and contacts by the same code
+too), in the counting query itself. Periods that ended before still count her, and kept
+figures of closed periods stay as they were (``reports.kept``): they are facts of a report
+already made.
+"""
+
+from django.db.models import Q
+
+from members.models import Consent, ConsentPurpose
+
+
+def countable(period, code="uic"):
+    """The condition on a row (a visit, a contact) that its person may be counted in ``period``."""
+    withdrawn = Consent.objects.withdrawn_codes(ConsentPurpose.DONOR_COUNTING, period.end)
+    return ~Q(**{f"{code}__in": withdrawn})
