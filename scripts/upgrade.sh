@@ -131,7 +131,7 @@ rollback_db="${OPSI_DB_NAME}_rollback_$stamp"
 upgraded_db="${OPSI_DB_NAME}_upgraded_$stamp"
 
 step "1. A keyring for the restore only"
-keyring=$(mktemp -d /tmp/opsi-rollback-gnupg.XXXXXX)
+keyring=$(mktemp -d -t opsi-rollback-gnupg.XXXXXX)
 cleanup() {
     gpgconf --homedir "$keyring" --kill gpg-agent >/dev/null 2>&1 || true
     rm -rf "$keyring"

@@ -72,12 +72,17 @@ class Browser:
     """One person's browser, talking to an app server directly as nginx would pass it on (https
     said by X-Forwarded-Proto, the site's Host): its cookies go with it from one server to another."""
 
-    def __init__(self, host):
+    def __init__(self, host, address=None):
         self.host = host
+        self.address = address  # the client's address, as nginx appends it (TRUSTED_PROXY_HOPS=1)
         self.cookies = {}
 
     def request(self, method, origin, path, **kwargs):
         headers = {"Host": self.host, "X-Forwarded-Proto": "https", "Referer": f"https://{self.host}{path}"}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
+        if method == "POST" and "csrftoken" in self.cookies:
+            headers["X-CSRFToken"] = self.cookies["csrftoken"]
         response = requests.request(
             method,
             origin + path,
@@ -96,6 +101,9 @@ class Browser:
 
     def get(self, origin, path):
         return self.request("GET", origin, path)
+
+    def post(self, origin, path, data=None):
+        return self.request("POST", origin, path, data=data or {})
 
     def log_in(self, origin, username, password=DEMO_PASSWORD):
         form = self.get(origin, "/login/")
