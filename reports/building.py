@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import kept, protection
+from . import breakdowns, kept, protection
 from .tables import KeyFigure, Report, Section
 
 
@@ -87,6 +87,8 @@ def build_report(definition, period, scope, user, external=False):
             for f, value in zip(definition.key_figures, values)
         ]
         sections = [Section(s.key, str(s.title), [compute(ctx) for compute in s.tables]) for s in definition.sections]
+        if definition.breakdowns:
+            sections.append(breakdowns.section(definition.breakdowns, ctx))
         return figures, sections, counted_before
 
     # A closed period's figures are read back when kept (reports.kept).

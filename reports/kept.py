@@ -242,6 +242,8 @@ def _dump_table(table):
         "branch_rows": table.branch_rows,
         "column_names": table.column_names,
         "on_last_day": table.on_last_day,
+        "rows_add_up": table.rows_add_up,
+        "on_last_day_rows": table.on_last_day_rows,
     }
 
 
@@ -344,7 +346,7 @@ def _watched():
 # A member's branch, peer-educator status and kind are read from their dated histories,
 # whose rows carry the change's date; saving them on the member itself changes no report.
 _MEMBER_FIELDS_DATED_ELSEWHERE = {"branch", "peer_educator", "kind", "work_setting", "updated_at"}
-_MEMBER_FIELDS_NOT_REPORTED = {"alias", "notes", "birth_year", "linked_member", "consent_on", "registered_by"}
+_MEMBER_FIELDS_NOT_REPORTED = {"alias", "notes", "linked_member", "consent_on", "registered_by"}
 
 
 def fact_date(model, instance, created, update_fields, deleted=False):

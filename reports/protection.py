@@ -23,6 +23,7 @@ languages, the previous-period column) and subtracts one from another. So:
 
 import copy
 import datetime
+import math
 from dataclasses import dataclass
 
 from django.utils import formats, timezone
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from opsi.dates import WESTERNMOST_ZONE, ended_everywhere_before
 
-from .rounding import rounded
+from .rounding import BASE, draw, rounded
 from .tables import Share
 
 SMALLEST_MEDIAN = 5  # a median over fewer counts is one person's days, or near enough
@@ -240,6 +241,13 @@ def _round_table(table, where, period):
     true = [list(row) for row in table.rows]
     for r, row in enumerate(table.rows):
         row_key = table.row_keys[r] if table.row_keys else r
+        if table.rows_add_up:
+            last = len(row) - 1
+            name = names.get((r, last))
+            identity = _identity(name) if name is not None else ("table", table.key, row_key, last)
+            row_span = _span(period, table.on_last_day or row_key in table.on_last_day_rows)
+            _round_together(row, identity, where, row_span)
+            continue
         # A branch's row counts what that branch's own report counts: drawn as there.
         of_branch = table.branch_rows and row_key != "total"
         for c in range(1, len(row)):
@@ -261,6 +269,45 @@ def _round_table(table, where, period):
     table.rounded = True
     table.note = " ".join([table.note, _("Rounded to a multiple of 5.")]).strip()
     return table
+
+
+def _round_together(row, identity, where, span):
+    """Round a row of counts and its total (the last cell) so that the rounded counts add up to
+    the rounded total, which is drawn as the figure of ``identity`` is everywhere else.
+
+    Controlled rounding by systematic selection: the counts' remainders (0-4) are laid end to
+    end in an order fixed by the key, and points 5 apart from the total's own draw pick the
+    counts rounded up. Each count is still rounded up with the chance remainder / 5 (unbiased),
+    and exactly as many go up as make the total's rounding. Rounded independently, cells and
+    their total could be solved together (four cells shown 5 under a total shown 0 are 1 each);
+    adding up, each cell is known no better than its own rounding says."""
+    last = len(row) - 1
+    cells = [c for c in range(1, last) if _is_count(row[c])]
+    total = row[last]
+    if not _is_count(total) or sum(row[c] for c in cells) != total:
+        for c in [*cells, last]:
+            if _is_count(row[c]):
+                row[c] = rounded(row[c], *identity, where, *span, "cell", c)
+        return
+    shown_total = rounded(total, *identity, where, *span)
+    start = draw(*identity, where, *span, total)
+    order = sorted(cells, key=lambda c: draw(*identity, where, *span, "order", c))
+    downs = {c: row[c] - row[c] % BASE for c in cells}
+    ups_needed = (shown_total - sum(downs.values())) // BASE
+    laid, ups = 0, []
+    for c in order:
+        remainder = row[c] % BASE
+        # Up if a point start + k (k = 0, 1, ...), in fifths, falls within this count's stretch.
+        if remainder and math.ceil((laid + remainder) / BASE - start) > math.ceil(laid / BASE - start):
+            ups.append(c)
+        laid += remainder
+    candidates = [c for c in order if row[c] % BASE and c not in ups]
+    while len(ups) < ups_needed and candidates:  # only at a float's edge
+        ups.append(candidates.pop())
+    ups = ups[:ups_needed] if len(ups) > ups_needed else ups
+    for c in cells:
+        row[c] = downs[c] + (BASE if c in ups else 0)
+    row[last] = shown_total
 
 
 def _method_notes(report, external):
@@ -292,6 +339,13 @@ def _method_notes(report, external):
                 "out from the rounded counts; a median is shown only where it summarises at least 5 counts."
             )
         )
+        if any(t.rounded and t.rows_add_up for s in report.sections for t in s.tables):
+            notes.append(
+                _(
+                    "The rows by sex and by age are rounded together: their rounded cells add up to the indicator's "
+                    "figure as shown."
+                )
+            )
         notes.append(_("Rounded figures are given for calendar quarters, half-years and years only."))
     return notes
 

@@ -54,6 +54,11 @@ class Table:
     # of one count, 5, 5 and 0, would say it is 1 to 4).
     on_last_day: bool = False
     column_names: list = None
+    # Each row breaks a figure down (``reports.breakdowns``): its cells add up to its total (the
+    # last column), and rounded, they are rounded together to add up to the total as shown.
+    rows_add_up: bool = False
+    # Keys of the rows counted on the period's last day (as ``on_last_day``, for one row).
+    on_last_day_rows: list = field(default_factory=list)
     rounded: bool = False  # its counts are rounded to a multiple of 5
 
     def value(self, row_label, column_label):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, DurationField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext as _
 
-from members.models import MemberKind, MemberKindPeriod
+from members.models import Member, MemberKind, MemberKindPeriod
 from members.models.members import kind_period_open_on
 from opsi.db import person_key
 from outreach.models import OutreachContact, OutreachSession
@@ -21,7 +21,7 @@ from services.models import (
     VisitService,
 )
 
-from ..consent import countable
+from ..breakdowns import count_by_sex_and_age, person_rows
 from ..models import PopulationSizeEstimate
 from ..tables import Share, Table
 from .membership import branch_at, last_day
@@ -37,9 +37,7 @@ def _visit_totals(ctx, period=None):
     period = period or ctx.period
     key = ("visit_totals", period)
     if key not in ctx.memo:
-        ctx.memo[key] = _visits(ctx, period).aggregate(
-            visits=Count("*"), people=Count("person_key", distinct=True, filter=countable(period))
-        )
+        ctx.memo[key] = _visits(ctx, period).totals()
     return ctx.memo[key]
 
 
@@ -49,6 +47,11 @@ def visits_total(ctx, period=None):
 
 def unique_people_total(ctx, period=None):
     return _visit_totals(ctx, period)["people"]
+
+
+def unique_people_by_sex_and_age(ctx):
+    """The people who visited a centre in the period (``unique_people_total``) by sex and age."""
+    return count_by_sex_and_age(person_rows(_visits(ctx), F("person_key"), ctx.period))
 
 
 def _cases_of_members_in_scope(ctx, cases, date):
@@ -69,6 +72,23 @@ def _issued(ctx, document, period=None):
     return _cases_of_members_in_scope(ctx, cases, F("issued_on")).count()
 
 
+def _issued_by_sex_and_age(ctx, document):
+    """The documents issued in the period (one a case) by the sex and age of the member who got them."""
+    cases = PaperworkCase.objects.filter(
+        document=document, step=Step.ISSUED, issued_on__range=(ctx.period.start, ctx.period.end)
+    )
+    cases = _cases_of_members_in_scope(ctx, cases, F("issued_on"))
+    return count_by_sex_and_age(person_rows(cases, F("pk"), ctx.period, uic=None))
+
+
+def ktp_issued_by_sex_and_age(ctx):
+    return _issued_by_sex_and_age(ctx, Document.KTP)
+
+
+def bpjs_issued_by_sex_and_age(ctx):
+    return _issued_by_sex_and_age(ctx, Document.BPJS)
+
+
 def ktp_issued_total(ctx, period=None):
     return _issued(ctx, Document.KTP, period)
 
@@ -77,10 +97,9 @@ def bpjs_issued_total(ctx, period=None):
     return _issued(ctx, Document.BPJS, period)
 
 
-def holding_ktp_and_bpjs_total(ctx, period=None):
-    """Members on the period's last day holding both a KTP and a BPJS card issued through a
-    case by then; a member who left before that day is no longer counted."""
-    period = period or ctx.period
+def _holding_ktp_and_bpjs(ctx, period):
+    """The members (grouped by member) on the period's last day holding both a KTP and a BPJS
+    card issued through a case by then; a member who left before that day is not among them."""
     day = last_day(period)
     cases = PaperworkCase.objects.filter(
         step=Step.ISSUED,
@@ -93,8 +112,16 @@ def holding_ktp_and_bpjs_total(ctx, period=None):
         .values("member")
         .annotate(kinds=Count("document", distinct=True))
         .filter(kinds=2)
-        .count()
     )
+
+
+def holding_ktp_and_bpjs_total(ctx, period=None):
+    return _holding_ktp_and_bpjs(ctx, period or ctx.period).count()
+
+
+def holding_ktp_and_bpjs_by_sex_and_age(ctx):
+    holding = Member.objects.filter(pk__in=_holding_ktp_and_bpjs(ctx, ctx.period).values("member"))
+    return count_by_sex_and_age(person_rows(holding, F("pk"), ctx.period, member="", uic=None))
 
 
 def services_by_type(ctx):
@@ -286,6 +313,31 @@ def prevention_coverage_by_branch(ctx):
     )
 
 
+def _reached(ctx, period):
+    """(services at a centre, outreach contacts) that reached sex workers with the defined
+    package in ``period``: a prevention service at a centre, or a meeting by code at outreach."""
+    current = current_sex_workers(last_day(period), "visit__member")
+    at_centres = (
+        VisitService.objects.in_period(period.start, period.end)
+        .in_branches(ctx.branch_ids)
+        .filter(service_type__counts_for_prevention=True)
+        .filter(current)
+    )
+    sessions = OutreachSession.objects.in_branches(ctx.branch_ids).in_period(period.start, period.end)
+    met = OutreachContact.objects.filter(session__in=sessions).filter(current_sex_workers(last_day(period)))
+    return at_centres, met
+
+
+def gam_reached_by_sex_and_age(ctx):
+    """The sex workers reached with the defined package (``gam_reached_total``) by sex and age,
+    each person once, whether met at a centre, at outreach or both."""
+    at_centres, met = _reached(ctx, ctx.period)
+    return count_by_sex_and_age(
+        person_rows(at_centres, F("visit__uic"), ctx.period, member="visit__member", uic="visit__uic"),
+        person_rows(met, F("uic"), ctx.period),
+    )
+
+
 def _reached_by_branch(ctx, period):
     """{branch id: person keys} of the sex workers reached with the defined package in ``period``:
     a prevention service at a centre, or met by code at peer outreach. Counted once for the table
@@ -293,22 +345,9 @@ def _reached_by_branch(ctx, period):
     key = ("gam_reached", period)
     if key in ctx.memo:
         return ctx.memo[key]
-    current = current_sex_workers(last_day(period), "visit__member")
-    at_centres = (
-        VisitService.objects.in_period(period.start, period.end)
-        .in_branches(ctx.branch_ids)
-        .filter(service_type__counts_for_prevention=True)
-        .filter(current)
-        .values_list("visit__drop_in_centre__branch", "visit__person_key")
-        .distinct()
-    )
-    sessions = OutreachSession.objects.in_branches(ctx.branch_ids).in_period(period.start, period.end)
-    met = (
-        OutreachContact.objects.filter(session__in=sessions)
-        .filter(current_sex_workers(last_day(period)))
-        .values_list("session__branch", "uic")
-        .distinct()
-    )
+    at_centres, met = _reached(ctx, period)
+    at_centres = at_centres.values_list("visit__drop_in_centre__branch", "visit__person_key").distinct()
+    met = met.values_list("session__branch", "uic").distinct()
     people = {}
     for branch, person in at_centres:
         people.setdefault(branch, set()).add(person)

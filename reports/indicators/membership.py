@@ -13,6 +13,7 @@ from members.models.history import branch_on, peer_educator_on
 from members.models.members import kind_period_open_on
 
 from .. import kept
+from ..breakdowns import count_by_sex_and_age, person_rows
 from ..tables import Table
 
 
@@ -241,3 +242,23 @@ def branches_active_total(ctx, period=None):
     """Branches in scope with at least one member on the last day of the period."""
     period = period or ctx.period
     return len({group[BRANCH] for group, n in _members_on(ctx, last_day(period)).items() if n})
+
+
+def members_by_sex_and_age(ctx):
+    """The members on the period's last day (``members_total``) by sex and age: one kind period
+    open on that day each, in a branch in scope that day."""
+    day = last_day(ctx.period)
+    rows = MemberKindPeriod.objects.filter(kind_period_open_on(day))
+    if ctx.branch_ids is not None:
+        rows = rows.annotate(branch_then=branch_at(ctx, day)).filter(branch_then__in=ctx.branch_ids)
+    return count_by_sex_and_age(person_rows(rows, F("member"), ctx.period, uic=None))
+
+
+def new_members_by_sex_and_age(ctx):
+    """The members who joined in the period (``new_members_total``), in the branch they joined, by sex and age."""
+    joined = Member.objects.filter(joined_on__range=(ctx.period.start, ctx.period.end))
+    if ctx.branch_ids is not None:
+        joined = joined.annotate(joined_branch=branch_at(ctx, F("joined_on"), member=None)).filter(
+            joined_branch__in=ctx.branch_ids
+        )
+    return count_by_sex_and_age(person_rows(joined, F("pk"), ctx.period, member="", uic=None))

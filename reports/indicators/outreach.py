@@ -1,6 +1,6 @@
 """Outreach and trainings: outcome 1 (outreach), 2 (outside audiences), 3 (members trained)."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from members.models import Gender
@@ -17,7 +17,7 @@ from outreach.models import (
 )
 from services.models import Commodity
 
-from ..consent import countable
+from ..breakdowns import count_by_sex_and_age, person_rows
 from ..tables import Table
 
 
@@ -54,7 +54,7 @@ def outreach_summary(ctx):
     sessions = _sessions(ctx)
     contacts = sessions.contacts()
     by_code = OutreachContact.objects.filter(session__in=sessions).aggregate(
-        people=Count(bytewise("uic"), distinct=True, filter=countable(ctx.period)), contacts=Count("pk")
+        people=Count(bytewise("uic"), distinct=True), contacts=Count("pk")
     )
     items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
     # Contacts are meetings tallied at each session, not people: only the last row counts people.
@@ -77,7 +77,14 @@ def outreach_summary(ctx):
     )
     table.row_keys = ["sessions", "new", "repeat", "contacts", "people"] + [f"commodity:{c.pk}" for c in commodities]
     table.links["outreach_sessions"] = (0, 1)  # the key figure
+    table.links["outreach_people"] = (4, 1)  # broken down by sex and age
     return table
+
+
+def people_reached_by_sex_and_age(ctx):
+    """The people reached by code at outreach (the outreach table's row) by sex and age."""
+    contacts = OutreachContact.objects.filter(session__in=_sessions(ctx))
+    return count_by_sex_and_age(person_rows(contacts, F("uic"), ctx.period))
 
 
 def _attended(ctx, trainings, period=None):
