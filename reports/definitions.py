@@ -74,7 +74,7 @@ BREAKDOWN_NOTES = [
     _(
         "By sex and age: UNAIDS Global AIDS Monitoring asks every key-population indicator by sex (female, "
         "male, transgender) and by age (under 25, 25 and over). The indicators that count people the programme "
-        "serves or organises are broken down in the section \"By sex and age\", a row each, whose total is the "
+        'serves or organises are broken down in the section "By sex and age", a row each, whose total is the '
         "indicator's figure; the figures about trainings, sessions, services and documents' days are not."
     ),
     _(
