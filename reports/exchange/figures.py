@@ -4,7 +4,9 @@ Whatever a definition holds flows through: key figures (``figure:<key>``) and ev
 cells (the table's key, the row's key, the column's key), so new indicators and new
 breakdowns (by sex, by age) can be mapped without code. A row's key is the table's
 ``row_keys`` entry (a choice's code, a branch's id, "total"), else its place; a column's is
-its ``column_names`` entry, else its place (1 is the first after the row labels)."""
+its ``column_names`` entry, else its place (1 is the first after the row labels). A table by
+branch (``branch_rows``) names each branch's row by the branch's id; the mapping's row "*"
+stands for every branch's row, sent under that branch's org unit."""
 
 import re
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ class Cell:
     column: str
     label: str
     value: str | None  # the number DHIS2 is sent, as text; None: nothing to send ("–", a text)
+    branch: int | None = None  # a row of one branch in a table by branch: sent under its org unit
 
     @property
     def address(self):
@@ -52,9 +55,11 @@ def cells(report):
     for section in report.sections:
         for table in section.tables:
             for r, row in enumerate(table.rows):
-                row_key = _key(table.row_keys[r]) if table.row_keys and r < len(table.row_keys) else str(r)
+                raw_key = table.row_keys[r] if table.row_keys and r < len(table.row_keys) else r
+                row_key = _key(raw_key)
+                branch = raw_key if table.branch_rows and raw_key != "total" else None
                 for c in range(1, len(row)):
                     names = table.column_names
                     name = names[c] if names and c < len(names) and names[c] is not None else c
                     label = f"{table.title} · {row[0]} · {table.columns[c] if c < len(table.columns) else c}"
-                    yield Cell(table.key, row_key, _key(name), label, dhis2_value(row[c]))
+                    yield Cell(table.key, row_key, _key(name), label, dhis2_value(row[c]), branch)

@@ -116,7 +116,15 @@ class DataElementMapping(models.Model):
         max_length=80,
         help_text=_('A key figure as "figure:visits", or a table\'s key, e.g. "services_by_type".'),
     )
-    row = models.CharField(_("row"), max_length=80, blank=True, help_text=_("The row's key; empty for a key figure."))
+    row = models.CharField(
+        _("row"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The row's key; empty for a key figure; \"*\" for every branch's row of a table by branch (each sent "
+            "under its branch's org unit)."
+        ),
+    )
     column = models.CharField(
         _("column"), max_length=80, blank=True, help_text=_("The column's key; empty for a key figure.")
     )

@@ -98,6 +98,7 @@ class Prepared:
     unmapped: list  # cells the report shows that no mapping row names
     not_shown: list  # mapping rows whose figure the report does not show (nothing sent for them)
     last: object = None  # the last export of the same report, period and scope
+    no_org_unit: list = field(default_factory=list)  # branch rows whose branch has no org unit (not sent)
     changes: list = field(default_factory=list)
 
     @property
@@ -139,21 +140,32 @@ def prepare(definition, period, scope, user):
     org_unit = _org_unit(version, scope)
     report = build_report(definition, period, scope, user, external=True)
     rows = {(m.figure, m.row, m.column): m for m in DataElementMapping.objects.filter(version=version)}
-    values, unmapped, shown = {}, [], set()
+    # A branch's row of a table by branch goes under the branch's own org unit.
+    branch_units = dict(
+        OrgUnitMapping.objects.filter(version=version, scope_kind="branch").values_list("branch_id", "org_unit")
+    )
+    values, unmapped, shown, no_org_unit = {}, [], set(), []
     for cell in cells(report):
-        mapping = rows.get((cell.figure, cell.row, cell.column))
+        key = (cell.figure, cell.row, cell.column)
+        if key not in rows and cell.branch is not None:
+            key = (cell.figure, "*", cell.column)
+        mapping = rows.get(key)
         if mapping is None:
             if cell.value is not None:
                 unmapped.append(cell)
             continue
-        shown.add((cell.figure, cell.row, cell.column))
+        shown.add(key)
         if cell.value is None:
+            continue
+        unit = org_unit if cell.branch is None else branch_units.get(cell.branch)
+        if unit is None:
+            no_org_unit.append(cell)
             continue
         value = Value(
             mapping.data_element,
             mapping.category_option_combo,
             version.attribute_option_combo,
-            org_unit,
+            unit,
             code,
             cell.value,
             label=cell.label,
@@ -163,6 +175,7 @@ def prepare(definition, period, scope, user):
         values[value.key] = value
     not_shown = [m for key, m in rows.items() if key not in shown]
     prepared = Prepared(definition, period, scope, report, version, org_unit, values, unmapped, not_shown)
+    prepared.no_org_unit = no_org_unit
     prepared.last = _exports_of(definition, period, scope).first()
     prepared.changes = _changes(values, prepared.last.held if prepared.last else {})
     return prepared

@@ -313,3 +313,32 @@ def test_the_preview_costs_the_same_queries_with_more_mapped_figures(
     download(client, "json")
     with django_assert_max_num_queries(before):
         client.get(reverse("dhis2_exchange"), YEAR_2025)
+
+
+def test_a_tables_branch_rows_go_under_each_branchs_org_unit(client_of, sari, mapped, report_data):
+    jakarta, bali = report_data["jakarta"], report_data["bali"]
+    OrgUnitMapping.objects.create(version=mapped, scope_kind="branch", branch=jakarta, org_unit="ID-JK")
+    DataElementMapping.objects.create(
+        version=mapped, figure="members_by_branch_kind", row="*", column="members", data_element="BRANCH_MEMBERS"
+    )
+    DataElementMapping.objects.create(
+        version=mapped, figure="members_by_branch_kind", row="total", column="members", data_element="ALL_MEMBERS"
+    )
+    client = client_of(sari)
+    page = client.get(reverse("dhis2_exchange"), YEAR_2025).content.decode()
+    # Bali has no org unit in this mapping: its row is named, not sent.
+    assert f"members_by_branch_kind:{bali.pk}:members" in page
+    sent = json.loads(download(client, "json").content)
+    figures = shown(sari)
+    by_element = {v["dataElement"]: v for v in sent["dataValues"]}
+    assert by_element["BRANCH_MEMBERS"] == {
+        "dataElement": "BRANCH_MEMBERS",
+        "orgUnit": "ID-JK",
+        "value": figures[f"members_by_branch_kind:{jakarta.pk}:members"],
+    }
+    assert by_element["ALL_MEMBERS"]["value"] == figures["members_by_branch_kind:total:members"]
+    assert "orgUnit" not in by_element["ALL_MEMBERS"]  # the report's own: the country
+    # The branch's row is the figure the branch's own report shows (rounded as there).
+    assert (
+        by_element["BRANCH_MEMBERS"]["value"] == shown(sari, scope=Scope("branch", str(jakarta.pk)))["figure:members"]
+    )
