@@ -33,13 +33,23 @@ from outreach.forms import SessionForm
 from outreach.views import session_new
 from opsi.scoping import role_required
 from services.forms import VisitForm
+from services.partner_views import referral_new
+from services.referral_forms import PartnerReferralForm
 from services.views import visit_new
 
 from . import sealing
 
 # The fields of the capture page that are the worker's own, filled on the phone from her kept
 # settings once her PIN opens them: (form prefix, field name).
-WORKER_FIELDS = [("visit", "drop_in_centre"), ("session", "branch"), ("session", "stock_centre")]
+WORKER_FIELDS = [
+    ("visit", "drop_in_centre"),
+    ("session", "branch"),
+    ("session", "stock_centre"),
+    ("referral", "branch"),
+]
+
+
+DAY_FIELD = {"visit": "visited_on", "session": "held_on", "referral": "made_on"}
 
 
 @require_GET
@@ -74,7 +84,11 @@ def web_manifest(request):
 
 
 def _forms(user):
-    return VisitForm(user=user, auto_id="visit_%s"), SessionForm(user=user, auto_id="session_%s")
+    return (
+        VisitForm(user=user, auto_id="visit_%s"),
+        SessionForm(user=user, auto_id="session_%s"),
+        PartnerReferralForm(user=user, auto_id="referral_%s"),
+    )
 
 
 @login_required
@@ -87,8 +101,9 @@ def capture(request):
     worker: her centres and branches are left empty here (``worker`` gives them), people are
     given by code, and the outreach form's list of peer educators is left out.
     """
-    visit_form, session_form = _forms(request.user)
-    for form, name in ((visit_form, "drop_in_centre"), (session_form, "branch"), (session_form, "stock_centre")):
+    visit_form, session_form, referral_form = _forms(request.user)
+    worker_fields = ((visit_form, "drop_in_centre"), (session_form, "branch"), (session_form, "stock_centre"))
+    for form, name in (*worker_fields, (referral_form, "branch")):
         field = form.fields[name]
         field.widget = forms.Select()
         field.choices = []
@@ -103,7 +118,12 @@ def capture(request):
     return render(
         request,
         "fieldwork/capture.html",
-        {"visit_form": visit_form, "session_form": session_form, "seal_key": sealing.public_key()},
+        {
+            "visit_form": visit_form,
+            "session_form": session_form,
+            "referral_form": referral_form,
+            "seal_key": sealing.public_key(),
+        },
     )
 
 
@@ -115,10 +135,13 @@ def worker(request):
     """What the capture page needs of the logged-in worker, fetched fresh while online: who she
     is (entries are sealed with her number and sent only under her login), a form token, and her
     centres and branches, which the phone keeps encrypted under her PIN."""
-    visit_form, session_form = _forms(request.user)
+    visit_form = VisitForm(user=request.user, auto_id="visit_%s")
+    session_form = SessionForm(user=request.user, auto_id="session_%s")
+    # A referral's branches are the session's (the branches she records work in), read once.
+    forms_by_prefix = {"visit": visit_form, "session": session_form, "referral": session_form}
     choices = {}
     for prefix, name in WORKER_FIELDS:
-        form = visit_form if prefix == "visit" else session_form
+        form = forms_by_prefix[prefix]
         bound = form[name]
         options = [[str(value), str(label)] for value, label in form.fields[name].choices]
         value = bound.value()
@@ -186,11 +209,11 @@ def send(request):
         return _answer("unreadable", 400)
     if entry.get("worker") != request.user.pk:
         return _answer("other", 409)
-    if kind not in ("visit", "session"):
+    if kind not in ("visit", "session", "referral"):
         return _answer("unreadable", 400)
     # What the phone shows of the answer (in memory only): the kind and day; and, unless saved,
     # the fields, for the owner to fix the entry.
-    about = {"kind": kind, "day": dict(fields).get("visited_on" if kind == "visit" else "held_on", "")}
+    about = {"kind": kind, "day": dict(fields).get(DAY_FIELD[kind], "")}
     sent = fields  # what the phone kept, given back as it was if refused
     linked = walk_in = False
     if kind == "visit":
@@ -203,6 +226,9 @@ def send(request):
     try:
         if kind == "visit":
             response = visit_new(request)
+        elif kind == "referral":
+            with transaction.atomic():
+                response = referral_new(request)
         else:
             with transaction.atomic():  # what ATOMIC_REQUESTS gives the form's own address
                 response = session_new(request)

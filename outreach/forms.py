@@ -13,7 +13,17 @@ from opsi.models import User
 from services.forms import QuantityField
 from services.models import Commodity
 
-from .models import OutreachSession, OutsideParticipants, Topic, Training, TrainingScore
+from partners.models import Partner
+
+from .models import (
+    OutreachSession,
+    OutsideParticipants,
+    Topic,
+    Training,
+    TrainingModule,
+    TrainingPartner,
+    TrainingScore,
+)
 from .recording import parse_people
 
 
@@ -109,7 +119,7 @@ class SessionForm(CleanTextMixin, BranchChoiceMixin, forms.ModelForm):
 class TrainingForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Training
-        fields = ["title", "topic", "audience", "branch", "starts_on", "ends_on", "facilitators", "partners"]
+        fields = ["title", "topic", "audience", "branch", "starts_on", "ends_on", "module", "facilitators", "partners"]
         field_classes = {"starts_on": DateField, "ends_on": PlanningDateField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
@@ -121,6 +131,7 @@ class TrainingForm(CleanTextMixin, forms.ModelForm):
             Branch.objects.all() if user.is_admin else Branch.objects.writable_by(user).filter(active=True)
         )
         self.fields["branch"].required = not national
+        self.fields["module"].queryset = TrainingModule.objects.select_related("owner")
         if national:
             self.fields["branch"].empty_label = _("National")
             if not user.is_admin:
@@ -182,3 +193,34 @@ class AttendanceCodesForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separated by commas."),
     )
+
+
+class TrainingPartnerForm(CleanTextMixin, forms.ModelForm):
+    """A partner organisation in the training: its name from the directory and a number."""
+
+    class Meta:
+        model = TrainingPartner
+        fields = ["partner", "role", "people"]
+
+    def __init__(self, *args, training, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.training = training
+        self.fields["partner"].queryset = Partner.objects.filter(active=True).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        partner, role = cleaned.get("partner"), cleaned.get("role")
+        if partner and role and self.training.partner_roles.filter(partner=partner, role=role).exists():
+            self.add_error("partner", _("This partner is already recorded in this role."))
+        return cleaned
+
+
+class TrainingModuleForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingModule
+        fields = ["title", "topic", "owner", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Partner.objects.filter(active=True).order_by("name")
+        self.fields["owner"].empty_label = _("OPSI")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("trainings/", views.training_list, name="training_list"),
     path("trainings/new/", views.training_new, name="training_new"),
     path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
+    path("trainings/modules/", views.training_modules, name="training_modules"),
+    path("trainings/modules/new/", views.training_module_new, name="training_module_new"),
 ]

@@ -4,16 +4,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, OuterRef, Subquery, Sum
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from opsi.scoping import get_visible_or_404, get_with_access_or_404, role_required
 from services.stock import NotInStock
 
-from .forms import AttendanceCodesForm, OutsidersForm, ScoreForm, SessionForm, TrainingForm
-from .models import OutreachSession, OutsideParticipants, Training, TrainingAttendance
+from .forms import (
+    AttendanceCodesForm,
+    OutsidersForm,
+    ScoreForm,
+    SessionForm,
+    TrainingForm,
+    TrainingModuleForm,
+    TrainingPartnerForm,
+)
+from .models import (
+    OutreachSession,
+    OutsideParticipants,
+    Training,
+    TrainingAttendance,
+    TrainingModule,
+    TrainingScore,
+)
 from .recording import add_attendance, allowed_attendees, attendance_grid, parse_people, record_session, set_attendance
 
 PAGE_SIZE = 25
@@ -142,7 +157,9 @@ def training_new(request):
 @require_http_methods(["GET", "POST"])
 def training_detail(request, pk):
     """The training with its attendance; its four forms each send an ``action`` (TRAINING_ACTIONS)."""
-    training, can_write = get_with_access_or_404(Training.objects.select_related("branch"), request.user, pk=pk)
+    training, can_write = get_with_access_or_404(
+        Training.objects.select_related("branch", "module__owner"), request.user, pk=pk
+    )
     sent = request.POST.get("action") if request.method == "POST" else None
     forms = _training_forms(request, training, sent)
     if request.method == "POST":
@@ -170,6 +187,7 @@ def training_detail(request, pk):
             .select_related("member")
             .order_by("day", "member__alias"),
             "outsiders": training.outside_participants.all(),
+            "partner_roles": training.partner_roles.select_related("partner").order_by("role", "partner__name"),
             "scores": scores,
             **forms,
         },
@@ -186,6 +204,7 @@ def _training_forms(request, training, sent):
         "outsiders_form": OutsidersForm(data("outsiders"), prefix="out"),
         "score_form": ScoreForm(data("score"), prefix="score", training=training, user=request.user),
         "codes_form": AttendanceCodesForm(data("codes"), prefix="codes"),
+        "partner_form": TrainingPartnerForm(data("partner"), prefix="partner", training=training),
     }
 
 
@@ -255,10 +274,54 @@ def _save_score(request, training, form):
     return _("Scores saved.")
 
 
+def _save_partner(request, training, form):
+    role = form.save(commit=False)
+    role.training = training
+    role.save()
+    return _("Partner saved.")
+
+
 # action sent -> (its form in the page's forms, or None; what saves it)
 TRAINING_ACTIONS = {
+    "partner": ("partner_form", _save_partner),
     "attendance": (None, _save_attendance),
     "codes": ("codes_form", _add_attendance_by_code),
     "outsiders": ("outsiders_form", _save_outsiders),
     "score": ("score_form", _save_score),
 }
+
+
+@login_required
+@require_GET
+def training_modules(request):
+    """Every module, with its trainings and its pre/post scores across all of them that the
+    user may read (a branch's training is read by its own branch and the secretariat)."""
+    trainings = Training.objects.visible_to(request.user)
+    scores = TrainingScore.objects.filter(training__in=trainings)
+    modules = TrainingModule.objects.select_related("owner").annotate(
+        trainings_n=Count("trainings", filter=Q(trainings__in=trainings), distinct=True),
+    )
+    averages = {
+        row["training__module"]: row
+        for row in scores.filter(training__module__isnull=False)
+        .values("training__module")
+        .annotate(pre_avg=Avg("pre"), post_avg=Avg("post"), gain=Avg(F("post") - F("pre")), n=Count("pk"))
+    }
+    rows = [(module, averages.get(module.pk)) for module in modules.order_by("title", "pk")]
+    return render(
+        request,
+        "outreach/training_modules.html",
+        {"rows": rows, "can_add": request.user.adds_trainings},
+    )
+
+
+@login_required
+@role_required("adds_trainings")
+@require_http_methods(["GET", "POST"])
+def training_module_new(request):
+    form = TrainingModuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Module saved."))
+        return redirect("training_modules")
+    return render(request, "outreach/training_form.html", {"form": form, "title": _("New training module")})

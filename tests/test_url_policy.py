@@ -105,6 +105,8 @@ POLICY = {
     "training_list": (True, None, {}),
     "training_new": (True, None, {}),
     "training_detail": (True, "training", {}),
+    "training_modules": (True, None, {}),
+    "training_module_new": (True, None, {}),
     "service_worker": (False, None, {}),
     "web_manifest": (False, None, {}),
     "offline_capture": (True, None, {}),

@@ -1,12 +1,15 @@
-"""Referrals to partners' services whose outcome the partner confirmed through its link."""
+"""Work with partner organisations: referrals to their services that the partner confirmed
+through its link, and joint trainings."""
 
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from outreach.models import PartnerRole, TrainingPartner
 from services.models import Referral, ReferralOutcome
 from services.models.referrals import ReferralResult
 
 from ..tables import Table
+from .outreach import _trainings
 
 
 def partner_confirmed_results(ctx):
@@ -35,4 +38,29 @@ def partner_confirmed_results(ctx):
         table_rows,
         total_row=True,
         row_keys=[*ReferralResult.values, "total"],
+    )
+
+
+def joint_trainings_by_partner(ctx):
+    """Trainings held in the period with partner organisations, per partner: as trainer, as
+    participant, and how many of its people took part (organisations and numbers, no names)."""
+    held = _trainings(ctx, held=True)
+    rows = (
+        TrainingPartner.objects.filter(training__in=held)
+        .values("partner", "partner__name")
+        .annotate(
+            trained=Count("training", filter=Q(role=PartnerRole.TRAINER), distinct=True),
+            took_part=Count("training", filter=Q(role=PartnerRole.PARTICIPANT), distinct=True),
+            people=Sum("people", filter=Q(role=PartnerRole.PARTICIPANT), default=0),
+        )
+        .order_by("partner__name", "partner")
+    )
+    table_rows = [[r["partner__name"], r["trained"], r["took_part"], r["people"]] for r in rows]
+    keys = [str(r["partner"]) for r in rows]
+    return Table(
+        "joint_trainings_by_partner",
+        _("Joint trainings with partner organisations"),
+        [_("Partner"), _("Trainings it gave"), _("Trainings it took part in"), _("Its people trained")],
+        table_rows,
+        row_keys=keys,
     )

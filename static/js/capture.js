@@ -1,6 +1,6 @@
-// The capture page: unlock with the PIN, fill a visit or an outreach session into the
-// encrypted queue (window.opsiQueue, offline.js), and send the queue to the ordinary forms
-// one entry at a time with its submission key. The server checks each entry as any post.
+// The capture page: unlock with the PIN, fill a visit, an outreach session or a referral to a
+// partner's service into the encrypted queue (window.opsiQueue, offline.js), and send the queue
+// to the ordinary forms one entry at a time with its submission key. The server checks each entry as any post.
 (function () {
   var root = document.getElementById("capture");
   var queue = window.opsiQueue;
@@ -40,7 +40,7 @@
       select.textContent = "";
       choice.options.forEach(function (o) { select.add(new Option(o[1], o[0], o[0] === choice.value, o[0] === choice.value)); });
       var wrap = select.closest(".field");
-      if (wrap && id === "session_branch") { wrap.hidden = choice.options.length === 1; }
+      if (wrap && (id === "session_branch" || id === "referral_branch")) { wrap.hidden = choice.options.length === 1; }
     });
   }
   // --- Ready to work without signal only once the service worker is active and every file of
@@ -84,7 +84,19 @@
     show("unlocked");
     checkReady();
     document.querySelectorAll("form[data-offline-kind]").forEach(fresh);
+    referFromDirectory();
     render();
+  }
+  // Offline, "Refer now" in the kept directory opens this page (the service worker's answer for
+  // a page it does not keep): the referral form then comes first, with that service chosen.
+  function referFromDirectory() {
+    var form = document.querySelector("form[data-offline-kind=referral]");
+    var wanted = new URLSearchParams(window.location.search).get("service");
+    if (!form || !wanted || window.location.pathname === msg.captureUrl) { return; }
+    var select = form.querySelector("[name=service]");
+    if (select.querySelector("option[value='" + CSS.escape(wanted) + "']")) { select.value = wanted; }
+    form.scrollIntoView({block: "start"});
+    form.querySelector("[name=uic]").focus();
   }
   // Entries of the version before, sealed anew under this PIN, are listed and sent.
   function afterMove(moved) {
@@ -152,7 +164,7 @@
     form.querySelector("[name=submission_key]").value = crypto.randomUUID();
     // The copy of the page may be from another day: a new entry starts at today.
     var day = today();
-    form.querySelectorAll("[name=visited_on], [name=held_on]").forEach(function (el) { el.value = day; });
+    form.querySelectorAll("[name=visited_on], [name=held_on], [name=made_on]").forEach(function (el) { el.value = day; });
   }
   function fields(form) {
     var list = [];
@@ -214,6 +226,17 @@
       if (!ticked) { add(services, msg.msgNoService); }
       add(form.querySelector("[name=drop_in_centre]"), form.querySelector("[name=drop_in_centre]").value ? "" : msg.msgRequired);
       dateProblem(form.querySelector("[name=visited_on]"));
+    } else if (form.dataset.offlineKind === "referral") {
+      // services/referral_forms.py PartnerReferralForm: a code (never a name), a service, a branch, a day.
+      var person = form.querySelector("[name=uic]");
+      var personProblem = codeProblem(normalCode(person.value));
+      if (personProblem === null) { return []; }
+      add(person, personProblem);
+      ["branch", "service"].forEach(function (name) {
+        var el = form.querySelector("[name=" + name + "]");
+        add(el, el.value ? "" : msg.msgRequired);
+      });
+      dateProblem(form.querySelector("[name=made_on]"));
     } else {
       add(form.querySelector("[name=branch]"), form.querySelector("[name=branch]").value ? "" : msg.msgRequired);
       dateProblem(form.querySelector("[name=held_on]"));
@@ -256,6 +279,7 @@
     box.scrollIntoView({block: "start"});
   }
   var lastKept = {};
+  var DAY_FIELD = {visit: "visited_on", session: "held_on", referral: "made_on"};
   document.querySelectorAll("form[data-offline-kind]").forEach(function (form) {
     form.addEventListener("input", function () { delete form.dataset.pristine; });
     form.addEventListener("change", function () { delete form.dataset.pristine; });
@@ -275,7 +299,7 @@
       // Codes only: a name or an alias typed in a code box (people of a session, a walk-in's
       // code) is never kept on the phone, not even sealed.
       var bad = [];
-      form.querySelectorAll("[name=people], [name=walk_in_uic]").forEach(function (box) {
+      form.querySelectorAll("[name=people], [name=walk_in_uic], [name=uic]").forEach(function (box) {
         // A walk-in's code: letters where its digits go read as a name; a code one digit short
         // or with a wrong digit is said below, as a code.
         bad = bad.concat(box.value.split(/[,;\n]+/).map(function (t) { return t.trim(); })
@@ -294,7 +318,7 @@
       if (kind === "session") { list.push(["workers", String(opened.config.user)]); }
       var entry = {worker: opened.config.user, kind: kind, fields: list};
       // The summary the PIN opens: what kind of entry, and its day. No code, place or number.
-      var summary = {kind: kind, day: valueOf(list, kind === "visit" ? "visited_on" : "held_on")};
+      var summary = {kind: kind, day: valueOf(list, DAY_FIELD[kind])};
       // The form is emptied at once, not after the phone has stored the entry: what is typed
       // next belongs to the next entry and is never wiped by a late reset. A second tap meanwhile
       // finds the button off and the form empty, so it keeps nothing twice.
@@ -322,7 +346,8 @@
     return date.toLocaleDateString(document.documentElement.lang || undefined, {day: "numeric", month: "short", year: "numeric"});
   }
   function describe(summary) {
-    return (summary.kind === "visit" ? msg.msgVisit : msg.msgSession) + " · " + day(summary.day);
+    var label = {visit: msg.msgVisit, session: msg.msgSession, referral: msg.msgReferral}[summary.kind];
+    return label + " · " + day(summary.day);
   }
   function render() {
     if (!opened) { return Promise.resolve(); }

@@ -19,6 +19,7 @@
         (!branch || item.dataset.branches.indexOf(" " + branch + " ") >= 0) &&
         (!words || item.dataset.text.indexOf(words) >= 0);
       item.hidden = !keep;
+      item.style.display = keep ? "" : "none";  // .card sets a display of its own, which [hidden] does not beat
       if (keep) { shown += 1; }
     });
     if (count) { count.textContent = count.dataset.msgCount.replace("%(count)s", shown); }

@@ -250,9 +250,18 @@
     if (!navigator.onLine || !window.caches) { return Promise.resolve(); }
     var last = Number(localStorage.getItem("opsi-capture-cached") || 0);
     if (!force && Date.now() - last < REFRESH_MS) { return Promise.resolve(); }
-    var url = state.dataset.capture;
+    // The capture page, then the pages kept beside it that name no person (the partners'
+    // directory), each with its files.
+    var urls = [state.dataset.capture].concat((state.dataset.kept || "").split(" ").filter(Boolean));
+    return urls.reduce(function (chain, url) {
+      return chain.then(function (ok) { return keepPage(url).then(function (kept) { return ok && kept; }); });
+    }, Promise.resolve(true)).then(function (ok) {
+      if (ok) { localStorage.setItem("opsi-capture-cached", String(Date.now())); }
+    }).catch(function () {});
+  }
+  function keepPage(url) {
     return fetch(url, {credentials: "same-origin", cache: "no-store"}).then(function (response) {
-      if (!response.ok || response.redirected) { return; }  // logged out: keep the last good copy
+      if (!response.ok || response.redirected) { return false; }  // logged out: keep the last good copy
       return response.clone().text().then(function (html) {
         var page = new DOMParser().parseFromString(html, "text/html");
         var files = [];
@@ -264,8 +273,8 @@
         return caches.open(CACHE).then(function (cache) {
           return cache.addAll(files).then(function () { return cache.put(url, response); });
         });
-      }).then(function () { localStorage.setItem("opsi-capture-cached", String(Date.now())); });
-    }).catch(function () {});
+      }).then(function () { return true; });
+    });
   }
   window.opsiKeepCaptureCopy = keepCaptureCopy;
   if ("serviceWorker" in navigator) {

@@ -18,10 +18,15 @@ self.addEventListener("fetch", function (event) {
   if (request.mode !== "navigate" && request.cache === "no-store") { return; }
   event.respondWith(
     fetch(request).catch(function (error) {
-      // Offline, any page of the app opens the capture page (the visit and outreach forms).
-      // caches.match never creates a cache, so a wiped phone stays empty.
-      var wanted = request.mode === "navigate" ? CAPTURE : request;
-      return caches.match(wanted, {cacheName: CACHE, ignoreSearch: request.mode === "navigate"}).then(function (hit) {
+      // Offline, a page kept beside the capture page (the partners' directory, which names
+      // nobody) opens its copy; any other page of the app opens the capture page (the visit,
+      // outreach and referral forms). caches.match never creates a cache, so a wiped phone stays empty.
+      if (request.mode !== "navigate") {
+        return caches.match(request, {cacheName: CACHE}).then(function (hit) { if (hit) { return hit; } throw error; });
+      }
+      return caches.match(path, {cacheName: CACHE, ignoreSearch: true}).then(function (kept) {
+        return kept || caches.match(CAPTURE, {cacheName: CACHE, ignoreSearch: true});
+      }).then(function (hit) {
         if (hit) { return hit; }
         throw error;
       });

@@ -601,7 +601,10 @@ def test_what_a_copy_of_the_phone_holds_after_a_days_entries(phone, unlocked, ca
     assert len(dump["idb"]["opsi-offline/sealed"]) == 4 and len(dump["idb"]["opsi-offline/workers"]) == 1
     for secret in CODES + ["Taman", "hotspot", "DIC Jakarta Utara", "Jakarta"]:
         assert secret not in stored
-    assert all(path.startswith(("/offline/", "/static/")) for path in dump["cached"])
+    # The capture page, its files, and the partners' directory (services and places, nobody's record).
+    assert all(path.startswith(("/offline/", "/static/")) or path == "/partners/" for path in dump["cached"])
+    for secret in CODES + ["Taman", "hotspot"]:
+        assert secret not in dump["cached"].get("/partners/", "")
 
 
 OLD_QUEUE = """async ([pin, user, fields]) => {
