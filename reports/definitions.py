@@ -108,7 +108,6 @@ BRIDGING_THE_GAPS = ReportDefinition(
                 membership.members_by_branch_and_kind,
                 membership.new_members_by_kind,
                 outreach.member_trainings_by_topic,
-                partners.joint_trainings_by_partner,
             ],
         ),
     ],
@@ -123,6 +122,12 @@ BRIDGING_THE_GAPS = ReportDefinition(
             "ones were not recorded."
         ),
         _("Dates are the dates in the branch's own time zone (WIB, WITA or WIT)."),
+        _(
+            "A member erased at her request is counted by a pseudonym in place of her code: she is still one "
+            "person, and the figures of a closed period, kept once counted, stay as they were reported. A member "
+            "who withdrew her consent to being counted in donor reports is left out of the people counted by code "
+            "in every period that ends on or after the day of her withdrawal."
+        ),
         _(
             "Median days to issue: the days from the case opened to the document issued, middle value of the "
             "period's documents; with an even number of documents, half-way between the two middle values, rounded "
