@@ -157,3 +157,75 @@ class PartnerService(models.Model):
 auditlog.register(Partner)
 auditlog.register(PartnerLocation)
 auditlog.register(PartnerService, m2m_fields={"locations"})
+
+
+class AgreementScope(models.TextChoices):
+    NATIONAL = "national", _("The whole country")
+    REGION = "region", _("Each region (west, central, east)")
+
+
+class AgreementQuerySet(models.QuerySet):
+    def live(self, today):
+        """Agreements whose figures may be released today: signed, not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_on__gte=today)
+
+
+class DataSharingAgreement(models.Model):
+    """What a partner may receive of OPSI's aggregate figures: which report's key figures and
+    sections, at which breakdowns, over which periods, until when, signed by whom. Its named
+    contact downloads them through a link that needs no account (only the link's hash is kept);
+    nothing outside the agreement, nothing after it expires or is revoked, never a person-level
+    record. Kept by the secretariat."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="agreements")
+    purpose = models.TextField(_("purpose"), max_length=1000, help_text=_("What the partner uses the figures for."))
+    definition = models.CharField(_("report"), max_length=20)
+    key_figures = models.JSONField(_("key figures"), default=list, blank=True)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    scopes = models.JSONField(_("breakdowns"), default=list)
+    period_start = models.DateField(_("figures from"))
+    period_end = models.DateField(_("figures to"))
+    expires_on = models.DateField(_("expires on"))
+    signed_by = models.CharField(
+        _("signed by"), max_length=200, help_text=_("Who signed for OPSI and for the partner, with their roles.")
+    )
+    signed_on = models.DateField(_("signed on"))
+    contact_name = models.CharField(
+        _("partner's contact"), max_length=120, help_text=_("The named person at the partner who downloads.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    made_by = models.ForeignKey(
+        "opsi.User", on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey("opsi.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data-sharing agreement")
+        verbose_name_plural = _("data-sharing agreements")
+        ordering = ["-signed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.partner.name}: {self.signed_on}"
+
+
+class AgreementRelease(models.Model):
+    """One download of figures under an agreement: what period and breakdown, when, from where."""
+
+    agreement = models.ForeignKey(DataSharingAgreement, on_delete=models.PROTECT, related_name="releases")
+    period = models.CharField(_("period"), max_length=40)
+    scope = models.CharField(_("breakdown"), max_length=40)
+    released_at = models.DateTimeField(_("released at"), auto_now_add=True)
+    address = models.GenericIPAddressField(_("from the address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("release of figures")
+        verbose_name_plural = _("releases of figures")
+        ordering = ["-released_at", "-pk"]
+
+
+auditlog.register(DataSharingAgreement, exclude_fields=["token_hash"])
+auditlog.register(AgreementRelease)
