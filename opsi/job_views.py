@@ -15,8 +15,8 @@ from . import jobs
 from .audit import log_access
 from .scoping import get_visible_or_404
 
-# The progress page reloads itself this often (seconds) while the file is being made.
-RELOAD_SECONDS = 2
+# After this long in the queue the progress page says the worker may not be running.
+WAITED_LONG_SECONDS = 60
 
 
 @transaction.non_atomic_requests
@@ -30,7 +30,7 @@ def job_progress(request, pk):
         {
             "job": job,
             "kind": kind,
-            "reload_seconds": None if job.finished else RELOAD_SECONDS,
+            "waited_long": job.state == job.State.QUEUED and job.waited_seconds > WAITED_LONG_SECONDS,
             "back": kind.back(job) if kind.back else None,
         },
     )

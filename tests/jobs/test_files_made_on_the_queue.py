@@ -53,13 +53,14 @@ def test_the_export_waits_for_a_worker_then_is_offered_then_fetched(client_of, a
 
     waiting = client.get(reverse("job_progress", args=[job.pk])).content.decode()
     assert "Waiting for a worker" in waiting or "Menunggu pekerja latar" in waiting
-    assert '<meta http-equiv="refresh"' in waiting  # the page asks again by itself, no script needed
+    assert 'src="/static/js/job.js"' in waiting and 'data-state="queued"' in waiting  # it asks again by itself
+    assert f'href="{reverse("job_progress", args=[job.pk])}"' in waiting  # or by hand, without script
     assert client.get(reverse("job_file", args=[job.pk])).status_code == 404  # nothing to fetch yet
 
     jobs.run(str(job.pk))  # the worker's part
 
     ready = client.get(reverse("job_progress", args=[job.pk])).content.decode()
-    assert reverse("job_file", args=[job.pk]) in ready and "refresh" not in ready
+    assert reverse("job_file", args=[job.pk]) in ready and 'data-state="done"' in ready
     response = client.get(reverse("job_file", args=[job.pk]))
     assert response["Content-Disposition"].startswith('attachment; filename="members-')
     assert [row["alias"] for row in _csv(response.content)] == ["Mawar"]
