@@ -26,3 +26,11 @@ def test_the_officer_lists_no_member(client_of, dora, bali_objects):  # noqa: F8
 def test_the_officer_reads_the_request_by_its_code(client_of, dora, bali_objects):  # noqa: F811
     page = client_of(dora).get(reverse("request_detail", args=[bali_objects["request"].pk])).content.decode()
     assert bali_objects["member"].uic in page and f"Kamboja {MARKER}" not in page
+
+
+@pytest.mark.parametrize(
+    "name", ["branch_detail", "drop_in_centre_detail", "drop_in_centre_edit", "drop_in_centre_create"]
+)
+def test_the_officer_has_no_branch_page(client_of, dora, jakarta_dic, name):
+    obj = jakarta_dic if name.startswith("drop_in_centre_") and name != "drop_in_centre_create" else jakarta_dic.branch
+    assert client_of(dora).get(reverse(name, args=[obj.pk])).status_code in (403, 404)

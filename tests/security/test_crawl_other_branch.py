@@ -16,6 +16,7 @@ from django.urls import reverse
 from incidents.models import Incident
 from members.identity import save_identity
 from outreach.models import OutreachSession, Training
+from privacy.models import Breach, MemberRequest
 from services.models import Referral, Visit
 from services.paperwork import open_case
 from tests.factories import DropInCentreFactory, MemberFactory
@@ -84,7 +85,13 @@ def own_objects(jakarta, jakarta_dic):
         facility_kind="puskesmas",
         service="HIV",
     )
+    breach = Breach.objects.create(what="x", how="y")
+    breach.branches.set([jakarta])
     return {
+        "request": MemberRequest.objects.create(
+            branch=jakarta, drop_in_centre=jakarta_dic, member=member, kind="access", checked_how="known"
+        ),
+        "breach": breach,
         "branch": jakarta,
         "centre": jakarta_dic,
         "member": member,
