@@ -241,9 +241,15 @@ def _held_record(value):
     }
 
 
-def held_after(prepared, file_format):
-    """What DHIS2 holds for this report, period and scope once the file is imported."""
-    held = {key: _held_record(value) for key, value in prepared.values.items()}
+def held_after(prepared, file_format, not_taken=()):
+    """What DHIS2 holds for this report, period and scope once the file is imported; values
+    whose data element, combo or org unit DHIS2 named in a conflict (``not_taken``) were not
+    imported, and the next preview offers them again."""
+    held = {
+        key: _held_record(value)
+        for key, value in prepared.values.items()
+        if not {value.data_element, value.category_option_combo, value.org_unit} & set(not_taken)
+    }
     if file_format == Dhis2Export.Format.ADX:
         # ADX deletes nothing: withdrawn values stay, and a zero DHIS2 ignores leaves the old figure.
         before = prepared.last.held if prepared.last else {}
@@ -302,24 +308,28 @@ def json_file(prepared, today=None):
 
 
 def adx_file(prepared, today=None, now=None):
-    """The ADX message: one group (data set, org unit, period), a data value per figure with its
-    disaggregation as category code = option code attributes. Withdrawn values are not in it."""
+    """The ADX message: a group per org unit (the scope's, then each branch's of a table by
+    branch) with the data set and period, a data value per figure with its disaggregation as
+    category code = option code attributes. Withdrawn values are not in it."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     ElementTree.register_namespace("", ADX_NAMESPACE)
     root = ElementTree.Element(f"{{{ADX_NAMESPACE}}}adx", {"exported": now.replace(microsecond=0).isoformat()})
-    group_attributes = {
-        "dataSet": prepared.version.data_set,
-        "orgUnit": prepared.org_unit,
-        "period": adx_period(prepared.period),
-        "completeDate": today.isoformat(),
-    }
-    group_attributes.update(options(prepared.version.adx_attribute_options))
-    group = ElementTree.SubElement(root, f"{{{ADX_NAMESPACE}}}group", group_attributes)
     deleted = {c.key for c in prepared.deletions}
-    for key, value in sorted(prepared.values.items()):
+    groups = {}
+    for key, value in sorted(prepared.values.items(), key=lambda kv: (kv[1].org_unit != prepared.org_unit, kv[0])):
         if key in deleted:
             continue
+        group = groups.get(value.org_unit)
+        if group is None:
+            attributes = {
+                "dataSet": prepared.version.data_set,
+                "orgUnit": value.org_unit,
+                "period": adx_period(prepared.period),
+                "completeDate": today.isoformat(),
+            }
+            attributes.update(options(prepared.version.adx_attribute_options))
+            group = groups[value.org_unit] = ElementTree.SubElement(root, f"{{{ADX_NAMESPACE}}}group", attributes)
         attributes = {"dataElement": value.data_element}
         attributes.update(options(value.adx_options))
         attributes["value"] = value.value
@@ -331,7 +341,9 @@ FILES = {Dhis2Export.Format.JSON: json_file, Dhis2Export.Format.ADX: adx_file}
 
 
 def record(prepared, file_format, content, user, submission_key=None, import_summary=None):
-    """The export recorded: who, when, which report, the mapping and what DHIS2 holds afterwards."""
+    """The export recorded: who, when, which report, the mapping and what DHIS2 holds afterwards
+    (after an import, without the values it named in conflicts)."""
+    not_taken = {c["object"] for c in (import_summary or {}).get("conflicts", [])}
     with transaction.atomic():
         return Dhis2Export.objects.create(
             definition=prepared.definition.key,
@@ -341,7 +353,7 @@ def record(prepared, file_format, content, user, submission_key=None, import_sum
             scope_value=prepared.scope.value,
             version=prepared.version,
             file_format=file_format,
-            held=held_after(prepared, file_format),
+            held=held_after(prepared, file_format, not_taken),
             sha256=hashlib.sha256(content).hexdigest(),
             content=content.decode("utf-8"),
             counts=prepared.counts,

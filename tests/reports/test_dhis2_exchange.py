@@ -338,6 +338,11 @@ def test_a_tables_branch_rows_go_under_each_branchs_org_unit(client_of, sari, ma
     }
     assert by_element["ALL_MEMBERS"]["value"] == figures["members_by_branch_kind:total:members"]
     assert "orgUnit" not in by_element["ALL_MEMBERS"]  # the report's own: the country
+    # ADX: a group for the country, one for Jakarta.
+    root = ElementTree.fromstring(download(client, "adx").content)
+    groups = {g.get("orgUnit"): {v.get("dataElement") for v in g} for g in root.findall(f"{ADX}group")}
+    assert list(groups) == ["ID", "ID-JK"]
+    assert groups["ID-JK"] == {"BRANCH_MEMBERS"} and "ALL_MEMBERS" in groups["ID"]
     # The branch's row is the figure the branch's own report shows (rounded as there).
     assert (
         by_element["BRANCH_MEMBERS"]["value"] == shown(sari, scope=Scope("branch", str(jakarta.pk)))["figure:members"]

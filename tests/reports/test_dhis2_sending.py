@@ -141,3 +141,15 @@ def test_without_a_server_configured_there_is_no_sending(client_of, sari, mapped
     client = client_of(sari)
     assert "Dry run on the DHIS2 server" not in client.get(reverse("dhis2_exchange"), YEAR_2025).content.decode()
     assert client.post(reverse("dhis2_send"), YEAR_2025).status_code == 404
+
+
+def test_values_dhis2_refused_in_an_import_are_offered_again(client_of, sari, mapped, dhis2):
+    DataElementMapping.objects.create(version=mapped, figure="figure:branches_active", data_element="NOT_IN_DHIS2")
+    client = client_of(sari)
+    page = dry_run_and_import(client).content.decode()
+    assert "DHIS2 imported the figures: WARNING:" in page
+    held = Dhis2Export.objects.get().held
+    assert "NOT_IN_DHIS2" not in {value["data_element"] for value in held.values()}
+    assert "OPSI_MEMBERS" in {value["data_element"] for value in held.values()}
+    page = client.get(reverse("dhis2_exchange"), YEAR_2025).content.decode()
+    assert "1 new, 0 changed, 0 withdrawn, 5 unchanged" in page
