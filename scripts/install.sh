@@ -14,6 +14,8 @@
 #                        backups, and so upgrades, wait until BACKUP_GPG_RECIPIENT is set
 #   --source DIR         the code to install (default: the checkout holding this script)
 #   --no-system-deps     do not install Debian packages
+#   --no-migrate         leave the database empty and start nothing: for a restore on a new machine
+#                        (README, Backups), which needs an empty database
 # Settings of the layout and the database: deploy/lib.sh.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,13 +23,15 @@ SOURCE=$HERE
 HOST=""
 BACKUP_KEY=""
 SYSTEM_DEPS=1
+MIGRATE=1
 while [ $# -gt 0 ]; do
     case "$1" in
     --host) HOST=$2; shift 2 ;;
     --backup-key) BACKUP_KEY=$(readlink -f "$2"); shift 2 ;;
     --source) SOURCE=$(cd "$2" && pwd); shift 2 ;;
     --no-system-deps) SYSTEM_DEPS=0; shift ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-migrate) MIGRATE=0; shift ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (--help)" >&2; exit 2 ;;
     esac
 done
@@ -145,8 +149,12 @@ release=$(build_release "$SOURCE" | tail -1)
 
 step "Check, migrate, kept figures"
 manage "$release" check --deploy --fail-level WARNING
-manage "$release" migrate --noinput -v1
-manage "$release" keep_reports
+if [ "$MIGRATE" = 1 ]; then
+    manage "$release" migrate --noinput -v1
+    manage "$release" keep_reports
+else
+    say "not migrated (--no-migrate): the database stays empty for restore_backup"
+fi
 switch_link "$release" "$OPSI_HOME/current"
 say "current -> $release"
 
@@ -169,7 +177,7 @@ for unit in "$UNITS_DIR"/*.service "$UNITS_DIR"/*.timer; do
     mv "$OPSI_UNIT_DIR/$name.new" "$OPSI_UNIT_DIR/$name"
     say "$name"
 done
-if systemd_runs && [ "${OPSI_START:-1}" = 1 ]; then
+if systemd_runs && [ "$MIGRATE" = 1 ]; then
     "${SYSTEMCTL[@]}" daemon-reload
     "${SYSTEMCTL[@]}" enable --now opsi-web.service opsi-worker.service \
         opsi-backup.timer opsi-retention.timer opsi-keep-reports.timer
