@@ -28,6 +28,7 @@ from tests.factories import MemberFactory
 D = datetime.date
 ADX = "{urn:ihe:qrph:adx:2015}"
 YEAR_2025 = {"definition": "btg", "period_kind": "year", "year": "2025", "scope": "national:"}
+REPORT_2025 = (BRIDGING_THE_GAPS, periods.year(2025), Scope("national"))
 
 
 def mapping(valid_from, valid_to=None, prefix="OPSI", **fields):
@@ -347,3 +348,30 @@ def test_a_tables_branch_rows_go_under_each_branchs_org_unit(client_of, sari, ma
     assert (
         by_element["BRANCH_MEMBERS"]["value"] == shown(sari, scope=Scope("branch", str(jakarta.pk)))["figure:members"]
     )
+
+
+def test_every_figure_the_report_shows_can_be_sent_breakdowns_by_sex_and_age_included(
+    client_of, sari, mapped, report_data
+):
+    """Whatever a report holds flows through: every number it shows, mapped, is sent as shown
+    (the rows of branches under their org units)."""
+    for code in ("jakarta", "bali"):
+        OrgUnitMapping.objects.create(version=mapped, scope_kind="branch", branch=report_data[code], org_unit=code)
+    figures = {address: value for address, value in shown(sari).items() if value is not None}
+    assert any(address.startswith("breakdown_by_sex:") for address in figures)
+    mapped.data_elements.all().delete()
+    cells_by_address = {cell.address: cell for cell in cells(build_report(*REPORT_2025, sari, external=True))}
+    DataElementMapping.objects.bulk_create(
+        DataElementMapping(
+            version=mapped,
+            figure=cells_by_address[address].figure,
+            row=cells_by_address[address].row,
+            column=cells_by_address[address].column,
+            data_element=f"DE{n}",
+        )
+        for n, address in enumerate(sorted(figures))
+    )
+    sent = json.loads(download(client_of(sari), "json").content)
+    assert len(sent["dataValues"]) == len(figures)
+    values = {v["dataElement"]: v["value"] for v in sent["dataValues"]}
+    assert values == {f"DE{n}": figures[address] for n, address in enumerate(sorted(figures))}
