@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("services.urls")),
     path("", include("outreach.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.sharing_urls")),
     path("", include("incidents.urls")),
     path("", include("fieldwork.urls")),
     path("privacy/", include("privacy.urls")),

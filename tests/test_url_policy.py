@@ -14,7 +14,7 @@ from outreach.models import OutreachSession, Training, TrainingAttendance
 from services.models import PaperworkCase, Referral, StockMovement, Visit
 from services.paperwork import open_case
 from members.models import Consent, Member
-from partners.models import Partner, PartnerLocation, PartnerService
+from partners.models import DataSharingAgreement, Partner, PartnerLocation, PartnerService
 from opsi.tenant import DropInCentre
 from privacy.models import Breach, MemberRequest
 from opsi import jobs
@@ -33,6 +33,7 @@ READ_BY_ALL = {
     "partner_location_edit",
     "partner_service_create",
     "partner_service_edit",
+    "agreement_detail",  # kept by the secretariat, no branch's record: 403 to a coordinator
 }
 
 # name -> (needs login, object kind in the URL or None, extra URL args / query)
@@ -107,6 +108,11 @@ POLICY = {
     "training_detail": (True, "training", {}),
     "training_modules": (True, None, {}),
     "training_module_new": (True, None, {}),
+    "agreement_list": (True, None, {}),
+    "agreement_new": (True, None, {}),
+    "agreement_detail": (True, "agreement", {}),
+    # A partner contact's link to figures under an agreement: no account; a wrong token is a 404.
+    "shared_figures": (False, None, {"args": ["x" * 32]}),
     "service_worker": (False, None, {}),
     "web_manifest": (False, None, {}),
     "offline_capture": (True, None, {}),
@@ -196,6 +202,20 @@ def bali_objects(bali):
     return {
         "request": member_request,
         "breach": breach,
+        "agreement": DataSharingAgreement.objects.create(
+            partner=partner,
+            purpose="x",
+            definition="btg",
+            sections=["access"],
+            scopes=["national"],
+            period_start="2025-01-01",
+            period_end="2025-12-31",
+            expires_on="2030-01-01",
+            signed_by="x",
+            signed_on="2025-01-01",
+            contact_name="x",
+            token_hash="0" * 64,
+        ),
         "partner": partner,
         "partner_location": place,
         "partner_service": partner_service,
@@ -253,8 +273,11 @@ def test_other_branch_partners_are_read_but_not_changed(client_of, ayu, jakarta,
     before = [list(m.objects.order_by("pk").values()) for m in (Partner, PartnerLocation, PartnerService)]
     expected = 200 if name == "partner_detail" else 403
     assert client.get(url).status_code == expected
-    response = client.post(url, {"name": "x", "kind": "hiv", "last_checked_on": "2026-01-01", "branch": jakarta.pk})
+    response = client.post(
+        url, {"name": "x", "kind": "hiv", "last_checked_on": "2026-01-01", "branch": jakarta.pk, "action": "revoke"}
+    )
     assert response.status_code == (405 if name == "partner_detail" else 403)
+    assert DataSharingAgreement.objects.filter(revoked_at__isnull=False).count() == 0
     assert [list(m.objects.order_by("pk").values()) for m in (Partner, PartnerLocation, PartnerService)] == before
 
 
