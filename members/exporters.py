@@ -69,7 +69,7 @@ class MemberExport:
         dataset = tablib.Dataset()
         for start in range(0, len(ids), SLICE):
             part = resource.export(
-                Member.objects.filter(pk__in=ids[start : start + SLICE]).select_related("branch").order_by(*order),
+                queryset.filter(pk__in=ids[start : start + SLICE]).select_related("branch").order_by(*order),
                 force_native_type=file_format == "xlsx",
             )
             if not dataset.headers:
@@ -78,7 +78,7 @@ class MemberExport:
             if progress:
                 progress(80 * (start + SLICE) / len(ids))
         if not dataset.headers:
-            dataset = resource.export(Member.objects.none())
+            dataset = resource.export(queryset.none())
         return write_dataset(dataset, file_format, title=str(_("Members"))), len(dataset)
 
     def filename(self, file_format):
