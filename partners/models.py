@@ -229,3 +229,54 @@ class AgreementRelease(models.Model):
 
 auditlog.register(DataSharingAgreement, exclude_fields=["token_hash"])
 auditlog.register(AgreementRelease)
+
+
+class CompanionEdition(models.Model):
+    """An edition of the outreach companion (buku saku): every topic's text as published
+    together, with what changed since the edition before. Edited by the secretariat. Nothing
+    records who reads it."""
+
+    number = models.PositiveIntegerField(_("edition"), unique=True)
+    published_on = models.DateField(_("published on"))
+    changes_id = models.TextField(_("what changed (Bahasa Indonesia)"), max_length=2000)
+    changes_en = models.TextField(_("what changed (English)"), max_length=2000, blank=True)
+    published_by = models.ForeignKey(
+        "opsi.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("published by")
+    )
+
+    class Meta:
+        verbose_name = _("companion edition")
+        verbose_name_plural = _("companion editions")
+        ordering = ["-number"]
+
+    def __str__(self):
+        return str(self.number)
+
+
+class CompanionTopic(models.Model):
+    """One topic of an edition, in Bahasa Indonesia first and English, with its sources and the
+    kinds of directory services it sends people to."""
+
+    edition = models.ForeignKey(CompanionEdition, on_delete=models.CASCADE, related_name="topics")
+    key = models.SlugField(_("key"), max_length=40, help_text=_("The same for a topic in every edition."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    icon = models.CharField(_("picture"), max_length=8, blank=True, help_text=_("One sign shown beside the title."))
+    title_id = models.CharField(_("title (Bahasa Indonesia)"), max_length=150)
+    title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
+    body_id = models.TextField(_("text (Bahasa Indonesia)"), max_length=8000)
+    body_en = models.TextField(_("text (English)"), max_length=8000, blank=True)
+    sources = models.TextField(_("sources"), max_length=2000)
+    service_kinds = models.JSONField(_("services to refer to"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("companion topic")
+        verbose_name_plural = _("companion topics")
+        ordering = ["order", "key"]
+        constraints = [models.UniqueConstraint(fields=["edition", "key"], name="one_text_per_topic_and_edition")]
+
+    def __str__(self):
+        return self.title_id
+
+
+auditlog.register(CompanionEdition)
+auditlog.register(CompanionTopic)
