@@ -310,7 +310,8 @@ def json_file(prepared, today=None):
 def adx_file(prepared, today=None, now=None):
     """The ADX message: a group per org unit (the scope's, then each branch's of a table by
     branch) with the data set and period, a data value per figure with its disaggregation as
-    category code = option code attributes. Withdrawn values are not in it."""
+    category code = option code attributes, or its combo's code where the mapping gives none
+    (DHIS2 reads both). Withdrawn values are not in it."""
     today = today or timezone.localdate()
     now = now or timezone.now()
     ElementTree.register_namespace("", ADX_NAMESPACE)
@@ -328,13 +329,21 @@ def adx_file(prepared, today=None, now=None):
                 "period": adx_period(prepared.period),
                 "completeDate": today.isoformat(),
             }
+            attributes.update(_adx_combo("attributeOptionCombo", value.attribute_option_combo, ""))
             attributes.update(options(prepared.version.adx_attribute_options))
             group = groups[value.org_unit] = ElementTree.SubElement(root, f"{{{ADX_NAMESPACE}}}group", attributes)
         attributes = {"dataElement": value.data_element}
+        attributes.update(_adx_combo("categoryOptionCombo", value.category_option_combo, value.adx_options))
         attributes.update(options(value.adx_options))
         attributes["value"] = value.value
         ElementTree.SubElement(group, f"{{{ADX_NAMESPACE}}}dataValue", attributes)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _adx_combo(name, code, category_options):
+    """DHIS2's ADX import takes a combo by its code (``categoryOptionCombo``,
+    ``attributeOptionCombo``) where no category code = option code attributes name it."""
+    return {name: code} if code and not category_options else {}
 
 
 FILES = {Dhis2Export.Format.JSON: json_file, Dhis2Export.Format.ADX: adx_file}

@@ -126,6 +126,17 @@ def test_the_adx_file_parses_with_its_namespace_period_and_codes(client_of, sari
     assert values[("OPSI_MEMBERS", None, None)] == figures["figure:members"]
     assert values[("OPSI_MEMBERS_KIND", "REG", "F")] == figures["members_by_kind_gender:regular:1"]
     assert values[("OPSI_MEMBERS_KIND", "REG", "TG")] == figures["members_by_kind_gender:regular:2"]
+    # Category codes name the disaggregation; without them, the combo's code does.
+    assert {v.get("categoryOptionCombo") for v in group} == {None}
+
+
+def test_adx_names_a_combo_by_its_code_where_the_mapping_gives_no_category_codes(client_of, sari, report_data):
+    mapping(D(2025, 1, 1), attribute_option_combo="GLOBAL_FUND")
+    DataElementMapping.objects.filter(category_option_combo="REGULAR_F").update(adx_category_options="")
+    (group,) = ElementTree.fromstring(download(client_of(sari), "adx").content).findall(f"{ADX}group")
+    assert group.get("attributeOptionCombo") == "GLOBAL_FUND"
+    combos = {v.get("categoryOptionCombo"): v.get("SEX") for v in group if v.get("dataElement") == "OPSI_MEMBERS_KIND"}
+    assert combos == {"REGULAR_F": None, None: "TG"}
 
 
 def test_periods_are_written_as_dhis2_and_adx_read_them():
