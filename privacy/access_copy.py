@@ -29,6 +29,7 @@ class AccessCopy:
     identity_held: list = field(default_factory=list)
     consents: list = field(default_factory=list)
     entries: list = field(default_factory=list)
+    by_code: list = field(default_factory=list)
     incidents: list = field(default_factory=list)
     reads: list = field(default_factory=list)
 
@@ -62,6 +63,33 @@ def reads_of(member):
     )
 
 
+def by_code(member, user):
+    """[(date, label, text)] of the visits and outreach contacts recorded by her code alone (before
+    she registered, or where nobody linked them to her record): hers too. Two queries."""
+    from django.utils.translation import gettext as _
+
+    from outreach.models import OutreachContact, OutreachSession
+    from services.models import Visit
+
+    visits = (
+        Visit.objects.visible_to(user)
+        .filter(member__isnull=True, uic=member.uic)
+        .order_by("-visited_on")
+        .values_list("visited_on", "drop_in_centre__name")
+    )
+    contacts = (
+        OutreachContact.objects.filter(
+            member__isnull=True, uic=member.uic, session__in=OutreachSession.objects.visible_to(user).values("pk")
+        )
+        .order_by("-session__held_on")
+        .values_list("session__held_on", "session__place_kind")
+    )
+    places = dict(OutreachSession._meta.get_field("place_kind").choices)
+    found = [(on, _("Visit"), centre) for on, centre in visits]
+    found += [(on, _("Outreach"), places.get(kind, kind)) for on, kind in contacts]
+    return sorted(found, key=lambda row: row[0], reverse=True)
+
+
 def build(member, user, with_incidents=False):
     from incidents.models import Incident
 
@@ -79,6 +107,7 @@ def build(member, user, with_incidents=False):
         identity_held=identity_held(member),
         consents=consents_of(member),
         entries=entries,
+        by_code=by_code(member, user),
         incidents=incidents,
         reads=reads_of(member),
     )

@@ -8,4 +8,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self):
-        from . import home  # noqa: F401  (the home page's late requests and open breaches)
+        from . import contributions, home  # noqa: F401  (home: the late requests and open breaches)
+
+        contributions.connect()

@@ -194,5 +194,18 @@ class Breach(models.Model):
         return self.notice_due_at - (now or timezone.now())
 
 
-auditlog.register(MemberRequest, exclude_fields=["submission_key"])
-auditlog.register(Breach, exclude_fields=["submission_key"], m2m_fields={"branches", "members"})
+# What she asked, what was done and what was exposed are free text: the trail keeps that they
+# changed, never the words (which may describe a person and would outlive her erasure there).
+auditlog.register(
+    MemberRequest,
+    exclude_fields=["submission_key"],
+    mask_fields=["details", "outcome"],
+    mask_callable="opsi.audit.hide_value",
+)
+auditlog.register(
+    Breach,
+    exclude_fields=["submission_key"],
+    m2m_fields={"branches", "members"},
+    mask_fields=["what", "how", "actions"],
+    mask_callable="opsi.audit.hide_value",
+)

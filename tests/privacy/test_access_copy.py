@@ -51,12 +51,16 @@ def _records(member, centre, marker, case=True):
 def test_her_copy_shows_her_records_and_nothing_of_another_member(client_of, ayu, mawar, melati, jakarta_dic):
     _records(mawar, jakarta_dic, "MAWARMARK")
     _records(melati, jakarta_dic, "MELATIMARK")
+    # Walk-in visits by code alone, before either registered.
+    Visit.objects.create(drop_in_centre=jakarta_dic, uic=mawar.uic, visited_on=datetime.date(2023, 12, 24))
+    Visit.objects.create(drop_in_centre=jakarta_dic, uic=melati.uic, visited_on=datetime.date(2023, 12, 25))
     client = client_of(ayu)
     client.get(reverse("member_detail", args=[mawar.pk]))  # a read of her record, for the trail
     member_request = make_request(mawar, jakarta_dic)
     page = client.get(reverse("access_copy", args=[member_request.pk])).content.decode()
     assert "Tes HIV MAWARMARK" in page and "Pelatihan MAWARMARK" in page and mawar.uic in page
     assert "KTP" in page  # her paperwork
+    assert "24 Des 2023" in page and "25 Des 2023" not in page  # her visit by code, not Melati's
     assert "ayu" in page  # who read her record
     assert "MELATIMARK" not in page and melati.uic not in page and "Melati" not in page
     assert "Razia MAWARMARK" not in page  # incidents only when she asks for them

@@ -13,6 +13,7 @@ from reports.building import build_report
 from reports.definitions import BRIDGING_THE_GAPS
 from reports.models import KeptReport
 from reports.scopes import Scope
+from privacy.models import MemberRequest
 from services.models import Referral, Visit
 
 D = datetime.date
@@ -35,7 +36,20 @@ def test_after_her_erasure_closed_periods_keep_their_figures(client_of, ayu, sar
     assert before["unique_people"] == 2 and KeptReport.objects.exists()
     old_code = mawar.uic
 
+    asked = MemberRequest.objects.create(
+        branch=mawar.branch,
+        drop_in_centre=jakarta_dic,
+        member=mawar,
+        kind="erasure",
+        checked_how="known",
+        details="Mawar ingin semua datanya dihapus",
+    )
+
     forget_member(mawar, by=ayu, reason="request")
+
+    asked.refresh_from_db()
+    assert asked.details == "" and asked.kind == "erasure"  # the request stays, what she said goes
+    assert not [e for e in LogEntry.objects.all() if "ingin semua datanya" in str(e.changes)]
 
     assert _figures(sari, q1) == before  # read back from the kept figures
     KeptReport.objects.all().delete()
