@@ -77,7 +77,15 @@ def test_there_are_38_provinces_with_unique_bps_codes_and_zones():
 def test_seed_demo_creates_one_user_per_role_and_prints_logins(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
-    for username in ["admin", "sekretariat", "koordinator.jakarta", "koordinator.bali", "penjangkau.jakarta", "krisis"]:
+    for username in [
+        "admin",
+        "sekretariat",
+        "koordinator.jakarta",
+        "koordinator.bali",
+        "penjangkau.jakarta",
+        "krisis",
+        "pdp",
+    ]:
         assert username in out
     assert {u.role for u in User.objects.all()} == set(User.Role.values)
     jakarta = User.objects.get(username="koordinator.jakarta")
@@ -85,7 +93,7 @@ def test_seed_demo_creates_one_user_per_role_and_prints_logins(capsys):
     assert set(jakarta.branches.all()).isdisjoint(bali.branches.all())
 
     call_command("seed_demo")  # a second run reuses what exists
-    assert User.objects.count() == 6
+    assert User.objects.count() == 7
 
 
 def test_admin_pages_are_scoped_and_only_for_admins(client_of, dewi, ayu, jakarta_dic, bali_dic):

@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("koordinator.bali", User.Role.COORDINATOR, ["51"]),
     ("penjangkau.jakarta", User.Role.OUTREACH_WORKER, ["31"]),
     ("krisis", User.Role.CRISIS_RESPONSE, []),
+    ("pdp", User.Role.DATA_PROTECTION, []),
 ]
 
 
