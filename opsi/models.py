@@ -155,3 +155,41 @@ def forget_cached_branches(sender, instance, **kwargs):
     """A change of the user's branches takes effect at once on the same object too."""
     if isinstance(instance, User):
         instance.__dict__.pop("branch_list", None)
+
+
+class KeptFact(models.Model):
+    """Figures of days that have ended everywhere, counted once and kept (``opsi.kept``): counts
+    and labels only, never a member's record, code or name. Dropped when a change dated inside
+    the days it read is saved."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("key"), max_length=64)
+    starts_on = models.DateField(_("first day read"), null=True, help_text=_("Empty: every day before too."))
+    ends_on = models.DateField(_("last day read"))
+    branch = models.ForeignKey(Branch, verbose_name=_("branch"), on_delete=models.CASCADE, null=True, related_name="+")
+    payload = models.JSONField(_("figures"))
+    made_at = models.DateTimeField(_("counted at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="kept_fact_once")]
+        indexes = [models.Index(fields=["ends_on"], name="kept_fact_ends_on")]
+
+    def __str__(self):
+        return f"{self.kind} ..{self.ends_on.isoformat()}"
+
+
+class ChangeNote(models.Model):
+    """A change that reached into days that have ended everywhere (from ``on``): figures being
+    counted beside it are shown once and not kept (``opsi.kept``)."""
+
+    on = models.DateField(_("from"))
+    at = models.DateTimeField(_("noted at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("late change")
+        verbose_name_plural = _("late changes")
+
+    def __str__(self):
+        return self.on.isoformat()
