@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import access, incidents, membership, outreach, partners
+from .indicators import access, health, incidents, membership, outreach, partners
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,31 @@ class KeyFigureDef:
 
 
 @dataclass(frozen=True)
+class BreakdownDef:
+    """A key-population indicator broken down by sex and by age (UNAIDS GAM's disaggregations).
+
+    ``count``: fn(ctx) -> Counter {(sex, age band): people} in one query, built with
+    ``reports.breakdowns.person_rows`` and ``count_by_sex_and_age`` (any indicator of people is
+    broken down by giving its records, the path to their member and to their code).
+    ``total``: the name of the figure it breaks down, a key figure's key or a table's link
+    (``Table.links``); the row's total is that figure, and rounded, its cells add up to it as
+    shown. ``on_last_day`` and ``sensitive`` as for a key figure: a sensitive breakdown is shown
+    only where incident figures are (``reports.protection``). The report shows every breakdown
+    of its definition in two tables, by sex and by age, in the section "By sex and age".
+    """
+
+    key: str
+    label: str
+    count: object
+    total: str
+    on_last_day: bool = False
+    sensitive: bool = False
+    # The breakdowns shown: a figure whose breakdown by sex another table shows already (members
+    # by kind and gender) is shown by age only, so that one count is not rounded twice.
+    by: tuple = ("sex", "age")
+
+
+@dataclass(frozen=True)
 class SectionDef:
     key: str
     title: str
@@ -41,7 +66,30 @@ class ReportDefinition:
     sections: list
     key_figures: list = field(default_factory=list)
     method_notes: list = field(default_factory=list)
+    # Key-population indicators broken down by sex and age (``BreakdownDef``).
+    breakdowns: list = field(default_factory=list)
 
+
+BREAKDOWN_NOTES = [
+    _(
+        "By sex and age: UNAIDS Global AIDS Monitoring asks every key-population indicator by sex (female, "
+        "male, transgender) and by age (under 25, 25 and over). The indicators that count people the programme "
+        'serves or organises are broken down in the section "By sex and age", a row each, whose total is the '
+        "indicator's figure; the figures about trainings, sessions, services and documents' days are not."
+    ),
+    _(
+        "Sex: a member's recorded gender (woman: female; man: male; waria: waria / transgender; another gender: "
+        "other; not said: unknown); a person known by code only (a walk-in, a person met at outreach) by the "
+        "gender digit of the code (1 man, 2 woman, 3 waria, 4 another, 9 not said). A person with a member's "
+        "record and records by code counts once, by the member's record."
+    ),
+    _(
+        "Age: the age reached in the calendar year in which the period ends (that year minus the year of "
+        "birth): a member's birth year, else the year of birth in the code (its last two digits, in the century "
+        "that makes the person 10 to 109 years old). Age unknown: a member without a birth year, or a code that "
+        "is not a valid code."
+    ),
+]
 
 BRIDGING_THE_GAPS = ReportDefinition(
     key="btg",
@@ -50,6 +98,9 @@ BRIDGING_THE_GAPS = ReportDefinition(
     key_figures=[
         KeyFigureDef("visits", _("Drop-in centre visits"), access.visits_total),
         KeyFigureDef("unique_people", _("People who visited (by code)"), access.unique_people_total),
+        KeyFigureDef("new_people", _("New people at the centres (first visit ever)"), health.new_people_total),
+        KeyFigureDef("hiv_tested", _("Sex workers tested for HIV"), health.hiv_tested_total),
+        KeyFigureDef("hiv_reactive", _("Reactive HIV results"), health.reactive_total, sensitive=True),
         KeyFigureDef("ktp_issued", _("KTP issued"), access.ktp_issued_total),
         KeyFigureDef("bpjs_issued", _("BPJS cards issued"), access.bpjs_issued_total),
         KeyFigureDef(
@@ -78,6 +129,36 @@ BRIDGING_THE_GAPS = ReportDefinition(
             parts=("incidents_responded", "incidents"),
         ),
     ],
+    breakdowns=[
+        BreakdownDef(
+            "unique_people", _("People who visited (by code)"), access.unique_people_by_sex_and_age, "unique_people"
+        ),
+        BreakdownDef(
+            "outreach_people",
+            _("People reached by code at outreach"),
+            outreach.people_reached_by_sex_and_age,
+            "outreach_people",
+        ),
+        BreakdownDef("ktp_issued", _("KTP issued"), access.ktp_issued_by_sex_and_age, "ktp_issued"),
+        BreakdownDef("bpjs_issued", _("BPJS cards issued"), access.bpjs_issued_by_sex_and_age, "bpjs_issued"),
+        BreakdownDef(
+            "ktp_and_bpjs",
+            _("Members holding both KTP and BPJS"),
+            access.holding_ktp_and_bpjs_by_sex_and_age,
+            "ktp_and_bpjs",
+            on_last_day=True,
+        ),
+        BreakdownDef("hiv_tested", _("Sex workers tested for HIV"), health.hiv_tested_by_sex_and_age, "hiv_tested"),
+        BreakdownDef(
+            "hiv_reactive", _("Reactive HIV results"), health.reactive_by_sex_and_age, "hiv_reactive", sensitive=True
+        ),
+        BreakdownDef(
+            "members", _("Members"), membership.members_by_sex_and_age, "members", on_last_day=True, by=("age",)
+        ),
+        BreakdownDef(
+            "new_members", _("New members"), membership.new_members_by_sex_and_age, "new_members", by=("age",)
+        ),
+    ],
     sections=[
         SectionDef(
             "access",
@@ -91,6 +172,11 @@ BRIDGING_THE_GAPS = ReportDefinition(
             ],
         ),
         SectionDef(
+            "health",
+            _("HIV testing, treatment and prevention"),
+            [health.new_and_returning, health.hiv_testing, health.hiv_results],
+        ),
+        SectionDef(
             "stigma",
             _("Outcome 2: no stigma and discrimination"),
             [
@@ -98,6 +184,7 @@ BRIDGING_THE_GAPS = ReportDefinition(
                 incidents.incidents_by_violation,
                 incidents.incidents_by_perpetrator,
                 incidents.incidents_by_branch,
+                health.violence_among_members,
             ],
         ),
         SectionDef(
@@ -108,6 +195,7 @@ BRIDGING_THE_GAPS = ReportDefinition(
                 membership.members_by_branch_and_kind,
                 membership.new_members_by_kind,
                 outreach.member_trainings_by_topic,
+                partners.joint_trainings_by_partner,
             ],
         ),
     ],
@@ -151,10 +239,18 @@ BRIDGING_THE_GAPS = ReportDefinition(
             "National trainings run by the secretariat appear in the national report only, so that regional and "
             "branch reports add up to it."
         ),
+        *BREAKDOWN_NOTES,
+        _(
+            "By sex and age, the people who visited, those reached by code at outreach and those who got documents "
+            "count everyone served (former and honorary members too), as their figures do; members count every "
+            "kind. Members and new members are broken down by age only: their tables by kind and gender give them "
+            "by sex."
+        ),
         _(
             "Share of incidents helped within 72 hours: the percentage of the period's counted incidents in which "
             "help was given within 72 hours of the report."
         ),
+        *health.METHOD_NOTES,
     ],
 )
 
@@ -165,6 +261,29 @@ UNAIDS_GAM = ReportDefinition(
     key_figures=[
         KeyFigureDef("unique_people", _("People who visited (by code)"), access.unique_people_total),
         KeyFigureDef("gam_reached", _("Sex workers reached with the defined package"), access.gam_reached_total),
+    ],
+    breakdowns=[
+        BreakdownDef(
+            "gam_reached",
+            _("Sex workers reached with the defined package"),
+            access.gam_reached_by_sex_and_age,
+            "gam_reached",
+        ),
+        BreakdownDef(
+            "coverage_reached",
+            _("Sex workers who came to a centre"),
+            access.came_to_a_centre_by_sex_and_age,
+            "coverage_reached",
+        ),
+        BreakdownDef(
+            "coverage_covered",
+            _("With two or more prevention interventions"),
+            access.two_or_more_interventions_by_sex_and_age,
+            "coverage_covered",
+        ),
+        BreakdownDef(
+            "unique_people", _("People who visited (by code)"), access.unique_people_by_sex_and_age, "unique_people"
+        ),
     ],
     sections=[
         SectionDef(
@@ -211,6 +330,16 @@ UNAIDS_GAM = ReportDefinition(
             "The total rows count each person once nationally: someone reached in two branches is one person, and "
             "services received in different branches are put together, so a total is not the sum of the branch "
             "rows."
+        ),
+        *BREAKDOWN_NOTES,
+        _(
+            "By sex and age, the sex workers reached with the defined package are current sex workers only, as in "
+            "the coverage; the people who visited are everyone who came to a centre. The coverage itself is not "
+            "broken down: the population size estimates are not by sex and age."
+        ),
+        _(
+            "By sex and age, the sex workers who came to a centre and those with two or more prevention "
+            "interventions are those of the second table, in the same last three months of the period."
         ),
     ],
 )

@@ -21,7 +21,7 @@ release never reads figures made by the old one.
 When kept figures are dropped: any save or deletion of a record the indicators read drops
 the figures of every closed period that ends on or after the record's date (a visit's day,
 a session's day, a training's first day, an attendance day, an incident's day, a case's
-opening, a referral, a member's joining, the day of a kind, branch or peer-educator
+opening, a referral, HIV and STI care, a member's joining, the day of a kind, branch or peer-educator
 change). A visit logged today drops nothing (no closed period holds today). An update whose
 old date is unknown (a record saved whole, a date field among those saved), and any change
 to branches, centres, services, commodities or population size estimates, drops every kept
@@ -318,7 +318,7 @@ def _watched():
         Training,
         TrainingAttendance,
     )
-    from services.models import CaseStep, PaperworkCase, Referral, Visit, VisitService
+    from services.models import CaseStep, HealthCare, HivResult, PaperworkCase, Referral, Visit, VisitService
 
     return {
         Visit: (_own("visited_on"), "visited_on"),
@@ -336,6 +336,8 @@ def _watched():
         PaperworkCase: (_own("opened_on"), "opened_on"),
         CaseStep: (_via("case", "opened_on"), "case"),
         Referral: (_own("made_on"), "made_on"),
+        HealthCare: (_own("given_on"), "given_on"),
+        HivResult: (_via("care", "given_on"), "care"),
         Member: (_own("joined_on"), "joined_on"),
         MemberKindPeriod: (_own("started_on"), "started_on"),
         MemberMove: (_own("moved_on"), "moved_on"),

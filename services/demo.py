@@ -11,7 +11,11 @@ from .models import (
     Commodity,
     Document,
     FacilityKind,
+    HealthCare,
+    HivResult,
+    HivResultKind,
     PaperworkCase,
+    Prep,
     Referral,
     ReferralOutcome,
     ServiceType,
@@ -77,6 +81,7 @@ def seed(context, visits_per_centre=150):
                 )
                 for item, quantity in out.items()
             )
+            _seed_care(branch, centre, visits, coordinator, today)
             Referral.objects.bulk_create(
                 Referral(
                     branch=branch,
@@ -106,3 +111,39 @@ def seed(context, visits_per_centre=150):
             case.issued_on = case.step_on if path[-1] == Step.ISSUED else None
             case.barrier = rng.choice(["", "", "no_domicile_letter", "stigma", "cost"])
             case.save()
+
+
+def _seed_care(branch, centre, visits, coordinator, today):
+    """HIV tests, results, treatment, STI treatment and PrEP at one visit in four, drawn apart
+    from the rest so that the other demo records stay as they were."""
+    rng = random.Random(f"care {centre.name}")
+    cares = []
+    for visit in visits[::4]:
+        care = HealthCare(
+            branch=branch,
+            visit=visit,
+            given_on=visit.visited_on,
+            hiv_tested=rng.random() < 0.6,
+            sti_treated=rng.random() < 0.2,
+            prep=rng.choice(["", "", "", Prep.STARTED, Prep.CONTINUED]),
+            recorded_by=coordinator,
+        )
+        if care.hiv_tested or care.sti_treated or care.prep:
+            cares.append(care)
+    HealthCare.objects.bulk_create(cares)
+    results = []
+    for care in cares:
+        if not care.hiv_tested:
+            continue
+        result = rng.choices(HivResultKind.values, weights=[85, 6, 9])[0]
+        started = care.given_on + datetime.timedelta(days=rng.randint(0, 30))
+        treated = result == HivResultKind.REACTIVE and started <= today and rng.random() < 0.7
+        results.append(
+            HivResult(
+                care=care,
+                result=result,
+                art_started_on=started if treated else None,
+                art_recorded_at=timezone.now() if treated else None,
+            )
+        )
+    HivResult.objects.bulk_create(results)
