@@ -244,6 +244,42 @@ _INTERVENTION = Case(
 )
 
 
+def _in_coverage_window(ctx):
+    """(prevention services, visits) of current sex workers in the period's last three months."""
+    start, end = coverage_window(ctx.period)
+    lines = (
+        VisitService.objects.in_period(start, end)
+        .in_branches(ctx.branch_ids)
+        .filter(service_type__counts_for_prevention=True)
+        .filter(current_sex_workers(last_day(ctx.period), "visit__member"))
+    )
+    visits = (
+        Visit.objects.in_branches(ctx.branch_ids)
+        .in_period(start, end)
+        .filter(current_sex_workers(last_day(ctx.period)))
+    )
+    return lines, visits
+
+
+def came_to_a_centre_by_sex_and_age(ctx):
+    """The sex workers who came to a centre in the last three months (the total row of
+    ``prevention_coverage_by_branch``) by sex and age."""
+    _lines, visits = _in_coverage_window(ctx)
+    return count_by_sex_and_age(person_rows(visits, F("person_key"), ctx.period))
+
+
+def two_or_more_interventions_by_sex_and_age(ctx):
+    """Those of them who received two or more prevention interventions, by sex and age."""
+    lines, visits = _in_coverage_window(ctx)
+    covered = (
+        lines.values("visit__person_key")
+        .annotate(kinds=Count(_INTERVENTION, distinct=True))
+        .filter(kinds__gte=2)
+        .values("visit__person_key")
+    )
+    return count_by_sex_and_age(person_rows(visits.filter(person_key__in=covered), F("person_key"), ctx.period))
+
+
 def prevention_coverage_by_branch(ctx):
     """Sex workers who received at least two different prevention interventions in the last three
     months (the rule of UNAIDS GAM Part I, a survey's, applied to programme records), over the
@@ -254,24 +290,13 @@ def prevention_coverage_by_branch(ctx):
     nationally, with the services they received in every branch put together.
     """
     start, end = coverage_window(ctx.period)
-    current = current_sex_workers(last_day(ctx.period), "visit__member")
-    lines = (
-        VisitService.objects.in_period(start, end)
-        .in_branches(ctx.branch_ids)
-        .filter(service_type__counts_for_prevention=True)
-        .filter(current)
-    )
+    lines, visits = _in_coverage_window(ctx)
     inner = (
         lines.values("visit__drop_in_centre__branch", "visit__person_key")
         .annotate(kinds=Count(_INTERVENTION, distinct=True))
         .filter(kinds__gte=2)
     )
     covered = _count_per_group(inner, "visit__drop_in_centre__branch")
-    visits = (
-        Visit.objects.in_branches(ctx.branch_ids)
-        .in_period(start, end)
-        .filter(current_sex_workers(last_day(ctx.period)))
-    )
     reached_rows = visits.values("drop_in_centre__branch").annotate(n=Count("person_key", distinct=True))
     reached = {r["drop_in_centre__branch"]: r["n"] for r in reached_rows}
     total_reached = visits.aggregate(n=Count("person_key", distinct=True))["n"]

@@ -78,6 +78,16 @@ def breakdown_people(jakarta, bali, jakarta_dic, bali_dic, catalogue, stocked, a
         visit(jakarta_dic, None, D(2025, 6, 6), "counselling", uic=uic)
     visit(jakarta_dic, None, D(2025, 6, 7), "rest", uic=BAD_CODE)
     visit(bali_dic, member["kamboja"], D(2025, 7, 7), "counselling")
+    # The last three months (GAM's two or more prevention interventions): Mawar counselling and
+    # condoms, Kenanga counselling only, YOUNG_WOMAN counselling and an HIV test referral,
+    # Teratai (former) counselling and condoms.
+    for who, uic, on, services in [
+        (member["mawar"], "", D(2025, 11, 10), ("counselling", "condoms")),
+        (member["kenanga"], "", D(2025, 11, 12), ("counselling",)),
+        (None, YOUNG_WOMAN, D(2025, 12, 1), ("counselling", "hiv_test")),
+        (member["teratai"], "", D(2025, 11, 15), ("counselling", "condoms")),
+    ]:
+        log_visit(centre=jakarta_dic, member=who, uic=uic, on=on, services={c[s]: 1 for s in services}, by=ayu)
     session = OutreachSession.objects.create(branch=jakarta, held_on=D(2025, 6, 1), place_kind="hotspot")
     OutreachContact.objects.create(session=session, uic=YOUNG_WOMAN)
     OutreachContact.objects.create(session=session, uic=ANOTHER)
@@ -167,6 +177,15 @@ def test_sex_workers_reached_by_sex_and_age_leave_out_former_and_honorary_member
     # NOT_SAID, ANOTHER (outreach), Kamboja. Not Dahlia (rest only), Teratai (former), Seroja.
     assert found["sex"]["gam_reached"] == sexes(female=3, transgender=2, other=1, unknown=1)
     assert found["age"]["gam_reached"] == ages(under_25=3, from_25=4)
+
+
+def test_the_two_or_more_interventions_figure_by_sex_and_age(breakdown_people, sari):
+    found = breakdowns(report(sari, UNAIDS_GAM))
+    # October to December: Mawar (woman, 24), Kenanga (waria, 35), YOUNG_WOMAN (20); not Teratai.
+    assert found["sex"]["coverage_reached"] == sexes(female=2, transgender=1)
+    assert found["age"]["coverage_reached"] == ages(under_25=2, from_25=1)
+    assert found["sex"]["coverage_covered"] == sexes(female=2)  # Mawar and YOUNG_WOMAN
+    assert found["age"]["coverage_covered"] == ages(under_25=2)
 
 
 def test_each_row_adds_up_to_the_figure_it_breaks_down(breakdown_people, sari):
