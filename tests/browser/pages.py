@@ -50,6 +50,7 @@ def branch_records(branch, centre, user):
     """One of everything a branch records, dated so that some of it is overdue."""
     from incidents.models import Incident, Violation
     from outreach.models import OutreachSession, Training, TrainingAttendance
+    from privacy.models import Breach, MemberRequest
     from services.models import Referral, Visit
     from services.paperwork import open_case
     from tests.factories import MemberFactory
@@ -91,7 +92,15 @@ def branch_records(branch, centre, user):
         ends_on=today,
     )
     TrainingAttendance.objects.create(training=training, member=member, day=training.starts_on)
+    member_request = MemberRequest.objects.create(
+        branch=branch, drop_in_centre=centre, member=member, kind="access", checked_how="known", recorded_by=user
+    )
+    breach = Breach.objects.create(what="Daftar kode anggota", how="Ponsel hilang")
+    breach.branches.set([branch])
+    breach.members.set([member])
     return {
+        "request": member_request,
+        "breach": breach,
         "branch": branch,
         "centre": centre,
         "member": member,
@@ -147,6 +156,22 @@ COORDINATOR_ONLY = [
     ("incident_create", None),
     ("incident_detail", "incident"),
     ("alert_create", None),
+    ("request_list", None),
+    ("request_create", None),
+    ("request_detail", "request"),
+    ("access_copy", "request"),
+    ("member_consent", "member"),
+]
+PRIVACY_PAGES = [
+    ("home", None),
+    ("request_list", None),
+    ("request_detail", "request"),
+    ("breach_list", None),
+    ("breach_create", None),
+    ("breach_detail", "breach"),
+    ("breach_trail", "breach"),
+    ("processing_register", None),
+    ("password_change", None),
 ]
 READER_PAGES = [
     ("home", None),
@@ -183,6 +208,7 @@ PAGES_BY_ROLE = {
     "secretariat": READER_PAGES + [("training_new", None)],
     "admin": READER_PAGES + [("member_import", None), ("member_identity", "member")],
     "crisis_response": CRISIS_PAGES,
+    "data_protection": PRIVACY_PAGES,
 }
 
 

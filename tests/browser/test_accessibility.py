@@ -20,6 +20,8 @@ def _user(role, jakarta, people):
     by_role = {"coordinator": "ayu", "outreach_worker": "putri", "secretariat": "sari", "admin": "dewi"}
     if role in by_role:
         return people[by_role[role]]
+    if role == "data_protection":
+        return UserFactory(username="pdp", role=User.Role.DATA_PROTECTION)
     return UserFactory(username="krisis", role=User.Role.CRISIS_RESPONSE)
 
 
