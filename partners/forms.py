@@ -35,11 +35,14 @@ class LocationForm(CleanTextMixin, forms.ModelForm):
         model = PartnerLocation
         fields = ["name", "branch", "area", "address", "directions"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # A national partner's places may be near any branch; a branch's partner's too (a
-        # clinic across a provincial border), since where it is harms nobody.
-        self.fields["branch"].queryset = Branch.objects.order_by("name")
+        # A national partner's places may be near any branch (the secretariat keeps them); a
+        # coordinator places her partners near her own branches.
+        branches = Branch.objects.order_by("name")
+        if not (user.is_admin or user.role == user.Role.SECRETARIAT):
+            branches = branches.filter(pk__in=user.branch_ids)
+        self.fields["branch"].queryset = branches
 
 
 class ServiceForm(CleanTextMixin, forms.ModelForm):
@@ -77,3 +80,24 @@ class DirectoryFilter(forms.Form):
         self.fields["branch"].queryset = Branch.objects.filter(
             pk__in=PartnerLocation.objects.values("branch")
         ).order_by("name")
+
+
+class CompanionTopicForm(CleanTextMixin, forms.Form):
+    """A topic as it reads in the next edition, and what changed."""
+
+    key = forms.SlugField(label=_("Topic"), max_length=40)
+    title_id = forms.CharField(label=_("Title (Bahasa Indonesia)"), max_length=150)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=150, required=False)
+    body_id = forms.CharField(label=_("Text (Bahasa Indonesia)"), max_length=8000, widget=forms.Textarea)
+    body_en = forms.CharField(label=_("Text (English)"), max_length=8000, widget=forms.Textarea, required=False)
+    sources = forms.CharField(label=_("Sources"), max_length=2000, widget=forms.Textarea)
+    service_kinds = forms.MultipleChoiceField(
+        label=_("Services to refer to"),
+        choices=ServiceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    changes_id = forms.CharField(label=_("What changed (Bahasa Indonesia)"), max_length=2000, widget=forms.Textarea)
+    changes_en = forms.CharField(
+        label=_("What changed (English)"), max_length=2000, widget=forms.Textarea, required=False
+    )

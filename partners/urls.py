@@ -11,4 +11,6 @@ urlpatterns = [
     path("partners/places/<int:pk>/edit/", views.location_edit, name="partner_location_edit"),
     path("partners/<int:pk>/services/new/", views.service_create, name="partner_service_create"),
     path("partners/services/<int:pk>/edit/", views.service_edit, name="partner_service_edit"),
+    path("companion/", views.companion, name="companion"),
+    path("companion/edit/", views.companion_edit, name="companion_edit"),
 ]

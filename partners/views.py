@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from opsi.scoping import get_visible_or_404, get_writable_or_404, may_change
 
-from .forms import DirectoryFilter, LocationForm, PartnerForm, ServiceForm
-from .models import Partner, PartnerLocation, PartnerService, keeps_directory
+from . import companion as companion_ops
+from .forms import CompanionTopicForm, DirectoryFilter, LocationForm, PartnerForm, ServiceForm
+from .models import CompanionEdition, Partner, PartnerLocation, PartnerService, ServiceKind, keeps_directory
 
 
 def _services():
@@ -98,7 +99,7 @@ def partner_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def location_create(request, pk):
     partner = get_writable_or_404(Partner.objects, request.user, pk=pk)
-    form = LocationForm(request.POST or None, instance=PartnerLocation(partner=partner))
+    form = LocationForm(request.POST or None, instance=PartnerLocation(partner=partner), user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Place saved."))
@@ -110,7 +111,7 @@ def location_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def location_edit(request, pk):
     location = get_writable_or_404(PartnerLocation.objects.select_related("partner"), request.user, pk=pk)
-    form = LocationForm(request.POST or None, instance=location)
+    form = LocationForm(request.POST or None, instance=location, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Place saved."))
@@ -140,3 +141,54 @@ def service_edit(request, pk):
         messages.success(request, _("Service saved."))
         return redirect("partner_detail", pk=service.partner_id)
     return render(request, "partners/form.html", {"form": form, "title": service.name, "partner": service.partner})
+
+
+@login_required
+@require_GET
+def companion(request):
+    """The edition in force, read by every logged-in user and kept on the phone for use without
+    signal (it names nobody). Reading it is recorded nowhere."""
+    edition = companion_ops.current_edition()
+    topics = []
+    if edition is not None:
+        for topic in edition.topics.order_by("order", "key"):
+            title, text = companion_ops.in_language(topic)
+            kinds = [(kind, ServiceKind(kind).label) for kind in topic.service_kinds if kind in ServiceKind.values]
+            topics.append({"topic": topic, "title": title, "text": text, "kinds": kinds})
+    editions = CompanionEdition.objects.order_by("-number")[:20]
+    return render(
+        request,
+        "partners/companion.html",
+        {"edition": edition, "topics": topics, "editions": editions, "edits": _edits_companion(request.user)},
+    )
+
+
+def _edits_companion(user):
+    return user.is_admin or user.role == user.Role.SECRETARIAT
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def companion_edit(request):
+    """A new edition in which one topic is changed or added, with what changed: the secretariat's."""
+    if not _edits_companion(request.user):
+        raise PermissionDenied
+    edition = companion_ops.current_edition()
+    initial = {}
+    wanted = request.GET.get("topic")
+    if edition is not None and wanted:
+        topic = edition.topics.filter(key=wanted).first()
+        if topic is not None:
+            initial = {
+                field: getattr(topic, field)
+                for field in ("key", "title_id", "title_en", "body_id", "body_en", "sources", "service_kinds")
+            }
+    form = CompanionTopicForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("key")
+        changes_id, changes_en = data.pop("changes_id"), data.pop("changes_en")
+        new = companion_ops.publish(key=key, texts=data, changes_id=changes_id, changes_en=changes_en, by=request.user)
+        messages.success(request, _("Edition %(number)s published.") % {"number": new.number})
+        return redirect("companion")
+    return render(request, "partners/form.html", {"form": form, "title": _("New edition of the companion")})

@@ -108,6 +108,8 @@ POLICY = {
     "training_detail": (True, "training", {}),
     "training_modules": (True, None, {}),
     "training_module_new": (True, None, {}),
+    "companion": (True, None, {}),
+    "companion_edit": (True, None, {}),
     "agreement_list": (True, None, {}),
     "agreement_new": (True, None, {}),
     "agreement_detail": (True, "agreement", {}),

@@ -601,10 +601,11 @@ def test_what_a_copy_of_the_phone_holds_after_a_days_entries(phone, unlocked, ca
     assert len(dump["idb"]["opsi-offline/sealed"]) == 4 and len(dump["idb"]["opsi-offline/workers"]) == 1
     for secret in CODES + ["Taman", "hotspot", "DIC Jakarta Utara", "Jakarta"]:
         assert secret not in stored
-    # The capture page, its files, and the partners' directory (services and places, nobody's record).
-    assert all(path.startswith(("/offline/", "/static/")) or path == "/partners/" for path in dump["cached"])
+    # The capture page, its files, the partners' directory and the companion (nobody's record).
+    kept_pages = ("/partners/", "/companion/")
+    assert all(path.startswith(("/offline/", "/static/")) or path in kept_pages for path in dump["cached"])
     for secret in CODES + ["Taman", "hotspot"]:
-        assert secret not in dump["cached"].get("/partners/", "")
+        assert all(secret not in dump["cached"].get(path, "") for path in kept_pages)
 
 
 OLD_QUEUE = """async ([pin, user, fields]) => {

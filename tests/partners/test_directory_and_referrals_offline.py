@@ -67,6 +67,6 @@ def test_a_sealed_referral_in_another_branch_is_refused(client_of, putri, bali, 
     assert answer.json()["state"] == "refused" and not Referral.objects.exists()
 
 
-def test_the_directory_is_kept_on_the_phone_beside_the_capture_page(client_of, putri):
+def test_the_directory_and_the_companion_are_kept_on_the_phone_beside_the_capture_page(client_of, putri):
     page = client_of(putri).get(reverse("home")).content.decode()
-    assert f'data-kept="{reverse("partner_directory")}"' in page
+    assert f'data-kept="{reverse("partner_directory")} {reverse("companion")}"' in page

@@ -16,6 +16,7 @@ from django.urls import reverse
 from incidents.models import Incident
 from members.identity import save_identity
 from outreach.models import OutreachSession, Training
+from partners.models import DataSharingAgreement, Partner, PartnerLocation, PartnerService
 from privacy.models import Breach, MemberRequest
 from services.models import Referral, Visit
 from services.paperwork import open_case
@@ -87,7 +88,31 @@ def own_objects(jakarta, jakarta_dic):
     )
     breach = Breach.objects.create(what="x", how="y")
     breach.branches.set([jakarta])
+    partner = Partner.objects.create(name="Karisma", branch=jakarta)
+    place = PartnerLocation.objects.create(partner=partner, branch=jakarta, name="Klinik", area="Jakarta Timur")
+    partner_service = PartnerService.objects.create(
+        partner=partner, kind="methadone", name="PTRM", last_checked_on="2026-11-01"
+    )
+    partner_service.locations.add(place)
+    agreement = DataSharingAgreement.objects.create(
+        partner=partner,
+        purpose="x",
+        definition="btg",
+        sections=["access"],
+        scopes=["national"],
+        period_start="2025-01-01",
+        period_end="2025-12-31",
+        expires_on="2030-01-01",
+        signed_by="x",
+        signed_on="2025-01-01",
+        contact_name="x",
+        token_hash="1" * 64,
+    )
     return {
+        "partner": partner,
+        "partner_location": place,
+        "partner_service": partner_service,
+        "agreement": agreement,
         "request": MemberRequest.objects.create(
             branch=jakarta, drop_in_centre=jakarta_dic, member=member, kind="access", checked_how="known"
         ),
