@@ -79,6 +79,7 @@ POLICY = {
     "alert_create": (True, None, {}),
     "visit_new": (True, None, {"query": "q=Kamboja"}),
     "visit_detail": (True, "visit", {}),
+    "visit_art": (True, "visit", {}),
     "referral_create": (True, "visit", {}),
     "centre_visits": (True, "centre", {}),
     "centre_stock": (True, "centre", {}),
