@@ -88,3 +88,27 @@ def test_nobody_but_the_officer_and_administrators_sees_a_breach(client_of, peop
         assert client.get(reverse("breach_trail", args=[breach.pk])).status_code == 404
         assert client.get(reverse("breach_list")).status_code == 403
     assert client_of(people["dewi"]).get(reverse("breach_detail", args=[breach.pk])).status_code == 200
+
+
+def test_the_clock_is_read_again_each_minute_until_both_notices_are_sent(client_of, dora):
+    breach = Breach.objects.create(what="x", how="y")
+    client = client_of(dora)
+    assert (
+        '<meta http-equiv="refresh" content="60">'
+        in client.get(reverse("breach_detail", args=[breach.pk])).content.decode()
+    )
+    Breach.objects.filter(pk=breach.pk).update(members_notified_at=timezone.now(), authority_notified_at=timezone.now())
+    page = client.get(reverse("breach_detail", args=[breach.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page and "sisa" not in page
+
+
+def test_the_breach_list_costs_the_same_with_more_breaches(client_of, dora, bali, django_assert_max_num_queries):
+    client = client_of(dora)
+    Breach.objects.create(what="x", how="y").branches.set([bali])
+    client.get(reverse("breach_list"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("breach_list"))
+    for n in range(15):
+        Breach.objects.create(what=f"x{n}", how="y").branches.set([bali])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("breach_list"))

@@ -118,3 +118,17 @@ def test_closing_a_request_says_who_handled_it(client_of, dora, mawar, jakarta_d
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == RequestStatus.DONE and own.handled_by == dora and own.handled_at is not None
+
+
+def test_the_request_list_costs_the_same_with_more_requests(
+    client_of, dora, mawar, kamboja, jakarta_dic, bali_dic, django_assert_max_num_queries
+):
+    client = client_of(dora)
+    make_request(mawar, jakarta_dic)
+    client.get(reverse("request_list"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("request_list"))
+    for n in range(15):
+        make_request(kamboja if n % 2 else mawar, bali_dic if n % 2 else jakarta_dic, received_at=hours_ago(n * 7))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("request_list") + "?state=all")
