@@ -14,7 +14,7 @@ WHO_KP = (
 TOPICS = [
     {
         "key": "harm-reduction",
-        "icon": "💉",
+        "icon": "✚",
         "service_kinds": ["needle_syringe", "methadone", "hiv"],
         "title_id": "Pengurangan dampak buruk napza",
         "title_en": "Harm reduction for people who use drugs",
@@ -92,7 +92,7 @@ TOPICS = [
     },
     {
         "key": "prep-pep",
-        "icon": "💊",
+        "icon": "⚕",
         "service_kinds": ["prep", "hiv"],
         "title_id": "PrEP dan PEP",
         "title_en": "PrEP and PEP",
@@ -129,7 +129,7 @@ TOPICS = [
     },
     {
         "key": "sti",
-        "icon": "🩺",
+        "icon": "♥",
         "service_kinds": ["sti", "hiv"],
         "title_id": "Infeksi menular seksual (IMS)",
         "title_en": "Sexually transmitted infections (STIs)",
@@ -205,7 +205,7 @@ TOPICS = [
     },
     {
         "key": "ktp-bpjs",
-        "icon": "🪪",
+        "icon": "✎",
         "service_kinds": ["legal_aid", "community"],
         "title_id": "Langkah mengurus KTP dan BPJS",
         "title_en": "Steps to get a KTP and BPJS",

@@ -1,5 +1,6 @@
 """A referral to a partner, end to end on a 360 px phone: offline, a worker finds a methadone
-service near her branch in the kept directory and refers a person by code; online, the entry is
+service near her branch in the kept directory, opens the companion's harm-reduction topic and
+refers a person by code; online, the entry is
 sent, she makes the partner's link, the partner (no account) confirms the person started
 methadone; the referral shows closed, the report counts it, and the link is dead."""
 
@@ -51,12 +52,25 @@ def directory(jakarta, bali):
     return methadone
 
 
+@pytest.fixture
+def companion(db):
+    """The companion's first edition (a data migration; a test that empties the tables drops it)."""
+    import importlib
+
+    from django.apps import apps
+
+    from partners.models import CompanionEdition
+
+    if not CompanionEdition.objects.exists():
+        importlib.import_module("partners.migrations.0004_companion_first_edition").publish(apps, None)
+
+
 def _visible(page, text):
     return page.locator("[data-directory] li", has_text=text).is_visible()
 
 
 def test_a_worker_refers_offline_and_the_partner_closes_it_online(
-    live_server, phone, browser, putri, sari, jakarta, jakarta_dic, catalogue, directory
+    live_server, phone, browser, putri, sari, jakarta, jakarta_dic, catalogue, directory, companion
 ):
     page = phone
     log_in(page, live_server, putri)
@@ -80,6 +94,19 @@ def test_a_worker_refers_offline_and_the_partner_closes_it_online(
     assert "Sen-Sab 08.00-12.00" in card.inner_text() and "Ramah pengguna napza" in card.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "partner_directory_offline")
+
+    # The companion opens from the phone's copy too, and is searched there.
+    page.goto(live_server.url + "/companion/")
+    page.locator("[data-companion-search]").fill("jarum suntik")
+    topic = page.locator("#topic-harm-reduction")
+    assert topic.is_visible() and not page.locator("#topic-police").is_visible()
+    assert "Jangan berbagi jarum" in topic.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "companion_offline")
+    topic.get_by_role("link", name="Metadon (PTRM)").click()
+    page.wait_for_function("() => document.querySelector('[data-directory-count]').textContent !== ''")
+    card = page.locator("[data-directory] li", has_text="PTRM Tanjung Priok")
+    assert card.is_visible() and not _visible(page, "VCT Karisma")
 
     # "Refer now" opens the capture page's referral form with that service chosen.
     card.get_by_role("link", name="Rujuk sekarang").click()
