@@ -186,10 +186,16 @@ def section(breakdowns, ctx):
 def breakdown_tables(breakdowns, counted, suffix=""):
     """The two tables of ``breakdowns``: by sex and by age, a row per indicator with its total,
     from ``counted`` ({key: Counter})."""
+    titles = (_("Key-population indicators by sex"), _("Key-population indicators by age"))
+    if suffix:  # about people harmed or their health: protected as the incident figures are
+        titles = (
+            _("Key-population indicators by sex, protected as incident figures"),
+            _("Key-population indicators by age, protected as incident figures"),
+        )
     tables = []
     for by, key, title, groups, split in [
-        ("sex", "breakdown_by_sex" + suffix, _("Key-population indicators by sex"), Sex.choices, by_sex),
-        ("age", "breakdown_by_age" + suffix, _("Key-population indicators by age"), AgeBand.choices, by_age),
+        ("sex", "breakdown_by_sex" + suffix, titles[0], Sex.choices, by_sex),
+        ("age", "breakdown_by_age" + suffix, titles[1], AgeBand.choices, by_age),
     ]:
         shown = [b for b in breakdowns if by in b.by]
         if not shown:

@@ -282,18 +282,6 @@ UNAIDS_GAM = ReportDefinition(
             "coverage_covered",
         ),
         BreakdownDef(
-            "coverage_reached",
-            _("Sex workers who came to a centre"),
-            access.came_to_a_centre_by_sex_and_age,
-            "coverage_reached",
-        ),
-        BreakdownDef(
-            "coverage_covered",
-            _("With two or more prevention interventions"),
-            access.two_or_more_interventions_by_sex_and_age,
-            "coverage_covered",
-        ),
-        BreakdownDef(
             "unique_people", _("People who visited (by code)"), access.unique_people_by_sex_and_age, "unique_people"
         ),
     ],
@@ -348,10 +336,6 @@ UNAIDS_GAM = ReportDefinition(
             "By sex and age, the sex workers reached with the defined package are current sex workers only, as in "
             "the coverage; the people who visited are everyone who came to a centre. The coverage itself is not "
             "broken down: the population size estimates are not by sex and age."
-        ),
-        _(
-            "By sex and age, the sex workers who came to a centre and those with two or more prevention "
-            "interventions are those of the second table, in the same last three months of the period."
         ),
         _(
             "By sex and age, the sex workers who came to a centre and those with two or more prevention "
