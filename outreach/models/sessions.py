@@ -18,6 +18,8 @@ class Topic(models.TextChoices):
     HIV_STI = "hiv_sti", _("HIV and STIs")
     CONDOMS = "condoms", _("Condom and lubricant use")
     HARM_REDUCTION = "harm_reduction", _("Harm reduction and crystal meth")
+    METH_AND_SEX = "meth_and_sex", _("Crystal meth (sabu) in a sexual context")
+    PREP_PEP = "prep_pep", _("PrEP and PEP")
     RIGHTS = "rights", _("Rights and safety")
     DOCUMENTS = "documents", _("KTP and BPJS")
     VIOLENCE = "violence", _("Violence and where to get help")
