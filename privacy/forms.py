@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django import forms
@@ -84,6 +85,19 @@ class ConsentForm(CleanTextMixin, forms.Form):
         label=_("She"), choices=[("give", _("gives her consent")), ("withdraw", _("withdraws her consent"))]
     )
     on = DateField(label=_("From"), widget=DateInput())
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch = branch
+
+    def clean_on(self):
+        """From the day she asked: not later than today where she is, nor earlier than the
+        3 x 24 hours a request may wait (a change dated further back would rewrite reports
+        already made of periods that ended before she asked)."""
+        on = self.branch.refuse_future(self.cleaned_data["on"])
+        if on < self.branch.today() - datetime.timedelta(days=3):
+            raise forms.ValidationError(_("A consent change counts from the day she asked: at most 3 days ago."))
+        return on
 
     def clean(self):
         cleaned = super().clean()

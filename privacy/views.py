@@ -173,7 +173,7 @@ def member_consent(request, pk):
     member = get_writable_or_404(Member.objects.select_related("branch"), request.user, pk=pk)
     if not _records_requests(request.user) and not request.user.is_admin:
         raise PermissionDenied
-    form = ConsentForm(request.POST or None, initial={"on": member.branch.today()})
+    form = ConsentForm(request.POST or None, initial={"on": member.branch.today()}, branch=member.branch)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         change = give_consent if data["action"] == "give" else withdraw_consent

@@ -86,15 +86,28 @@ def test_a_withdrawal_dated_before_consent_was_given_is_never_stored_backwards(a
 
 def test_the_coordinator_records_a_withdrawal_on_her_page(client_of, ayu, mawar, bunga):
     url = reverse("member_consent", args=[mawar.pk])
-    response = client_of(ayu).post(url, {"purpose": "outreach_contact", "action": "withdraw", "on": "2026-01-05"})
+    today = mawar.branch.today()
+    data = {"purpose": "outreach_contact", "action": "withdraw", "on": today.isoformat()}
+    response = client_of(ayu).post(url, data)
     assert response.status_code == 302
     consent = Consent.objects.get(member=mawar)
-    assert consent.withdrawn_on == D(2026, 1, 5) and consent.recorded_by == ayu
+    assert consent.withdrawn_on == today and consent.recorded_by == ayu
     assert client_of(bunga).get(url).status_code == 404
+
+
+def test_a_consent_change_dated_back_is_refused_with_a_message(client_of, ayu, mawar):
+    """Dated a month back, it would rewrite the figures of a quarter already reported."""
+    back = (mawar.branch.today() - datetime.timedelta(days=30)).isoformat()
+    response = client_of(ayu).post(
+        reverse("member_consent", args=[mawar.pk]), {"purpose": "donor_counting", "action": "withdraw", "on": back}
+    )
+    assert response.status_code == 200 and not Consent.objects.exists()
+    assert "paling lama 3 hari yang lalu" in response.content.decode()
 
 
 def test_sharing_with_a_partner_needs_the_partner_named(client_of, ayu, mawar):
     url = reverse("member_consent", args=[mawar.pk])
-    response = client_of(ayu).post(url, {"purpose": "partner_sharing", "action": "give", "on": "2026-01-05"})
+    on = mawar.branch.today().isoformat()
+    response = client_of(ayu).post(url, {"purpose": "partner_sharing", "action": "give", "on": on})
     assert response.status_code == 200 and not Consent.objects.exists()
     assert "Sebutkan mitra dalam perjanjian." in response.content.decode()
