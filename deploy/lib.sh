@@ -23,6 +23,7 @@
 #   OPSI_DB_NAME, OPSI_DB_USER, OPSI_DB_HOST, OPSI_DB_PORT   opsi, opsi, 127.0.0.1, 5432
 #   OPSI_BIND          where gunicorn listens (127.0.0.1:8000), and the smoke test asks
 #   OPSI_RELOAD        systemd (default when systemd runs) | pidfile:PATH (gunicorn's --pid file) | none
+#   OPSI_PYTHON        the Python the venvs are made with (system mode: /usr/bin/python3)
 #   OPSI_UV            the uv to build venvs with (default: uv on PATH, else the current release's,
 #                      else installed with pip into the new venv)
 #   OPSI_KEEP_RELEASES releases kept on disk after an upgrade (3: current, previous and one more)
@@ -55,6 +56,10 @@ else
     OPSI_DATA=${OPSI_DATA:-$HOME}
     OPSI_BACKUP_DIR=${OPSI_BACKUP_DIR:-$OPSI_HOME/backups}
     SYSTEMCTL=(systemctl --user)
+fi
+# The Python of the venvs: Debian's in system mode (one the app user can run; 3.11 on Debian 12).
+if [ -z "${OPSI_PYTHON:-}" ]; then
+    if [ "$OPSI_MODE" = system ] && [ -x /usr/bin/python3 ]; then OPSI_PYTHON=/usr/bin/python3; else OPSI_PYTHON=$(command -v python3); fi
 fi
 OPSI_DB_NAME=${OPSI_DB_NAME:-opsi}
 OPSI_DB_USER=${OPSI_DB_USER:-opsi}
@@ -152,9 +157,9 @@ build_release() {
     local t0=$SECONDS compile=()
     uv=$(find_uv)
     if [ -n "$uv" ]; then
-        "$uv" venv -q --python "$(command -v python3)" "$release/.venv" >&2
+        "$uv" venv -q --python "$OPSI_PYTHON" "$release/.venv" >&2
     else # a fresh machine: the venv with pip, then the uv version make setup uses
-        python3 -m venv "$release/.venv" >&2
+        "$OPSI_PYTHON" -m venv "$release/.venv" >&2
         "$release/.venv/bin/python" -m pip install -q --disable-pip-version-check uv==0.13.8 >&2
         uv="$release/.venv/bin/uv"
     fi
@@ -165,7 +170,7 @@ build_release() {
     (cd "$release" && as_app_env "$release/.venv/bin/python" manage.py collectstatic --noinput -v0) >&2
     "$release/.venv/bin/python" -m compileall -q -x '/\.venv/' "$release" >/dev/null || true
     say "built in $((SECONDS - t0)) s" >&2
-    if [ "$OPSI_MODE" = system ]; then chown -R root:root "$release"; fi
+    if [ "$OPSI_MODE" = system ]; then chown -R root:root "$release" && chmod -R go-w "$release"; fi
     echo "$release"
 }
 

@@ -67,6 +67,16 @@ if [ "$ROLLBACK" = 0 ]; then
     [ -f "$manifest" ] || die "the backup gave no manifest: $backup_out"
     say "$backup_out"
 
+    stopped() {
+        if [ "$(readlink -f "$OPSI_HOME/current")" = "$old" ]; then
+            say "The upgrade stopped: $(basename "$old") still serves, as before. The backup taken first: $manifest"
+        else
+            say "The upgrade stopped after the switch: $(readlink -f "$OPSI_HOME/current") serves."
+        fi
+        rollback_help
+    }
+    trap 'stopped' EXIT
+
     step "2. New release beside $(basename "$old")"
     new=$(build_release "$SOURCE" | tail -1)
     cat >"$STATE" <<EOF
@@ -78,12 +88,7 @@ status=migrating
 EOF
 
     step "3. Migrate"
-    if ! manage "$new" migrate --noinput; then
-        say "Migrating failed: $(basename "$old") still serves, as before."
-        say "Migrations applied before the failure stay applied; the backup taken first is $manifest."
-        rollback_help
-        exit 1
-    fi
+    manage "$new" migrate --noinput || die "migrate failed (the migrations applied before the failure stay applied)"
 
     step "4. Kept report figures, counted by the new code"
     manage "$new" keep_reports
@@ -95,11 +100,7 @@ EOF
     reload_app
 
     step "6. Smoke test"
-    if ! (smoke_test "$OPSI_HOME/current"); then
-        say "The smoke test failed on $(basename "$new")."
-        rollback_help
-        exit 1
-    fi
+    smoke_test "$OPSI_HOME/current"
     sed -i 's/^status=.*/status=done/' "$STATE"
     echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$STATE"
 
@@ -110,6 +111,7 @@ EOF
             grep -qxF "$dir" <<<"$keep" || rm -rf "$dir"
         done
 
+    trap - EXIT
     say ""
     say "Upgraded $(basename "$old") -> $(basename "$new") in $((SECONDS - began)) s."
     say "Backup taken first: $manifest"
@@ -151,8 +153,8 @@ rollback_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.arg
     "$database_url" "$rollback_db")
 passphrase=()
 [ -z "$PASSPHRASE_FILE" ] || passphrase=(--passphrase-file "$PASSPHRASE_FILE")
-if ! (cd "$previous" && as_app env GNUPGHOME="$keyring" DATABASE_URL="$rollback_url" \
-    "$previous/.venv/bin/python" manage.py restore_backup "${passphrase[@]}" "$manifest"); then
+if ! as_app env GNUPGHOME="$keyring" DATABASE_URL="$rollback_url" \
+    "$previous/.venv/bin/python" "$previous/manage.py" restore_backup "${passphrase[@]}" "$manifest"; then
     pg_admin -c "DROP DATABASE IF EXISTS \"$rollback_db\""
     die "the restore was refused; nothing changed (the upgraded release still serves)"
 fi
@@ -171,7 +173,11 @@ sed -i 's/^status=.*/status=rolled-back/' "$STATE"
 echo "upgraded_database=$upgraded_db" >>"$STATE"
 # The shared cache holds sessions and users' rows of the upgraded database: emptied, so nobody is
 # logged in by a session the restored database does not hold (logins made since the backup end).
-manage "$previous" shell -c "from django.core.cache import caches; [caches[name].clear() for name in caches]"
+if ! manage "$previous" shell -c "from django.core.cache import caches; [caches[name].clear() for name in caches]" \
+    >/dev/null 2>&1; then
+    say "WARNING: the cache could not be emptied: restart memcached (systemctl restart memcached) to end the logins"
+    say "made since the backup."
+fi
 reload_app
 
 step "4. Smoke test"
