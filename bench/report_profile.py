@@ -81,9 +81,10 @@ def main():
 
     def build():
         if args.fresh:
-            from reports.models import KeptReport
+            from opsi.models import KeptFact
+            from reports.kept import REPORT
 
-            KeptReport.objects.all().delete()
+            KeptFact.objects.filter(kind=REPORT.name).delete()
         return build_report(BRIDGING_THE_GAPS, year, scope, secretariat, args.suppress)
 
     spent = {"suppress": 0.0}

@@ -201,14 +201,15 @@ def main():
         def forget_branch_figures():
             cache.delete(branch_figures_key(timezone.localdate()))
 
-        from services import closed_quarters
+        from opsi import kept as facts
 
-        late_centre = list(Visit.objects.values_list("drop_in_centre", flat=True)[:1])
+        late_centre = Visit.objects.values_list("drop_in_centre", flat=True).first()
 
         def after_a_late_visit():
             # What a visit typed in today for yesterday drops: its branch's row of this quarter's
             # kept days, counted again on the next page.
-            closed_quarters.forget(closed_quarters.today() - datetime.timedelta(days=1), centres=late_centre)
+            yesterday = facts.today() - datetime.timedelta(days=1)
+            facts.written(Visit, "made", [Visit(drop_in_centre_id=late_centre, visited_on=yesterday)])
             forget_branch_figures()
 
         for role, other in clients.items():
@@ -281,7 +282,8 @@ def measure_report(secretariat):
     from reports.building import build_report
     from reports.definitions import BRIDGING_THE_GAPS
     from reports.exporters import PdfExport
-    from reports.models import KeptReport
+    from opsi.kept import Reach
+    from opsi.models import KeptFact
     from reports.scopes import Scope
 
     this_year = datetime.date.today().year
@@ -291,11 +293,11 @@ def measure_report(secretariat):
         return build_report(BRIDGING_THE_GAPS, period, Scope("national"), secretariat)
 
     def first_count():
-        KeptReport.objects.all().delete()
+        KeptFact.objects.filter(kind=kept.REPORT.name).delete()
         return build(closed)
 
     def late_change():
-        kept.forget_from(datetime.date(this_year - 1, 6, 1))  # what a visit dated last June drops
+        kept.facts.forget({kept.REPORT: Reach(datetime.date(this_year - 1, 6, 1))})  # what a visit of last June drops
         return build(closed)
 
     scenarios = [

@@ -1,6 +1,6 @@
 """Build a report: run a definition's indicators for a period and a scope.
 
-A closed period's figures are facts: computed once, kept in a table (``KeptReport``, not
+A closed period's figures are facts: computed once, kept in a table (``opsi.kept``, not
 the cache: a row dropped in the same transaction as a late change is stale nowhere, in
 every process) and read back; an open period is always counted live. ``reports.kept``
 says when kept figures are dropped."""

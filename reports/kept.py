@@ -7,12 +7,10 @@ peer-educator status, a referral's outcome known by then) means that a change da
 that day cannot alter the period's figures. So the figures of a closed period are computed
 once and kept, and the next report of the same period is read back instead of recounted.
 
-Where they live: a table (``KeptReport``), not the cache. A cache of each process's own
-(Django's default) cannot be emptied in the other gunicorn workers when a late change
-comes in, and a row deleted in the same transaction as the change that makes it wrong is
-never seen stale by anyone. The rows hold what the report shows before rounding:
-labels and counts, never a member's record, code or name; rounding (``reports.protection``)
-is applied on every read, as for a fresh report.
+Where they live: ``opsi.kept`` keeps them (kind ``REPORT``), as every figure kept as a fact;
+the rows hold what the report shows before rounding: labels and counts, never a member's
+record, code or name; rounding (``reports.protection``) is applied on every read, as for a
+fresh report.
 
 Kept per definition, period, branches in scope, whether national activities count, whether
 incidents are counted to the cutoff of readers who may not read them, the language of the labels, and the code version (a hash of the report code), so a new
@@ -25,30 +23,21 @@ opening, a referral, HIV and STI care, a member's joining, the day of a kind, br
 change). A visit logged today drops nothing (no closed period holds today). An update whose
 old date is unknown (a record saved whole, a date field among those saved), and any change
 to branches, centres, services, commodities or population size estimates, drops every kept
-report. Attendances
-recorded in bulk send no signal: a kept report notes the highest attendance id it saw and
-is recomputed when a newer attendance falls inside its period. Each such change is also
-noted (``LateChange``): a report being counted while it is saved is shown but not kept.
-Whatever the path, a kept report is never older than ``MAX_AGE``.
+report. Attendances and visits recorded in bulk send no signal: their querysets tell
+``opsi.kept`` themselves. Each such change is also noted (``opsi.kept``): a report being
+counted while it is saved is shown but not kept. Whatever the path, a kept report is never
+older than ``opsi.kept.MAX_AGE``.
 """
 
-import datetime
-import hashlib
 import json
-from pathlib import Path
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
-from django.utils import timezone, translation
+from django.utils import translation
 
-from opsi.dates import as_date, ended_everywhere_before
+from opsi import kept as facts
+from opsi.dates import as_date
+from opsi.kept import EVERYTHING, Reach
 
 from .tables import KeyFigure, Section, Share, Table
-
-MAX_AGE = datetime.timedelta(days=1)
-EVERYTHING = datetime.date.min
-
 
 # The code that decides a report's figures: the reports themselves, and the models and
 # querysets the indicators count through (the dated histories, the visits' and cases'
@@ -65,26 +54,23 @@ _COUNTING_CODE = [
     "opsi/tenant.py",
 ]
 
-
-def _code_version():
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for path in sorted(found for pattern in _COUNTING_CODE for found in root.glob(pattern)):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-CODE_VERSION = _code_version()
+# A report reads members' histories as of its period's last day: a change dated on any day
+# before it may change its figures.
+REPORT = facts.Kind("report", code=_COUNTING_CODE, cumulative=True)
 
 
 def today():
     """The date in WIB: the last time zone of the country to reach a new day."""
-    return ended_everywhere_before()
+    return facts.today()
 
 
 def is_closed(period):
-    return period.end < today()
+    return facts.is_closed(period.end)
+
+
+def marks():
+    """What a count about to begin has seen (``opsi.kept.mark``)."""
+    return facts.mark()
 
 
 def kept_or_computed(definition, period, ctx, compute):
@@ -93,12 +79,12 @@ def kept_or_computed(definition, period, ctx, compute):
     if not is_closed(period):
         return compute()
     key = _key(definition, period, ctx)
-    found = _read([key], period)
+    found = REPORT.read([key]).get(key)
     if found is not None:
         return _load(found)
     seen = marks()
     figures, sections = compute()
-    _keep(key, period, _dump(figures, sections), seen)
+    REPORT.keep([(key, None, period.end, None, _dump(figures, sections))], seen)
     return figures, sections
 
 
@@ -112,10 +98,12 @@ def kept_key_figures(definition, period, ctx):
     """{figure key: value} of ``period`` when it is closed and its key figures are kept, else None."""
     if not is_closed(period):
         return None
-    found = _read([_key(definition, period, ctx), _key(definition, period, ctx, part="key figures")], period)
-    if found is None:
+    keys = [_key(definition, period, ctx), _key(definition, period, ctx, part="key figures")]
+    found = REPORT.read(keys)
+    kept = next((found[key] for key in keys if key in found), None)
+    if kept is None:
         return None
-    return {key: _unvalue(value) for key, _label, value, _previous, _sensitive in found["figures"]}
+    return {key: _unvalue(value) for key, _label, value, _previous, _sensitive in kept["figures"]}
 
 
 def keep_key_figures(definition, period, ctx, values, seen):
@@ -124,76 +112,24 @@ def keep_key_figures(definition, period, ctx, values, seen):
     if not is_closed(period):
         return
     figures = [[key, "", _value(value), None, False] for key, value in values.items()]
-    _keep(_key(definition, period, ctx, part="key figures"), period, {"figures": figures, "sections": []}, seen)
-
-
-def _read(keys, period):
-    """The kept figures under the first of ``keys`` that is kept and still right, else None."""
-    from outreach.models import TrainingAttendance
-
-    from .models import KeptReport
-
-    found = {kept.key: kept for kept in KeptReport.objects.filter(key__in=keys, made_at__gte=timezone.now() - MAX_AGE)}
-    for key in keys:
-        kept = found.get(key)
-        if kept and not TrainingAttendance.objects.filter(pk__gt=kept.attendance_mark, day__lte=period.end).exists():
-            return kept.figures
-    return None
-
-
-def marks():
-    """What a count about to begin has seen: (the highest attendance id, the highest late-change
-    id). Attendances come in bulk without a signal; a late change noted after it means the count
-    may hold half of that change."""
-    from outreach.models import TrainingAttendance
-
-    from .models import LateChange
-
-    return (
-        TrainingAttendance.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
-        LateChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
-    )
-
-
-def _keep(key, period, data, seen):
-    """Keep ``data`` under ``key`` for ``period``; whether it was kept."""
-    from .models import KeptReport, LateChange
-
-    mark, late = seen
-    try:
-        with transaction.atomic():
-            # A change into this period saved while it was being counted: the counts may
-            # hold half of it, so they are shown once and not kept.
-            if LateChange.objects.filter(pk__gt=late, on__lte=period.end).exists():
-                return False
-            # What no report will read again: notes and kept figures past their age (other
-            # code versions' figures among them).
-            LateChange.objects.filter(at__lt=timezone.now() - MAX_AGE).delete()
-            KeptReport.objects.filter(Q(key=key) | Q(made_at__lt=timezone.now() - MAX_AGE)).delete()
-            KeptReport.objects.create(key=key, period_end=period.end, figures=data, attendance_mark=mark)
-    except IntegrityError:
-        return False  # the same figures kept by another request at the same moment
-    return True
+    key = _key(definition, period, ctx, part="key figures")
+    REPORT.keep([(key, None, period.end, None, {"figures": figures, "sections": []})], seen)
 
 
 def _key(definition, period, ctx, part="report"):
     branches = (
         "all" if ctx.branch_ids is None else ",".join(str(b.pk) for b in sorted(ctx.branches, key=lambda b: b.pk))
     )
-    text = "|".join(
-        [
-            definition.key,
-            part,
-            period.start.isoformat(),
-            period.end.isoformat(),
-            branches,
-            str(ctx.includes_national),
-            str(ctx.incidents_to_cutoff),
-            translation.get_language() or "",
-            CODE_VERSION,
-        ]
+    return REPORT.key(
+        definition.key,
+        part,
+        period.start.isoformat(),
+        period.end.isoformat(),
+        branches,
+        ctx.includes_national,
+        ctx.incidents_to_cutoff,
+        translation.get_language() or "",
     )
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # Kept figures as JSON: a percentage keeps its two counts (rounding needs them).
@@ -272,22 +208,6 @@ def as_json(figures, sections):
 
 
 # Dropping kept figures when a change reaches into a closed period.
-
-
-def forget_from(date):
-    """Drop the kept figures of every period that ends on or after ``date``."""
-    from .models import KeptReport, LateChange
-
-    if date is None:
-        return
-    date = as_date(date, EVERYTHING)
-    if date >= today():
-        return
-    LateChange.objects.create(on=date)
-    KeptReport.objects.filter(period_end__gte=date).delete()
-    # A report being computed beside this change may keep figures read before it: once the
-    # change is committed, drop them again.
-    transaction.on_commit(lambda: KeptReport.objects.filter(period_end__gte=date).delete())
 
 
 def _via(attribute, field):
@@ -377,20 +297,23 @@ def _kind_dated_from_joining(member):
     return member.kind_periods.filter(started_on__lte=member.joined_on).exists()
 
 
-def _saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
-    if raw:
-        return
-    forget_from(fact_date(sender, instance, created, update_fields))
+def _reach(model):
+    """What a write of ``model``'s records reaches (``opsi.kept.Kind.watch``)."""
 
+    def reach(how, records, fields):
+        if not records:
+            return Reach(EVERYTHING)  # rewritten in bulk: the old dates are not known here
+        days = [fact_date(model, record, how == "made", fields, deleted=how == "deleted") for record in records]
+        days = [as_date(day, EVERYTHING) for day in days if day is not None]
+        return Reach(min(days)) if days else None
 
-def _deleted(sender, instance, **kwargs):
-    forget_from(fact_date(sender, instance, False, None, deleted=True))
+    return reach
 
 
 def _member_forgotten(member, old_code, code):
     """Erasure rewrites a member's codes with ``update()`` (no signal): people counted under two
     codes may now be one, in any period."""
-    forget_from(EVERYTHING)
+    facts.forget_all([REPORT])
 
 
 def connect():
@@ -402,5 +325,4 @@ def connect():
 
     members.erasure.add(_member_forgotten)
     for model in [*_watched(), Branch, DropInCentre, ServiceType, Commodity, PopulationSizeEstimate]:
-        post_save.connect(_saved, sender=model, dispatch_uid=f"kept-reports-save-{model.__name__}")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"kept-reports-delete-{model.__name__}")
+        REPORT.watch(model, _reach(model))

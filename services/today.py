@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from members.models import Member
+from opsi import kept as kept_facts
 from opsi.dates import month_start, quarter_start
 from opsi.home import WRITERS, provides
 from opsi.tenant import Branch, DropInCentre
@@ -172,7 +173,7 @@ def _open_quarter_figures(user, start, today, branches):
     that have ended everywhere read from their kept figures, the day or two since counted live
     (someone who came to the branch's centres earlier in the quarter counted once)."""
     visits = Visit.objects.visible_to(user)
-    last_kept = min(today, closed_quarters.today()) - datetime.timedelta(days=1)
+    last_kept = min(today, kept_facts.today()) - datetime.timedelta(days=1)
     if last_kept < start or not user.sees_all_branches:
         return _visit_figures(visits, start, today)
     kept = closed_quarters.kept_or_counted(

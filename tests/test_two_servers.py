@@ -4,7 +4,7 @@ deployment behind a load balancer would run them. What one server did, the other
 
 - a login made on A is a login on B; a logout on B ends it on A;
 - failed logins on A lock that address out of B (opsi/lockout.py counts in the database);
-- a report of a closed period counted on A is read back on B, not counted again (reports/kept.py);
+- a report of a closed period counted on A is read back on B, not counted again (opsi/kept.py);
 - a member export asked for on A is made by the worker and fetched on B, by the one who asked.
 
 The servers run this tree's own commit (git archive of HEAD), with the venv of the tests.
@@ -135,7 +135,7 @@ def test_two_app_servers_and_a_worker_share_sessions_lockouts_figures_and_jobs(t
 
             def kept():
                 with psycopg.connect(app_url) as db:
-                    return db.execute("SELECT count(*) FROM reports_keptreport").fetchone()[0]
+                    return db.execute("SELECT count(*) FROM opsi_keptfact").fetchone()[0]
 
             before = kept()
             on_a = coordinator.get(a, report)

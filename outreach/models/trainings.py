@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from opsi import kept
 from opsi.scoping import ScopedQuerySet
 
 
@@ -140,12 +141,24 @@ class Training(models.Model):
         return [self.starts_on + timedelta(days=i) for i in range((self.ends_on - self.starts_on).days + 1)]
 
 
+class AttendanceQuerySet(models.QuerySet):
+    # Attendances are recorded in bulk (no signal): they tell the kept figures themselves.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        made = super().bulk_create(objs, *args, **kwargs)
+        kept.written(self.model, "made", objs)
+        return made
+
+
 class TrainingAttendance(models.Model):
     """A member present on one day of a training."""
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendance")
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="training_attendance")
     day = models.DateField(_("day"))
+
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["training", "member", "day"], name="unique_attendance")]

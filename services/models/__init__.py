@@ -1,7 +1,6 @@
 from .health import HealthCare, HivResult, HivResultKind, Prep, reads_hiv_results
 from .paperwork import CLOSED_STEPS, STEP_ORDER, Barrier, CaseStep, Document, PaperworkCase, Step
 from .referrals import FacilityKind, Referral, ReferralOutcome
-from .quarters import KeptQuarter, QuarterChange
 from .stock import Commodity, StockMovement
 from .visits import ServiceType, Visit, VisitService
 
@@ -15,10 +14,8 @@ __all__ = [
     "HealthCare",
     "HivResult",
     "HivResultKind",
-    "KeptQuarter",
     "PaperworkCase",
     "Prep",
-    "QuarterChange",
     "Referral",
     "ReferralOutcome",
     "STEP_ORDER",

@@ -8,10 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from members.erasure import forget_member
+from opsi.models import KeptFact
 from reports import periods
 from reports.building import build_report
 from reports.definitions import BRIDGING_THE_GAPS
-from reports.models import KeptReport
 from reports.scopes import Scope
 from privacy.models import MemberRequest
 from services.models import Referral, Visit
@@ -33,7 +33,7 @@ def test_after_her_erasure_closed_periods_keep_their_figures(client_of, ayu, sar
     client_of(ayu).get(reverse("member_detail", args=[mawar.pk]))  # a read in the trail
     q1 = periods.quarter(2025, 1)
     before = _figures(sari, q1)
-    assert before["unique_people"] == 2 and KeptReport.objects.exists()
+    assert before["unique_people"] == 2 and KeptFact.objects.exists()
     old_code = mawar.uic
 
     asked = MemberRequest.objects.create(
@@ -52,7 +52,7 @@ def test_after_her_erasure_closed_periods_keep_their_figures(client_of, ayu, sar
     assert not [e for e in LogEntry.objects.all() if "ingin semua datanya" in str(e.changes)]
 
     assert _figures(sari, q1) == before  # read back from the kept figures
-    KeptReport.objects.all().delete()
+    KeptFact.objects.all().delete()
     assert _figures(sari, q1) == before  # and counted again: her pseudonym is still one person
     # Gone from the tables and the trail: no record nor entry holds her code or alias any more.
     assert not Visit.objects.filter(uic=old_code).exists() and not Referral.objects.filter(uic=old_code).exists()

@@ -12,7 +12,8 @@ from outreach.models import OutreachContact, OutreachSession
 from reports import periods
 from reports.building import build_report
 from reports.definitions import UNAIDS_GAM
-from reports.models import KeptReport, PopulationSizeEstimate
+from opsi.models import KeptFact
+from reports.models import PopulationSizeEstimate
 from reports.scopes import Scope
 from services.stock import receive
 from services.visits import log_visit
@@ -117,7 +118,7 @@ def test_two_or_more_interventions_keeps_its_own_name_with_condoms_and_lubricant
 
 def test_an_estimate_entered_later_changes_the_kept_report_of_a_closed_year(gam, sari):
     assert rows(report(sari).table("gam_coverage"))["Bali"] == [2, "–", "–"]
-    assert KeptReport.objects.exists()
+    assert KeptFact.objects.filter(kind="report").exists()
     PopulationSizeEstimate.objects.create(
         branch=gam["bali"], year=2025, sex_workers=20, source="Pemetaan Bali", estimated_on=D(2025, 6, 1)
     )

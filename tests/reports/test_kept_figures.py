@@ -15,7 +15,8 @@ from outreach.models import Training, TrainingAttendance
 from reports import kept, periods
 from reports.building import build_report
 from reports.definitions import BRIDGING_THE_GAPS, UNAIDS_GAM
-from reports.models import KeptReport
+from opsi import kept as facts
+from opsi.models import KeptFact
 from reports.scopes import Scope
 from services.visits import log_visit
 from tests.factories import MemberFactory
@@ -33,14 +34,19 @@ def everything(report):
     )
 
 
+def kept_figures():
+    """Every kept report's figures."""
+    return KeptFact.objects.filter(kind=kept.REPORT.name)
+
+
 def kept_reports(period=CLOSED):
     """The kept figures of whole reports of ``period`` (the key figures of the year before,
     kept beside them, end earlier)."""
-    return KeptReport.objects.filter(period_end=period.end)
+    return kept_figures().filter(ends_on=period.end)
 
 
 def fresh(definition, period, scope, user, external=False):
-    KeptReport.objects.all().delete()
+    kept_figures().all().delete()
     return build_report(definition, period, scope, user, external)
 
 
@@ -97,22 +103,11 @@ def test_a_closed_period_is_read_back_without_recounting(data, sari):
 
 def test_kept_figures_hold_counts_and_labels_never_a_member(data, sari):
     national(sari)
-    assert KeptReport.objects.count() == 2  # the report, and the key figures of the year before
-    stored = str([kept_row.figures for kept_row in KeptReport.objects.all()])
+    assert kept_figures().count() == 2  # the report, and the key figures of the year before
+    stored = str([kept_row.payload for kept_row in kept_figures().all()])
     for member in Member.objects.all():
         assert member.uic not in stored
         assert member.alias not in stored
-
-
-def test_an_edit_inside_an_open_period_is_seen_at_once(data, sari, ayu, catalogue):
-    today = kept.today()
-    this_quarter = periods.quarter(today.year, (today.month - 1) // 3 + 1)
-    before = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari).figure("visits").value
-    member = MemberFactory(branch=data["jakarta"], alias="Kenanga", joined_on=D(2025, 1, 5))
-    counselling(data, catalogue, member, today, by=ayu)
-    after = build_report(BRIDGING_THE_GAPS, this_quarter, Scope("national"), sari)
-    assert after.figure("visits").value == before + 1
-    assert not kept_reports(this_quarter).exists()  # an open period is never kept
 
 
 def test_a_change_after_a_closed_period_changes_nothing_and_keeps_its_figures(data, sari, ayu, catalogue):
@@ -130,7 +125,7 @@ def test_a_change_after_a_closed_period_changes_nothing_and_keeps_its_figures(da
 
 def test_a_late_entry_dated_inside_a_closed_period_is_seen_at_once(data, sari, ayu, catalogue):
     before = national(sari)
-    assert KeptReport.objects.exists()
+    assert kept_figures().exists()
     mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
     counselling(data, catalogue, mawar, D(2025, 8, 17), by=ayu)
     after = national(sari)
@@ -158,7 +153,7 @@ def test_attendance_recorded_in_bulk_inside_a_closed_period_is_seen_at_once(data
         recorded_by=ayu,
     )
     before = trained()
-    assert KeptReport.objects.exists()
+    assert kept_figures().exists()
     member = Member.objects.get(alias="Mawar", uic="SIBU2150390")
     # Recorded as the attendance page records it: in bulk, no signal.
     TrainingAttendance.objects.bulk_create([TrainingAttendance(training=training, member=member, day=D(2025, 10, 1))])
@@ -167,30 +162,10 @@ def test_attendance_recorded_in_bulk_inside_a_closed_period_is_seen_at_once(data
 
 def test_kept_figures_are_per_code_version(data, sari, monkeypatch):
     national(sari)
-    monkeypatch.setattr(kept, "CODE_VERSION", "another release")
+    monkeypatch.setattr(kept.REPORT, "version", "another release")
     _report, count = queries(lambda: national(sari))
     assert count > 30
     assert kept_reports().count() == 2
-
-
-def test_a_report_counted_while_a_late_change_is_saved_is_shown_but_not_kept(data, sari, ayu, catalogue):
-    from reports.building import Context
-
-    ctx = Context(period=CLOSED, branches=[data["jakarta"], data["bali"]], branch_ids=None, includes_national=True)
-    mawar = Member.objects.get(alias="Mawar", uic="SIBU2150390")
-
-    def counted_while_a_visit_of_august_is_saved():
-        counselling(data, catalogue, mawar, D(2025, 8, 17), by=ayu)
-        return [], []
-
-    def counted_while_a_visit_of_today_is_saved():
-        counselling(data, catalogue, mawar, kept.today(), by=ayu)
-        return [], []
-
-    kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_august_is_saved)
-    assert not KeptReport.objects.exists()
-    kept.kept_or_computed(BRIDGING_THE_GAPS, CLOSED, ctx, counted_while_a_visit_of_today_is_saved)
-    assert KeptReport.objects.count() == 1
 
 
 def _late_changes(data, ayu, catalogue):
@@ -271,11 +246,11 @@ def test_a_late_change_of_every_kind_dated_inside_a_closed_period_is_seen_at_onc
 def test_kept_figures_past_their_age_are_counted_again_and_pruned(data, sari):
     national(sari)
     build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
-    KeptReport.objects.update(made_at=timezone.now() - kept.MAX_AGE - datetime.timedelta(minutes=1))
+    kept_figures().update(made_at=timezone.now() - facts.MAX_AGE - datetime.timedelta(minutes=1))
     _report, count = queries(lambda: national(sari))
     assert count > 30
     assert kept_reports().count() == 1  # the stale GAM figures went with it
-    assert KeptReport.objects.count() == 2  # this report's, and its year before's key figures
+    assert kept_figures().count() == 2  # this report's, and its year before's key figures
 
 
 def test_a_change_of_kind_today_drops_the_figures_of_the_period_she_joined_in(data, sari, ayu):
@@ -297,9 +272,9 @@ def test_erasing_a_member_drops_every_kept_figure(data, sari):
     from members.erasure import forget_member
 
     build_report(UNAIDS_GAM, CLOSED, Scope("national"), sari)
-    assert KeptReport.objects.count() == 2
+    assert kept_figures().count() == 2
     forget_member(Member.objects.filter(joined_on__lte=CLOSED.end).first(), by=sari)
-    assert KeptReport.objects.count() == 0
+    assert kept_figures().count() == 0
 
 
 # The key figures of the year before, kept beside a report: a recount or the open year's report
@@ -366,9 +341,9 @@ def test_the_nightly_count_leaves_the_days_first_reader_kept_figures_equal_to_a_
     from django.core.management import call_command
 
     this_year = periods.year(kept.today().year)
-    KeptReport.objects.all().delete()
+    kept_figures().all().delete()
     _report, open_alone = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
-    KeptReport.objects.all().delete()
+    kept_figures().all().delete()
     call_command("keep_reports", stdout=open("/dev/null", "w"))
     kinds = [(definition, language) for definition in (BRIDGING_THE_GAPS, UNAIDS_GAM) for language in ("id", "en")]
     read_back = {}
@@ -382,31 +357,28 @@ def test_the_nightly_count_leaves_the_days_first_reader_kept_figures_equal_to_a_
         with translation.override(language):
             counted = fresh(definition, CLOSED, Scope("national"), sari)
             assert everything(read_back[definition.key, language]) == everything(counted)
-    KeptReport.objects.all().delete()
+    kept_figures().all().delete()
     call_command("keep_reports", stdout=open("/dev/null", "w"))
     _report, open_after = queries(lambda: build_report(BRIDGING_THE_GAPS, this_year, Scope("national"), sari))
     assert open_after < open_alone - 5  # last year's key figures read back, not counted
 
 
-def test_the_code_version_covers_the_querysets_and_histories_the_indicators_count_through(tmp_path, monkeypatch):
+def test_the_code_version_covers_the_querysets_and_histories_the_indicators_count_through(tmp_path):
     """A release that changes how members' histories or visits are read counts closed periods again."""
     import shutil
-    from pathlib import Path
 
-    root = Path(kept.__file__).resolve().parent.parent
     copy = tmp_path / "code"
     for pattern in kept._COUNTING_CODE:
-        for path in root.glob(pattern):
-            target = copy / path.relative_to(root)
+        for path in facts.ROOT.glob(pattern):
+            target = copy / path.relative_to(facts.ROOT)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-    fake_kept = copy / "reports" / "kept.py"
-    monkeypatch.setattr(kept, "__file__", str(fake_kept))
-    before = kept._code_version()
+    before = facts.code_version(kept._COUNTING_CODE, root=copy)
+    assert before == kept.REPORT.version
     for changed in ("members/models/history.py", "services/models/visits.py", "opsi/scoping.py"):
         path = copy / changed
         path.write_text(path.read_text() + "\n# changed\n")
-        after = kept._code_version()
+        after = facts.code_version(kept._COUNTING_CODE, root=copy)
         assert after != before, changed
         before = after
 

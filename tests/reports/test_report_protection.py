@@ -204,7 +204,7 @@ def test_the_report_page_for_use_outside_costs_no_more_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    kept_figures = __import__("reports.models", fromlist=["KeptReport"]).KeptReport.objects
+    kept_figures = __import__("opsi.models", fromlist=["KeptFact"]).KeptFact.objects
     kept_figures.all().delete()
     with CaptureQueriesContext(connection) as inside:
         client.get(reverse("report_page"), query)

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from opsi import provinces
+from opsi.models import KeptFact
 from reports import kept
 from reports.definitions import BRIDGING_THE_GAPS
-from reports.models import KeptReport
 from services.visits import log_visit
 from tests.factories import BranchFactory, DropInCentreFactory, MemberFactory
 
@@ -48,13 +48,13 @@ def test_the_national_report_page_costs_the_same_queries_for_2_or_38_branches(
     year = kept.today().year if year == "today" else year
     client = client_of(sari)
     branches(2, catalogue, ayu)
-    KeptReport.objects.all().delete()
+    KeptFact.objects.all().delete()
     # A first count: the indicators of the year and of the year before, and keeping both; each
     # breakdown by sex and age one query more (of the year only). HIV testing, results, new and
     # returning people and violence among members: four more.
     two = page_queries(client, report_url(year), django_assert_max_num_queries, 76 + len(BRIDGING_THE_GAPS.breakdowns))
     branches(38, catalogue, ayu)
-    KeptReport.objects.all().delete()
+    KeptFact.objects.all().delete()
     many = page_queries(client, report_url(year), django_assert_max_num_queries, two)
     assert many <= two
 

@@ -10,16 +10,23 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from opsi import kept
+from opsi.models import KeptFact
 from opsi.tenant import DropInCentre
 from services import closed_quarters
-from services.models import KeptQuarter, Visit
+from services.models import Visit
 from services.today import _open_quarter_figures, _visit_figures, quarter_start
 from tests.factories import DropInCentreFactory, MemberFactory
 
 
+def kept_quarters():
+    """The visit figures kept for the secretariat's home, a row per branch and days counted."""
+    return KeptFact.objects.filter(kind=closed_quarters.VISITS.name)
+
+
 @pytest.fixture
 def today(db):
-    return closed_quarters.today()
+    return kept.today()
 
 
 @pytest.fixture
@@ -46,12 +53,12 @@ def counted(client_of, sari, mawar, jakarta_dic, today, last_quarter):
     client = client_of(sari)
     row = _row(client, jakarta_dic.branch)
     assert (row["visits"], row["people"], row["visits_before"], row["people_before"]) == (1, 1, 1, 1)
-    assert KeptQuarter.objects.filter(starts_on=last_quarter).exists()
+    assert kept_quarters().filter(starts_on=last_quarter).exists()
     return client
 
 
 def _closed_kept(last_quarter):
-    return KeptQuarter.objects.filter(starts_on=last_quarter).exists()
+    return kept_quarters().filter(starts_on=last_quarter).exists()
 
 
 def test_a_visit_in_the_open_quarter_is_counted_at_once_and_keeps_the_closed_one(counted, jakarta_dic, today):
@@ -83,7 +90,7 @@ def test_a_visit_moved_into_the_closed_quarter_is_counted_there(counted, jakarta
 
 def test_a_centre_moved_to_another_branch_takes_its_closed_quarter_visits_along(counted, jakarta_dic, bali):
     DropInCentre.objects.filter(pk=jakarta_dic.pk).update()  # nothing changed: nothing dropped
-    assert _closed_kept(quarter_start(closed_quarters.today(), 1))
+    assert _closed_kept(quarter_start(kept.today(), 1))
     jakarta_dic.branch = bali
     jakarta_dic.save()
     assert (_row(counted, bali)["visits_before"], _row(counted, jakarta_dic.branch)["visits_before"]) == (1, 1)
@@ -98,7 +105,7 @@ def test_codes_rewritten_in_bulk_drop_every_kept_quarter(counted, jakarta_dic, m
     assert _row(counted, jakarta_dic.branch)["people_before"] == 2
     # Erasure puts one code in place of another: two people may become one.
     Visit.objects.filter(member=melati).update(uic=mawar.uic)
-    assert not KeptQuarter.objects.exists()
+    assert not kept_quarters().exists()
     assert _row(counted, jakarta_dic.branch)["people_before"] == 1
 
 
@@ -115,23 +122,6 @@ def test_kept_figures_are_read_back_without_counting_again(last_quarter, jakarta
     assert closed_quarters.kept_or_counted(last_quarter, must_not_count, branches) == counted
 
 
-def test_figures_counted_while_a_change_into_the_quarter_is_saved_are_shown_not_kept(last_quarter, jakarta):
-    def count_while_a_late_visit_is_saved(some):
-        closed_quarters.forget(last_quarter + datetime.timedelta(days=3))
-        return {jakarta.pk: {"visits": 3, "people": 2}}
-
-    shown = closed_quarters.kept_or_counted(last_quarter, count_while_a_late_visit_is_saved, [jakarta.pk])
-    assert shown == {jakarta.pk: {"visits": 3, "people": 2}}
-    assert not KeptQuarter.objects.exists()
-
-
-def test_days_that_have_not_ended_everywhere_are_never_kept(today, jakarta):
-    figures = {jakarta.pk: {"visits": 3, "people": 2}}
-    closed_quarters.kept_or_counted(quarter_start(today), lambda some: figures, [jakarta.pk])
-    closed_quarters.kept_or_counted(today, lambda some: figures, [jakarta.pk], end=today)
-    assert not KeptQuarter.objects.exists()
-
-
 def test_the_page_says_when_its_figures_were_counted(counted):
     assert "Dihitung pukul" in counted.get(reverse("home")).content.decode()
 
@@ -143,7 +133,7 @@ START = quarter_start(TODAY)
 
 @pytest.fixture
 def on_a_fixed_day(monkeypatch):
-    monkeypatch.setattr(closed_quarters, "today", lambda: TODAY)
+    monkeypatch.setattr(kept, "today", lambda: TODAY)
 
 
 def _everything():
@@ -160,12 +150,12 @@ def _open_quarter(user):
 def test_this_quarters_ended_days_are_kept_and_today_is_counted_live(on_a_fixed_day, sari, jakarta_dic, mawar):
     _visit(jakarta_dic, mawar, START)
     assert _open_quarter(sari) == {jakarta_dic.branch_id: {"visits": 1, "people": 1}}
-    assert KeptQuarter.objects.filter(starts_on=START, ends_on=TODAY - datetime.timedelta(days=1)).exists()
+    assert kept_quarters().filter(starts_on=START, ends_on=TODAY - datetime.timedelta(days=1)).exists()
 
     # Mawar comes again today: one visit more, still one person. Melati comes for the first time.
     _visit(jakarta_dic, mawar, TODAY)
     _visit(jakarta_dic, MemberFactory(branch=jakarta_dic.branch, alias="Melati"), TODAY)
-    assert KeptQuarter.objects.exists()  # a visit dated today drops nothing
+    assert kept_quarters().exists()  # a visit dated today drops nothing
     assert _open_quarter(sari) == {jakarta_dic.branch_id: {"visits": 3, "people": 2}}
 
 
@@ -185,31 +175,31 @@ def test_a_visit_logged_late_for_a_kept_day_drops_its_branchs_row_and_is_counted
     _visit(jakarta_dic, mawar, TODAY)
     _visit(bali_dic, MemberFactory(branch=bali_dic.branch, alias="Melati"), START)
     _open_quarter(sari)
-    bali_row = KeptQuarter.objects.get(branch=bali_dic.branch)
+    bali_row = kept_quarters().get(branch=bali_dic.branch)
     # Yesterday's paper form typed in today, for someone who also came today.
     _visit(jakarta_dic, mawar, TODAY - datetime.timedelta(days=1))
-    assert not KeptQuarter.objects.filter(branch=jakarta_dic.branch).exists()
-    assert KeptQuarter.objects.filter(pk=bali_row.pk).exists()  # another branch's row stays
+    assert not kept_quarters().filter(branch=jakarta_dic.branch).exists()
+    assert kept_quarters().filter(pk=bali_row.pk).exists()  # another branch's row stays
     assert _open_quarter(sari) == {
         jakarta_dic.branch_id: {"visits": 2, "people": 1},
         bali_dic.branch_id: {"visits": 1, "people": 1},
     }
-    assert KeptQuarter.objects.filter(pk=bali_row.pk).exists()  # read back, not counted again
-    assert KeptQuarter.objects.filter(branch=jakarta_dic.branch, visits=1).exists()  # yesterday's, kept again
+    assert kept_quarters().filter(pk=bali_row.pk).exists()  # read back, not counted again
+    assert kept_quarters().filter(branch=jakarta_dic.branch, payload__visits=1).exists()  # yesterday's, kept again
 
 
 def test_on_the_first_day_of_a_quarter_nothing_is_kept(monkeypatch, sari, jakarta_dic, mawar):
-    monkeypatch.setattr(closed_quarters, "today", lambda: START)
+    monkeypatch.setattr(kept, "today", lambda: START)
     _visit(jakarta_dic, mawar, START)
     figures = _open_quarter_figures(sari, START, START, {jakarta_dic.branch_id})
     assert figures == {jakarta_dic.branch_id: {"visits": 1, "people": 1}}
-    assert not KeptQuarter.objects.exists()
+    assert not kept_quarters().exists()
 
 
 def test_a_coordinators_figures_are_never_kept(on_a_fixed_day, ayu, jakarta_dic, mawar):
     _visit(jakarta_dic, mawar, START)
     assert _open_quarter(ayu) == {jakarta_dic.branch_id: {"visits": 1, "people": 1}}
-    assert not KeptQuarter.objects.exists()
+    assert not kept_quarters().exists()
 
 
 def test_the_table_equals_a_count_of_every_visit_whatever_was_kept(on_a_fixed_day, sari, jakarta, bali):
@@ -233,7 +223,7 @@ def test_the_table_equals_a_count_of_every_visit_whatever_was_kept(on_a_fixed_da
 
     visits(120, 0, days - 1)
     same()
-    assert KeptQuarter.objects.exists()
+    assert kept_quarters().exists()
     visits(30, days, days)  # today
     same()
     same()  # read back
