@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import access, health, incidents, membership, outreach, partners
+from .indicators import access, health, incidents, membership, outreach, outreach_by_branch, partners
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,8 @@ BRIDGING_THE_GAPS = ReportDefinition(
                 partners.partner_confirmed_results,
                 access.documents_issued,
                 outreach.outreach_summary,
+                outreach_by_branch.topics_by_branch,
+                outreach_by_branch.items_by_branch,
             ],
         ),
         SectionDef(

@@ -33,6 +33,9 @@ TRUSTED = {
     "services/stock.py",
     "services/paperwork.py",
     "services/referrals.py",
+    # a partner's one-time link: the referral found by the hash of the token in the address (no user);
+    # the member tied by code in the branch the worker's form offered (writable_by)
+    "services/partner_referrals.py",
     "services/care.py",
     "services/worklists.py",
     "outreach/recording.py",
@@ -47,6 +50,8 @@ TRUSTED = {
     "reports/indicators/incidents.py",
     "reports/indicators/membership.py",
     "reports/indicators/outreach.py",
+    "reports/indicators/partners.py",
+    "reports/indicators/outreach_by_branch.py",
     "reports/indicators/health.py",
     "reports/consent.py",
     # invented demo data, refused in production
@@ -77,6 +82,8 @@ ALLOWED = {
     ("members/member_views.py", "MemberKindPeriod"): "the kind history prefetched for the one member "
     "fetched through get_with_access_or_404",
     ("services/models/paperwork.py", "Member"): "cases made in bulk read their own members' branch ids",
+    ("partners/forms.py", "Branch"): "the directory's partners and places are near any branch (no member data); "
+    "a coordinator is offered her own branches (user.branch_ids)",
     ("privacy/forms.py", "Branch"): "a breach may concern any branch: the data protection officer's form",
     ("privacy/forms.py", "Member"): "the codes of the members a breach exposed, typed by the data protection "
     "officer (the breach form is hers only); other forms of the module read through visible_to",
