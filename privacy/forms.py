@@ -79,7 +79,7 @@ class ConsentForm(CleanTextMixin, forms.Form):
         label=_("Partner"),
         max_length=120,
         required=False,
-        help_text=_("For sharing with a partner: the partner named in the agreement."),
+        help_text=_("For sharing with a partner: the partner of the agreement; empty for every partner."),
     )
     action = forms.ChoiceField(
         label=_("She"), choices=[("give", _("gives her consent")), ("withdraw", _("withdraws her consent"))]
@@ -101,8 +101,6 @@ class ConsentForm(CleanTextMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("purpose") == ConsentPurpose.PARTNER_SHARING and not (cleaned.get("partner") or "").strip():
-            self.add_error("partner", _("Name the partner of the agreement."))
         if cleaned.get("purpose") != ConsentPurpose.PARTNER_SHARING:
             cleaned["partner"] = ""
         return cleaned

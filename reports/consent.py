@@ -12,6 +12,14 @@ from django.db.models import Q
 from members.models import Consent, ConsentPurpose
 
 
+def shareable_with(partner, period, code="uic"):
+    """The condition on a row that its person may be counted in the figures shared with ``partner``
+    (by name) under an agreement: not withdrawn from that partner nor from every partner by the
+    period's end. For the partners' figures, beside ``countable``."""
+    withdrawn = Consent.objects.withdrawn_from_partner(partner, period.end).values("member__uic")
+    return ~Q(**{f"{code}__in": withdrawn})
+
+
 def countable(period, code="uic"):
     """The condition on a row (a visit, a contact) that its person may be counted in ``period``."""
     withdrawn = Consent.objects.withdrawn_codes(ConsentPurpose.DONOR_COUNTING, period.end)

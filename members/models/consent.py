@@ -1,10 +1,11 @@
 """Consent by purpose (UU PDP 27/2022): what a member agreed to, when, and its withdrawal.
 
 Registering a member records that she agreed to be recorded (``Member.consent_on``, the text
-of ``consent_version``), which covers the services, being contacted for follow-up and being
-counted in donor reports: a purpose with no row here stands as given on that day. Sharing
-with a partner is never implied: it needs a row naming the partner. Incident documentation
-levels stay on each incident (``incidents``), where the person chose them.
+of ``consent_version``), which covers the services, being contacted for follow-up, being
+counted in donor reports and in the aggregate figures shared with a partner under an
+agreement: a purpose with no row here stands as given on that day. A withdrawal from partner
+sharing names one partner, or none for every partner. Incident documentation levels stay on
+each incident (``incidents``), where the person chose them.
 
 One row per member, purpose and partner: giving again clears the withdrawal; the history of
 both is in the audit trail. The apps honour a withdrawal by reading these rows in their own
@@ -30,7 +31,12 @@ class ConsentPurpose(models.TextChoices):
 
 
 # Purposes that registration covers until withdrawn.
-GIVEN_AT_REGISTRATION = (ConsentPurpose.SERVICES, ConsentPurpose.OUTREACH_CONTACT, ConsentPurpose.DONOR_COUNTING)
+GIVEN_AT_REGISTRATION = (
+    ConsentPurpose.SERVICES,
+    ConsentPurpose.OUTREACH_CONTACT,
+    ConsentPurpose.DONOR_COUNTING,
+    ConsentPurpose.PARTNER_SHARING,
+)
 
 
 class ConsentQuerySet(ScopedQuerySet):
@@ -41,6 +47,10 @@ class ConsentQuerySet(ScopedQuerySet):
     def withdrawn_member_ids(self, purpose, on):
         """A subquery of the ids of members withdrawn from ``purpose`` by ``on``."""
         return self.withdrawn(purpose, on).values("member_id")
+
+    def withdrawn_from_partner(self, partner, on):
+        """Rows withdrawing partner sharing from ``partner`` (by name) or from every partner, by ``on``."""
+        return self.withdrawn(ConsentPurpose.PARTNER_SHARING, on).filter(partner__in=["", partner])
 
     def withdrawn_codes(self, purpose, on):
         """A subquery of the codes of members withdrawn from ``purpose`` by ``on``: their walk-in

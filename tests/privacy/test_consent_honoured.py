@@ -105,9 +105,18 @@ def test_a_consent_change_dated_back_is_refused_with_a_message(client_of, ayu, m
     assert "paling lama 3 hari yang lalu" in response.content.decode()
 
 
-def test_sharing_with_a_partner_needs_the_partner_named(client_of, ayu, mawar):
+def test_a_withdrawal_from_partner_sharing_holds_for_that_partner_or_every_partner(
+    client_of, ayu, mawar, melati, kamboja
+):
+    from reports.consent import shareable_with
+
+    on = mawar.branch.today()
+    client = client_of(ayu)
     url = reverse("member_consent", args=[mawar.pk])
-    on = mawar.branch.today().isoformat()
-    response = client_of(ayu).post(url, {"purpose": "partner_sharing", "action": "give", "on": on})
-    assert response.status_code == 200 and not Consent.objects.exists()
-    assert "Sebutkan mitra dalam perjanjian." in response.content.decode()
+    data = {"purpose": "partner_sharing", "action": "withdraw", "on": on.isoformat(), "partner": "Yayasan A"}
+    assert client.post(url, data).status_code == 302
+    withdraw_consent(melati, ConsentPurpose.PARTNER_SHARING, on, ayu)  # every partner
+    period = periods.year(on.year)
+    members = type(mawar).objects.order_by("alias")
+    assert [m.alias for m in members.filter(shareable_with("Yayasan A", period))] == ["Kamboja"]
+    assert [m.alias for m in members.filter(shareable_with("Yayasan B", period))] == ["Kamboja", "Mawar"]

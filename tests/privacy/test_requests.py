@@ -60,14 +60,14 @@ def test_only_coordinators_record_requests(client_of, dora, putri, sari):
         assert client_of(user).get(reverse("request_create")).status_code == 403
 
 
-def test_the_officer_sees_every_branch_by_code_only(client_of, dora, mawar, kamboja, jakarta_dic, bali_dic):
+def test_the_officer_sees_every_branch_without_the_member(client_of, dora, mawar, kamboja, jakarta_dic, bali_dic):
     own, other = make_request(mawar, jakarta_dic), make_request(kamboja, bali_dic)
     client = client_of(dora)
     page = client.get(reverse("request_list")).content.decode()
-    assert mawar.uic in page and kamboja.uic in page
-    assert "Mawar" not in page and "Kamboja" not in page
+    assert f"#{own.pk}" in page and f"#{other.pk}" in page and "Jakarta" in page and "Bali" in page
+    assert "Mawar" not in page and "Kamboja" not in page and mawar.uic not in page and kamboja.uic not in page
     detail = client.get(reverse("request_detail", args=[other.pk])).content.decode()
-    assert kamboja.uic in detail and "Kamboja" not in detail
+    assert kamboja.uic not in detail and "Kamboja" not in detail and "Bali" in detail
     assert client.get(reverse("request_detail", args=[own.pk])).status_code == 200
 
 
