@@ -32,7 +32,7 @@ set -euo pipefail
 umask 022
 
 say() { printf '%s\n' "$*"; }
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %d s)\n' "$*" "$SECONDS"; }
 die() {
     printf 'FAILED: %s\n' "$*" >&2
     exit 1

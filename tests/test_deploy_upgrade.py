@@ -58,7 +58,9 @@ def env_file(path):
 def checkout(commit, directory):
     """The files of a commit (this tree's own commit for HEAD: not the changes a working tree holds)."""
     directory.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True).stdout
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True)
+    assert archive.returncode == 0, f"commit {commit} is not in this clone (a shallow one? git fetch --unshallow)"
+    archive = archive.stdout
     subprocess.run(["tar", "-x", "-C", str(directory)], input=archive, check=True)
     return directory
 
