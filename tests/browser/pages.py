@@ -48,8 +48,13 @@ def type_login(phone, live_server, username, next_url="/"):
 
 def branch_records(branch, centre, user):
     """One of everything a branch records, dated so that some of it is overdue."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
     from incidents.models import Incident, Violation
     from outreach.models import OutreachSession, Training, TrainingAttendance
+    from partners.models import CompanionEdition, Partner, PartnerLocation, PartnerService
     from privacy.models import Breach, MemberRequest
     from services.models import Referral, Visit
     from services.paperwork import open_case
@@ -98,7 +103,16 @@ def branch_records(branch, centre, user):
     breach = Breach.objects.create(what="Daftar kode anggota", how="Ponsel hilang")
     breach.branches.set([branch])
     breach.members.set([member])
+    partner = Partner.objects.create(name="Karisma", branch=branch)
+    place = PartnerLocation.objects.create(partner=partner, branch=branch, name="Puskesmas Koja", area="Jakarta Utara")
+    methadone = PartnerService.objects.create(
+        partner=partner, kind="methadone", name="PTRM Koja", hours="Sen-Sab 08.00-12.00", last_checked_on=today
+    )
+    methadone.locations.add(place)
+    if not CompanionEdition.objects.exists():
+        importlib.import_module("partners.migrations.0004_companion_first_edition").publish(django_apps, None)
     return {
+        "partner": partner,
         "request": member_request,
         "breach": breach,
         "branch": branch,
@@ -143,11 +157,20 @@ WRITER_PAGES = [
     ("training_list", None),
     ("training_new", None),
     ("training_detail", "training"),
+    ("training_modules", None),
+    ("partner_directory", None),
+    ("partner_detail", "partner"),
+    ("referral_new", None),
+    ("companion", None),
     ("report_page", None),
     ("password_change", None),
     ("two_factor_setup", None),
 ]
 COORDINATOR_ONLY = [
+    ("partner_create", None),
+    ("partner_edit", "partner"),
+    ("partner_location_create", "partner"),
+    ("partner_service_create", "partner"),
     ("member_import", None),
     ("member_identity", "member"),
     ("drop_in_centre_create", "branch"),
@@ -190,6 +213,13 @@ READER_PAGES = [
     ("session_detail", "session"),
     ("training_list", None),
     ("training_detail", "training"),
+    ("training_modules", None),
+    ("partner_directory", None),
+    ("partner_detail", "partner"),
+    ("companion", None),
+    ("companion_edit", None),
+    ("agreement_list", None),
+    ("agreement_new", None),
     ("report_page", None),
     ("password_change", None),
     ("two_factor_setup", None),
