@@ -219,10 +219,11 @@ def breakdown_tables(breakdowns, counted, suffix=""):
                 rows_add_up=True,
                 on_last_day_rows=[b.key for b in shown if b.on_last_day],
                 sensitive=any(b.sensitive for b in shown),
-                note=_(
-                    "Each row breaks down the figure of the same name; its total is that figure. Age: reached in the "
-                    "year the period ends."
-                ),
             )
+        )
+    if tables:  # said once, under the pair (the PDF keeps its pages full)
+        tables[-1].note = _(
+            "Each row breaks down the figure of the same name; its total is that figure. Age: reached in the year "
+            "the period ends."
         )
     return tables

@@ -72,22 +72,12 @@ class ReportDefinition:
 
 BREAKDOWN_NOTES = [
     _(
-        "By sex and age: UNAIDS Global AIDS Monitoring asks every key-population indicator by sex (female, "
-        "male, transgender) and by age (under 25, 25 and over). The indicators that count people the programme "
-        'serves or organises are broken down in the section "By sex and age", a row each, whose total is the '
-        "indicator's figure; the figures about trainings, sessions, services and documents' days are not."
-    ),
-    _(
-        "Sex: a member's recorded gender (woman: female; man: male; waria: waria / transgender; another gender: "
-        "other; not said: unknown); a person known by code only (a walk-in, a person met at outreach) by the "
-        "gender digit of the code (1 man, 2 woman, 3 waria, 4 another, 9 not said). A person with a member's "
-        "record and records by code counts once, by the member's record."
-    ),
-    _(
-        "Age: the age reached in the calendar year in which the period ends (that year minus the year of "
-        "birth): a member's birth year, else the year of birth in the code (its last two digits, in the century "
-        "that makes the person 10 to 109 years old). Age unknown: a member without a birth year, or a code that "
-        "is not a valid code."
+        "By sex and age, as UNAIDS GAM asks of every key-population indicator: each indicator that counts people "
+        "is a row of the tables by sex and by age, whose total is its figure. Sex: a member's recorded gender "
+        "(waria: transgender; not said: unknown), else the code's gender digit (1 man, 2 woman, 3 waria, 4 "
+        "another, 9 not said). Age: reached in the year the period ends, from a member's birth year, else the "
+        "code's year of birth (in the century that makes the person 10 to 109); unknown without either. A person "
+        "with a member's record counts once, by that record."
     ),
 ]
 
@@ -243,10 +233,9 @@ BRIDGING_THE_GAPS = ReportDefinition(
         ),
         *BREAKDOWN_NOTES,
         _(
-            "By sex and age, the people who visited, those reached by code at outreach and those who got documents "
-            "count everyone served (former and honorary members too), as their figures do; members count every "
-            "kind. Members and new members are broken down by age only: their tables by kind and gender give them "
-            "by sex."
+            "By sex and age as their figures count: the people who visited, those reached at outreach and those "
+            "who got documents include former and honorary members; members and new members are given by age "
+            "only (by sex in the members tables)."
         ),
         _(
             "Share of incidents helped within 72 hours: the percentage of the period's counted incidents in which "
@@ -335,13 +324,9 @@ UNAIDS_GAM = ReportDefinition(
         ),
         *BREAKDOWN_NOTES,
         _(
-            "By sex and age, the sex workers reached with the defined package are current sex workers only, as in "
-            "the coverage; the people who visited are everyone who came to a centre. The coverage itself is not "
-            "broken down: the population size estimates are not by sex and age."
-        ),
-        _(
-            "By sex and age, the sex workers who came to a centre and those with two or more prevention "
-            "interventions are those of the second table, in the same last three months of the period."
+            "By sex and age as in the tables: the sex workers reached and those of the second table (in its three "
+            "months) are current sex workers only, the people who visited everyone; the coverage is not broken "
+            "down (size estimates are not by sex and age)."
         ),
     ],
 )

@@ -46,6 +46,13 @@ TOTALS = {
         "Sex workers reached with the defined package",
         "",
     ),
+    "Sex workers who came to a centre": ("prevention_coverage", lattice.STAR, "Sex workers who came to a centre"),
+    "With two or more prevention interventions": (
+        "prevention_coverage",
+        lattice.STAR,
+        "With two or more prevention interventions",
+    ),
+    "Sex workers tested for HIV": (lattice.KEY_FIGURES, "Sex workers tested for HIV", ""),
 }
 FLOWS = {"KTP issued", "BPJS cards issued", "New members"}
 STOCKS = {"Members", "Members holding both KTP and BPJS"}

@@ -47,7 +47,7 @@ def rows_of(text, label):
             ["By sex and age", "Key-population indicators by sex", "Key-population indicators by age"],
             "KTP issued",
             "Members",
-            "Age: the age reached in the calendar year in which the period ends",
+            "Age: reached in the year the period ends, from a member's birth year",
         ),
         (
             "id",
@@ -58,7 +58,7 @@ def rows_of(text, label):
             ],
             "KTP terbit",
             "Anggota",
-            "Umur: umur yang dicapai pada tahun kalender saat periode berakhir",
+            "Umur: yang dicapai pada tahun periode berakhir, dari tahun lahir anggota",
         ),
     ],
 )
