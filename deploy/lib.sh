@@ -80,18 +80,27 @@ env_value() {
     sed -n "s/^$1=//p" "$OPSI_ENV_FILE" | tail -1
 }
 
-# Run a command as the app user with the env file's settings (and nothing else of ours).
-as_app() {
-    local line vars=()
+# The env file's settings, exported into this (sub)shell as literal KEY=value lines (as systemd
+# reads them), then APP_OVERRIDES (KEY=value words). Never on a command line: ps shows those.
+export_settings() {
+    local line
     while IFS= read -r line || [ -n "$line" ]; do
         case "$line" in '' | '#'*) continue ;; esac
-        vars+=("$line")
+        export "${line?}"
     done <"$OPSI_ENV_FILE"
-    if [ "$OPSI_MODE" = system ]; then
-        (cd "$OPSI_DATA" && env "${vars[@]}" runuser -u "$OPSI_USER" -- "$@")
-    else
-        env "${vars[@]}" "$@"
-    fi
+    for line in ${APP_OVERRIDES[@]+"${APP_OVERRIDES[@]}"}; do export "${line?}"; done
+}
+
+# Run a command as the app user with the env file's settings.
+as_app() {
+    (
+        export_settings
+        if [ "$OPSI_MODE" = system ]; then
+            cd "$OPSI_DATA" && exec runuser -u "$OPSI_USER" -- "$@"
+        else
+            exec "$@"
+        fi
+    )
 }
 
 # manage.py of a release, as the app user.
@@ -176,12 +185,10 @@ build_release() {
 
 # The env file's settings for commands the release owner runs itself (building: no database).
 as_app_env() {
-    local line vars=()
-    while IFS= read -r line || [ -n "$line" ]; do
-        case "$line" in '' | '#'*) continue ;; esac
-        vars+=("$line")
-    done <"$OPSI_ENV_FILE"
-    env "${vars[@]}" "$@"
+    (
+        export_settings
+        exec "$@"
+    )
 }
 
 # Point a symlink at a target in one step (a rename), never leaving it missing.

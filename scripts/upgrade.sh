@@ -67,7 +67,18 @@ if [ "$ROLLBACK" = 0 ]; then
     [ -f "$manifest" ] || die "the backup gave no manifest: $backup_out"
     say "$backup_out"
 
+    # From here on the state says which backup and release the way back takes.
+    cat >"$STATE" <<EOF
+previous=$old
+backup=$manifest
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+status=building
+EOF
     stopped() {
+        if [ "$(state_value status)" = building ]; then
+            say "The upgrade stopped before touching the database: $(basename "$old") still serves, as before."
+            return
+        fi
         if [ "$(readlink -f "$OPSI_HOME/current")" = "$old" ]; then
             say "The upgrade stopped: $(basename "$old") still serves, as before. The backup taken first: $manifest"
         else
@@ -79,13 +90,8 @@ if [ "$ROLLBACK" = 0 ]; then
 
     step "2. New release beside $(basename "$old")"
     new=$(build_release "$SOURCE" | tail -1)
-    cat >"$STATE" <<EOF
-previous=$old
-new=$new
-backup=$manifest
-started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-status=migrating
-EOF
+    echo "new=$new" >>"$STATE"
+    sed -i 's/^status=.*/status=migrating/' "$STATE"
 
     step "3. Migrate"
     manage "$new" migrate --noinput || die "migrate failed (the migrations applied before the failure stay applied)"
@@ -124,6 +130,7 @@ fi
 previous=$(state_value previous)
 manifest=$(state_value backup)
 [ "$(state_value status)" != rolled-back ] || die "this upgrade was rolled back already"
+[ "$(state_value status)" != building ] || die "the last upgrade stopped before touching the database: nothing to go back from"
 [ -d "$previous" ] || die "the release before, $previous, is gone"
 [ -f "$manifest" ] || die "the backup taken first, $manifest, is gone"
 [ -n "$KEY" ] && [ -r "$KEY" ] || die "give the backups' private key: --key opsi-backup-PRIVATE.asc"
@@ -141,8 +148,10 @@ cleanup() {
 trap cleanup EXIT
 [ "$OPSI_MODE" = system ] && chown "$OPSI_USER" "$keyring"
 signer=$(env_value BACKUP_GPG_SIGNER)
-as_app gpg --batch --quiet --armor --export "$signer" | as_app env GNUPGHOME="$keyring" gpg --batch --quiet --import
-as_app env GNUPGHOME="$keyring" gpg --batch --quiet --import <"$KEY"
+exported=$(as_app gpg --batch --quiet --armor --export "$signer")
+APP_OVERRIDES=("GNUPGHOME=$keyring")
+as_app gpg --batch --quiet --import <<<"$exported"
+as_app gpg --batch --quiet --import <"$KEY"
 say "the private key and the server's signing key, in $keyring (deleted at the end)"
 
 step "2. Restore $(basename "$manifest") into a new database, $rollback_db"
@@ -153,11 +162,13 @@ rollback_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.arg
     "$database_url" "$rollback_db")
 passphrase=()
 [ -z "$PASSPHRASE_FILE" ] || passphrase=(--passphrase-file "$PASSPHRASE_FILE")
-if ! as_app env GNUPGHOME="$keyring" DATABASE_URL="$rollback_url" \
-    "$previous/.venv/bin/python" "$previous/manage.py" restore_backup "${passphrase[@]}" "$manifest"; then
+APP_OVERRIDES=("GNUPGHOME=$keyring" "DATABASE_URL=$rollback_url")
+if ! as_app "$previous/.venv/bin/python" "$previous/manage.py" restore_backup "${passphrase[@]}" "$manifest"; then
     pg_admin -c "DROP DATABASE IF EXISTS \"$rollback_db\""
     die "the restore was refused; nothing changed (the upgraded release still serves)"
 fi
+
+APP_OVERRIDES=()
 
 step "3. Switch: release $(basename "$previous"), database as backed up"
 switch_link "$previous" "$OPSI_HOME/current"
