@@ -2,7 +2,8 @@
 
     python -m tests.jobs.queue_scenario ask MEMBERS    # a coordinator, her branch's members, an XLSX export asked
     python -m tests.jobs.queue_scenario state JOB_ID   # the job and its tasks, as JSON
-    python -m tests.jobs.queue_scenario wait JOB_ID running|finished SECONDS  # its state once so
+    python -m tests.jobs.queue_scenario wait JOB_ID running|finished SECONDS [PGID]  # its state once so
+                                                       # (and PGID's processes killed at that moment)
 
 Run with DATABASE_URL pointing at a migrated database; the default task backend (the database)
 keeps the job waiting until a worker (``manage.py db_worker``) takes it.
@@ -43,8 +44,10 @@ def ask(members):
     print(job.pk)
 
 
-def wait(job_id, awaited, seconds):
-    """Ask every 50 ms until the job is being made (and has said how far) or has finished."""
+def wait(job_id, awaited, seconds, kill=None):
+    """Ask every 50 ms until the job is being made (and has said how far) or has finished;
+    then, if asked, SIGKILL the process group ``kill`` at once (a worker in the middle of it)."""
+    import signal
     import time
 
     from opsi.jobs import Job
@@ -55,6 +58,8 @@ def wait(job_id, awaited, seconds):
         if (awaited == "running" and job.state == "running" and job.progress > 0) or (
             awaited == "finished" and job.finished
         ):
+            if kill:
+                os.killpg(int(kill), signal.SIGKILL)
             break
         time.sleep(0.05)
     state(job_id)
@@ -95,6 +100,6 @@ if __name__ == "__main__":
     commands = {
         "ask": lambda: ask(int(sys.argv[2])),
         "state": lambda: state(sys.argv[2]),
-        "wait": lambda: wait(*sys.argv[2:5]),
+        "wait": lambda: wait(*sys.argv[2:6]),
     }
     commands[sys.argv[1]]()
