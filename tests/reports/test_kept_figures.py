@@ -374,7 +374,6 @@ def test_the_code_version_covers_the_querysets_and_histories_the_indicators_coun
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
     before = facts.code_version(kept._COUNTING_CODE, root=copy)
-    assert before == kept.REPORT.version
     for changed in ("members/models/history.py", "services/models/visits.py", "opsi/scoping.py"):
         path = copy / changed
         path.write_text(path.read_text() + "\n# changed\n")
