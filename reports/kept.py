@@ -29,6 +29,7 @@ counted while it is saved is shown but not kept. Whatever the path, a kept repor
 older than ``opsi.kept.MAX_AGE``.
 """
 
+import functools
 import json
 
 from django.utils import translation
@@ -225,6 +226,7 @@ def _own(field):
     return lambda instance: getattr(instance, field)
 
 
+@functools.cache  # read for each record of a bulk write
 def _watched():
     """{model: (its date, the field that holds it or None)}: the records the indicators read."""
     from incidents.models import Incident, Response, Violation
