@@ -128,6 +128,7 @@ def hiv_results(ctx):
         row_keys=[key for key, _label in rows],
         links={"hiv_reactive": (1, 1)},  # the key figure, and the total of its breakdowns
         sensitive=True,
+        note=_("Counted like rights violations: shown only where those are."),
     )
 
 
@@ -207,6 +208,7 @@ def new_and_returning(ctx):
         row_keys=["new", "returning", "total"],
         # The same counts as the key figures "new people" and "people who visited".
         links={"new_people": (0, 1), "unique_people": (2, 1)},
+        note=_("New: the first visit ever by the code, at any centre of OPSI, falls in the period."),
     )
 
 
@@ -232,35 +234,19 @@ def violence_among_members(ctx):
         links={"members": (0, 2)},  # the key figure of the same count
         sensitive=True,
         on_last_day=True,
+        note=_(
+            "Members on the period's last day harmed by physical or sexual violence in an incident of the "
+            "period counted with consent to statistics, over the members on that day."
+        ),
     )
 
 
 METHOD_NOTES = [
     _(
-        "HIV tests follow the Global Fund's key-population testing indicator (modular framework, KP-3c: "
-        '"sex workers that have received an HIV test during the reporting period and know their results") and '
-        'UNAIDS Global AIDS Monitoring ("tested for HIV and know their result"): a test recorded at a drop-in '
-        "centre visit, or confirmed by the outcome of a referral (the person reached the service and was tested "
-        "there), each person once in the period, by her code. Only current sex workers count: walk-ins by code and "
-        "regular members on the period's last day."
-    ),
-    _(
-        "Know their result: a test whose result, reactive or non-reactive, was given to the person; a result not "
-        'given is a test done without it. Linked to ART (UNAIDS "linked to antiretroviral therapy"): a person with '
-        "a reactive result in the period whose treatment started by the period's last day, as it was known then."
-    ),
-    _(
-        "HIV results and treatment are counted like rights violations: rounded to a multiple of 5 in every "
-        "report and shown only where the figures on rights violations are shown."
-    ),
-    _(
-        "New people: those whose first visit ever to any drop-in centre of OPSI, by their code, falls in the "
-        "period; returning people came to a centre (any centre) before the period's first day. New and "
-        "returning add up to the people who visited."
-    ),
-    _(
-        "Violence as a share of members: members on the period's last day harmed by physical or sexual violence "
-        "in an incident of the period (counted only with the person's consent to statistics), over the members "
-        "on that day."
+        "HIV tests follow the Global Fund's KP-3c (\"received an HIV test during the reporting period and know "
+        'their results") and UNAIDS GAM ("tested and know their result"): a test at a centre, or confirmed by a '
+        "referral's outcome, each current sex worker once per period. Know their result: reactive or "
+        'non-reactive, given to the person. Linked to ART ("linked to antiretroviral therapy"): a reactive result '
+        "in the period with treatment started by its last day."
     ),
 ]
