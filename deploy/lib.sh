@@ -27,6 +27,9 @@
 #   OPSI_UV            the uv to build venvs with (default: uv on PATH, else the current release's,
 #                      else installed with pip into the new venv)
 #   OPSI_KEEP_RELEASES releases kept on disk after an upgrade (3: current, previous and one more)
+#   OPSI_CACHE_URL     the CACHE_URL a new env file gets (pymemcache://127.0.0.1:11211)
+#   OPSI_ENV_EXTRA     lines added to a new env file (e.g. GNUPGHOME=... for a keyring elsewhere)
+#   OPSI_SOURCE_COMMIT the commit a release is named after when the source is no git checkout
 
 set -euo pipefail
 umask 022
