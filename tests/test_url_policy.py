@@ -68,6 +68,10 @@ POLICY = {
     "report_page": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
     "report_download": (True, None, {"args": ["csv"], "query": "definition=btg&period_kind=year&year=2025"}),
     "size_estimates": (True, None, {}),
+    "dhis2_exchange": (True, None, {"query": "definition=btg&period_kind=year&year=2025&scope=national:"}),
+    # POST only (a GET is 405 once logged in; tests/reports/test_dhis2_exchange.py).
+    "dhis2_download": (True, None, {"args": ["json"]}),
+    "dhis2_send": (True, None, {}),
     # A file made on the queue: only its asker's (tests/jobs/test_job_access.py for every role).
     "job_progress": (True, "job", {}),
     "job_file": (True, "job", {}),

@@ -22,6 +22,7 @@ from services.models import (
 )
 
 from ..breakdowns import count_by_sex_and_age, person_rows
+from ..consent import countable
 from ..models import PopulationSizeEstimate
 from ..tables import Share, Table
 from .membership import branch_at, last_day
@@ -37,7 +38,9 @@ def _visit_totals(ctx, period=None):
     period = period or ctx.period
     key = ("visit_totals", period)
     if key not in ctx.memo:
-        ctx.memo[key] = _visits(ctx, period).totals()
+        ctx.memo[key] = _visits(ctx, period).aggregate(
+            visits=Count("*"), people=Count("person_key", distinct=True, filter=countable(period))
+        )
     return ctx.memo[key]
 
 
@@ -51,7 +54,8 @@ def unique_people_total(ctx, period=None):
 
 def unique_people_by_sex_and_age(ctx):
     """The people who visited a centre in the period (``unique_people_total``) by sex and age."""
-    return count_by_sex_and_age(person_rows(_visits(ctx), F("person_key"), ctx.period))
+    visits = _visits(ctx).filter(countable(ctx.period))  # as the figure it breaks down
+    return count_by_sex_and_age(person_rows(visits, F("person_key"), ctx.period))
 
 
 def _cases_of_members_in_scope(ctx, cases, date):

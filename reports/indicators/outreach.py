@@ -18,6 +18,7 @@ from outreach.models import (
 from services.models import Commodity
 
 from ..breakdowns import count_by_sex_and_age, person_rows
+from ..consent import countable
 from ..tables import Table
 
 
@@ -54,7 +55,7 @@ def outreach_summary(ctx):
     sessions = _sessions(ctx)
     contacts = sessions.contacts()
     by_code = OutreachContact.objects.filter(session__in=sessions).aggregate(
-        people=Count(bytewise("uic"), distinct=True), contacts=Count("pk")
+        people=Count(bytewise("uic"), distinct=True, filter=countable(ctx.period)), contacts=Count("pk")
     )
     items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
     # Contacts are meetings tallied at each session, not people: only the last row counts people.
@@ -83,7 +84,7 @@ def outreach_summary(ctx):
 
 def people_reached_by_sex_and_age(ctx):
     """The people reached by code at outreach (the outreach table's row) by sex and age."""
-    contacts = OutreachContact.objects.filter(session__in=_sessions(ctx))
+    contacts = OutreachContact.objects.filter(session__in=_sessions(ctx)).filter(countable(ctx.period))
     return count_by_sex_and_age(person_rows(contacts, F("uic"), ctx.period))
 
 
