@@ -1,11 +1,13 @@
 """Peer outreach per branch: the topics discussed and the items handed out (harm-reduction kits
 among them), each branch's row counted as its own report counts it."""
 
+from types import SimpleNamespace
+
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from outreach.models import OutreachCommodity, SessionTopic, Topic
-from services.models import Commodity
+from services.models.visits import localised_name
 
 from ..tables import Table
 from .outreach import _sessions
@@ -43,14 +45,20 @@ def topics_by_branch(ctx):
 
 
 def items_by_branch(ctx):
-    """Items handed out at outreach sessions of the period, per branch and item."""
-    counts = {
-        (r["session__branch"], r["commodity"]): r["quantity"]
-        for r in OutreachCommodity.objects.filter(session__in=_sessions(ctx))
-        .values("session__branch", "commodity")
+    """Items handed out at outreach sessions of the period, per branch and item: a column for
+    each item handed out somewhere in scope (named by the item, so that a branch's cell is drawn
+    as in its own report whatever the columns beside it), in one query."""
+    rows = list(
+        OutreachCommodity.objects.filter(session__in=_sessions(ctx))
+        .values("session__branch", "commodity", "commodity__name", "commodity__name_en")
         .annotate(quantity=Sum("quantity"))
+    )
+    counts = {(r["session__branch"], r["commodity"]): r["quantity"] for r in rows}
+    names = {
+        r["commodity"]: localised_name(SimpleNamespace(name=r["commodity__name"], name_en=r["commodity__name_en"]))
+        for r in rows
     }
-    items = [(c.pk, str(c)) for c in Commodity.objects.order_by("name")]
+    items = sorted(names.items(), key=lambda item: (item[1], item[0]))
     return _by_branch(
         ctx,
         _("Items handed out at outreach, per branch"),
