@@ -51,8 +51,8 @@ def test_the_national_report_page_costs_the_same_queries_for_2_or_38_branches(
     KeptFact.objects.all().delete()
     # A first count: the indicators of the year and of the year before, and keeping both; each
     # breakdown by sex and age one query more (of the year only). HIV testing, results, new and
-    # returning people and violence among members: four more.
-    two = page_queries(client, report_url(year), django_assert_max_num_queries, 76 + len(BRIDGING_THE_GAPS.breakdowns))
+    # returning people and violence among members: four more; joint trainings by partner: one.
+    two = page_queries(client, report_url(year), django_assert_max_num_queries, 77 + len(BRIDGING_THE_GAPS.breakdowns))
     branches(38, catalogue, ayu)
     KeptFact.objects.all().delete()
     many = page_queries(client, report_url(year), django_assert_max_num_queries, two)
