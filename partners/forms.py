@@ -68,7 +68,7 @@ class ServiceForm(CleanTextMixin, forms.ModelForm):
         self.fields["locations"].queryset = partner.locations.all()
 
 
-class DirectoryFilter(forms.Form):
+class DirectoryFilter(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of service"), required=False, choices=[("", _("All"))] + ServiceKind.choices)
     branch = forms.ModelChoiceField(
         label=_("Near the branch"), queryset=Branch.objects.none(), required=False, empty_label=_("All")

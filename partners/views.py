@@ -47,6 +47,9 @@ def directory(request):
                 | Q(locations__area__icontains=words)
                 | Q(locations__name__icontains=words)
             ).distinct()
+    elif form.is_bound:
+        # A refused filter (its message beside the field) finds nothing rather than everything.
+        services = services.none()
     return render(
         request,
         "partners/directory.html",

@@ -67,8 +67,10 @@ class MappingVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Dhis2Export)
 class Dhis2ExportAdmin(admin.ModelAdmin):
-    """The record of what was sent: read only."""
+    """The record of what was sent: read only (its form keeps the text rule should a field
+    ever become editable)."""
 
+    form = CleanTextModelForm
     list_display = ["made_at", "made_by", "definition", "period_start", "period_end", "scope_kind", "file_format"]
     list_filter = ["definition", "file_format"]
     exclude = ["held", "content", "submission_key"]

@@ -175,3 +175,12 @@ def test_a_partner_s_page_is_read_by_every_worker(client_of, people, bali_needle
     for who in people:
         response = client_of(people[who]).get(reverse("partner_detail", args=[bali_needles.partner_id]))
         assert response.status_code == 200 and "LASS Denpasar" in response.content.decode()
+
+
+def test_a_search_with_a_control_character_is_refused_with_a_message_and_finds_nothing(
+    client_of, putri, methadone, bali_needles
+):
+    page = client_of(putri).get(reverse("partner_directory"), {"q": "denpa\x1bsar"}).content.decode()
+    assert "karakter yang tidak dapat disimpan" in page
+    assert "LASS Denpasar" not in page and "Tanjung Priok" not in page
+    assert "Tidak ada layanan yang ditemukan." in page
