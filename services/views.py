@@ -202,7 +202,7 @@ def visit_art(request, pk):
     """Treatment (ART) started after the reactive result of a visit's test, learnt later: the
     branch's coordinators only (they alone read the result). A GET (a login that ended and came
     back here) leads to the visit."""
-    result = get_writable_or_404(HivResult.objects.select_related("care__branch"), request.user, care__visit=pk)
+    result = get_writable_or_404(HivResult.objects.select_related("care__branch"), request.user, care__visit__pk=pk)
     if request.method == "GET":
         return redirect("visit_detail", pk=pk)
     form = ArtForm(request.POST, branch=result.care.branch)

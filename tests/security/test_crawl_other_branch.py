@@ -15,12 +15,14 @@ from django.urls import reverse
 
 from incidents.models import Incident
 from members.identity import save_identity
+from opsi import jobs
+from opsi.models import User
 from outreach.models import OutreachSession, Training
 from partners.models import DataSharingAgreement, Partner, PartnerLocation, PartnerService
 from privacy.models import Breach, MemberRequest
 from services.models import Referral, Visit
 from services.paperwork import open_case
-from tests.factories import DropInCentreFactory, MemberFactory
+from tests.factories import DropInCentreFactory, MemberFactory, UserFactory
 from tests.test_url_policy import POLICY
 
 MARKER = "KAMBOJAMARKER"
@@ -130,6 +132,12 @@ def own_objects(jakarta, jakarta_dic):
         "training": Training.objects.create(
             title="SRHR", topic="srhr", audience="members", branch=jakarta, starts_on="2025-05-01", ends_on="2025-05-02"
         ),
+        # An export of Jakarta's members (Melati among them) asked by Jakarta's own coordinator.
+        "job": jobs.request_job(
+            UserFactory(username="jakarta_exporter", role=User.Role.COORDINATOR, branches=[jakarta]),
+            "member_export",
+            {"format": "csv", "query": ""},
+        )[0],
     }
 
 
