@@ -139,6 +139,9 @@ BRIDGING_THE_GAPS = ReportDefinition(
             on_last_day=True,
         ),
         BreakdownDef("hiv_tested", _("Sex workers tested for HIV"), health.hiv_tested_by_sex_and_age, "hiv_tested"),
+        BreakdownDef("sti_treated", _("Given STI treatment"), health.sti_treated_by_sex_and_age, "sti_treated"),
+        BreakdownDef("prep_started", _("Started PrEP"), health.prep_started_by_sex_and_age, "prep_started"),
+        BreakdownDef("prep_continued", _("Continued PrEP"), health.prep_continued_by_sex_and_age, "prep_continued"),
         BreakdownDef(
             "hiv_reactive", _("Reactive HIV results"), health.reactive_by_sex_and_age, "hiv_reactive", sensitive=True
         ),

@@ -85,8 +85,8 @@ def hiv_testing(ctx):
         [_("Indicator"), _("People")],
         [[label, counts[key]] for key, label in rows],
         row_keys=[key for key, _label in rows],
-        # The key figure, and the total of its breakdowns by sex and age.
-        links={"hiv_tested": (2, 1)},
+        # The key figure, and the totals of the breakdowns by sex and age.
+        links={"hiv_tested": (2, 1), "sti_treated": (3, 1), "prep_started": (4, 1), "prep_continued": (5, 1)},
         note=_(
             "A person tested both at a centre and where referred is in both rows and once in the third; a "
             "person who started and continued PrEP in the period is in both rows."
@@ -164,6 +164,18 @@ def _by_sex_and_age(ctx, care):
 
 def hiv_tested_by_sex_and_age(ctx):
     return _by_sex_and_age(ctx, _care(ctx, ctx.period).filter(hiv_tested=True))
+
+
+def sti_treated_by_sex_and_age(ctx):
+    return _by_sex_and_age(ctx, _care(ctx, ctx.period).filter(sti_treated=True))
+
+
+def prep_started_by_sex_and_age(ctx):
+    return _by_sex_and_age(ctx, _care(ctx, ctx.period).filter(prep=Prep.STARTED))
+
+
+def prep_continued_by_sex_and_age(ctx):
+    return _by_sex_and_age(ctx, _care(ctx, ctx.period).filter(prep=Prep.CONTINUED))
 
 
 def reactive_by_sex_and_age(ctx):

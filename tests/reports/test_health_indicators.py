@@ -235,6 +235,28 @@ def test_tests_and_reactive_results_by_sex_and_age_counted_by_hand(health_data):
     assert (by_sex(tested)["transgender"], by_age(tested)["under_25"]) == (2, 1)
 
 
+def test_sti_treatment_and_prep_by_sex_and_age_counted_by_hand(health_data):
+    # STI treatment: the walk-in DEAG3010195 (waria, born 1995) and Kamboja (a woman born in 1990);
+    # PrEP started: DEAG3010195; continued: SERU1020288 (a man, born 1988).
+    assert health.sti_treated_by_sex_and_age(national(health_data)) == {
+        ("transgender", "25_plus"): 1,
+        ("female", "25_plus"): 1,
+    }
+    assert health.prep_started_by_sex_and_age(national(health_data)) == {("transgender", "25_plus"): 1}
+    assert health.prep_continued_by_sex_and_age(national(health_data)) == {("male", "25_plus"): 1}
+
+
+def test_the_report_breaks_sti_treatment_and_prep_down_to_their_own_figures(health_data, sari):
+    built = report(sari)
+    by_sex = next(t for s in built.sections for t in s.tables if t.key == "breakdown_by_sex")
+    testing = next(t for s in built.sections for t in s.tables if t.key == "hiv_testing")
+    for key in ("sti_treated", "prep_started", "prep_continued"):
+        row, column = by_sex.links[key]
+        source_row, source_column = testing.links[key]
+        assert by_sex.rows[row][column] == testing.rows[source_row][source_column]
+    assert testing.rows[testing.links["sti_treated"][0]][1] == 2
+
+
 def test_the_report_shows_tests_and_new_people_as_counted(health_data, sari):
     built = report(sari)
     assert built.figure("hiv_tested").value == 5 and built.figure("new_people").value == 5
