@@ -40,12 +40,16 @@ class Context:
     # Incidents counted from those recorded by the end of the month after each period
     # (``reports.protection``: readers who may not read incidents).
     incidents_to_cutoff: bool = False
+    # Figures shared with this partner (by name) under an agreement leave out the people who
+    # withdrew their consent to sharing with it or with every partner (``reports.consent``).
+    partner: str = ""
     memo: dict = field(default_factory=dict)  # results shared by several indicators
 
 
-def build_report(definition, period, scope, user, external=False):
+def build_report(definition, period, scope, user, external=False, partner=""):
     """The report of ``definition`` over ``period`` and ``scope`` as ``user`` may see it; every
-    figure rounded when ``external`` (for use outside OPSI: ``reports.protection``)."""
+    figure rounded when ``external`` (for use outside OPSI: ``reports.protection``); for
+    ``partner`` (by name), without the people who withdrew their consent to sharing with it."""
     incidents = protection.incident_access(user, scope, period, external)
     branch_qs = scope.branches(user)
     branches = list(branch_qs.order_by("name"))
@@ -57,6 +61,7 @@ def build_report(definition, period, scope, user, external=False):
         branch_ids=None if every_branch else branch_qs.values("pk"),
         includes_national=scope.kind == "national",
         incidents_to_cutoff=incidents.to_cutoff,
+        partner=partner,
     )
     previous = period.previous()
 

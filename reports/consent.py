@@ -20,7 +20,9 @@ def shareable_with(partner, period, code="uic"):
     return ~Q(**{f"{code}__in": withdrawn})
 
 
-def countable(period, code="uic"):
-    """The condition on a row (a visit, a contact) that its person may be counted in ``period``."""
+def countable(period, code="uic", partner=""):
+    """The condition on a row (a visit, a contact) that its person may be counted in ``period``
+    (and, for figures shared with ``partner``, shared with it)."""
     withdrawn = Consent.objects.withdrawn_codes(ConsentPurpose.DONOR_COUNTING, period.end)
-    return ~Q(**{f"{code}__in": withdrawn})
+    condition = ~Q(**{f"{code}__in": withdrawn})
+    return condition & shareable_with(partner, period, code) if partner else condition

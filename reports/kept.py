@@ -129,6 +129,7 @@ def _key(definition, period, ctx, part="report"):
         branches,
         ctx.includes_national,
         ctx.incidents_to_cutoff,
+        ctx.partner,
         translation.get_language() or "",
     )
 

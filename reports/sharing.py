@@ -113,7 +113,7 @@ def release(agreement, period_value, scope_value, request, today=None):
     kind, _sep, value = scope_value.partition(":")
     scope = Scope(kind, value)
     definition = DEFINITIONS[agreement.definition]
-    report = build_report(definition, period, scope, PartnerReader(), external=True)
+    report = build_report(definition, period, scope, PartnerReader(), external=True, partner=agreement.partner.name)
     report = dataclasses.replace(
         report,
         key_figures=[f for f in report.key_figures if f.key in agreement.key_figures],

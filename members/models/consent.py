@@ -50,7 +50,8 @@ class ConsentQuerySet(ScopedQuerySet):
 
     def withdrawn_from_partner(self, partner, on):
         """Rows withdrawing partner sharing from ``partner`` (by name) or from every partner, by ``on``."""
-        return self.withdrawn(ConsentPurpose.PARTNER_SHARING, on).filter(partner__in=["", partner])
+        named = models.Q(partner="") | models.Q(partner__iexact=partner.strip())  # typed by hand at a centre
+        return self.withdrawn(ConsentPurpose.PARTNER_SHARING, on).filter(named)
 
     def withdrawn_codes(self, purpose, on):
         """A subquery of the codes of members withdrawn from ``purpose`` by ``on``: their walk-in

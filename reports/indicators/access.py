@@ -39,7 +39,7 @@ def _visit_totals(ctx, period=None):
     key = ("visit_totals", period)
     if key not in ctx.memo:
         ctx.memo[key] = _visits(ctx, period).aggregate(
-            visits=Count("*"), people=Count("person_key", distinct=True, filter=countable(period))
+            visits=Count("*"), people=Count("person_key", distinct=True, filter=countable(period, partner=ctx.partner))
         )
     return ctx.memo[key]
 
@@ -54,7 +54,7 @@ def unique_people_total(ctx, period=None):
 
 def unique_people_by_sex_and_age(ctx):
     """The people who visited a centre in the period (``unique_people_total``) by sex and age."""
-    visits = _visits(ctx).filter(countable(ctx.period))  # as the figure it breaks down
+    visits = _visits(ctx).filter(countable(ctx.period, partner=ctx.partner))  # as the figure it breaks down
     return count_by_sex_and_age(person_rows(visits, F("person_key"), ctx.period))
 
 

@@ -55,7 +55,8 @@ def outreach_summary(ctx):
     sessions = _sessions(ctx)
     contacts = sessions.contacts()
     by_code = OutreachContact.objects.filter(session__in=sessions).aggregate(
-        people=Count(bytewise("uic"), distinct=True, filter=countable(ctx.period)), contacts=Count("pk")
+        people=Count(bytewise("uic"), distinct=True, filter=countable(ctx.period, partner=ctx.partner)),
+        contacts=Count("pk"),
     )
     items = {r["commodity"]: r["quantity"] for r in sessions.commodities_by_kind()}
     # Contacts are meetings tallied at each session, not people: only the last row counts people.
@@ -84,7 +85,9 @@ def outreach_summary(ctx):
 
 def people_reached_by_sex_and_age(ctx):
     """The people reached by code at outreach (the outreach table's row) by sex and age."""
-    contacts = OutreachContact.objects.filter(session__in=_sessions(ctx)).filter(countable(ctx.period))
+    contacts = OutreachContact.objects.filter(session__in=_sessions(ctx)).filter(
+        countable(ctx.period, partner=ctx.partner)
+    )
     return count_by_sex_and_age(person_rows(contacts, F("uic"), ctx.period))
 
 
