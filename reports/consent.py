@@ -10,13 +10,15 @@ already made.
 from django.db.models import Q
 
 from members.models import Consent, ConsentPurpose
+from opsi.kept import today
 
 
-def shareable_with(partner, period, code="uic"):
+def shareable_with(partner, code="uic"):
     """The condition on a row that its person may be counted in the figures shared with ``partner``
-    (by name) under an agreement: not withdrawn from that partner nor from every partner by the
-    period's end. For the partners' figures, beside ``countable``."""
-    withdrawn = Consent.objects.withdrawn_from_partner(partner, period.end).values("member__uic")
+    (by name) under an agreement: not withdrawn from that partner nor from every partner by today.
+    Unlike donor counting, a withdrawal holds for every release after it, of any period: a
+    release is a new sharing (figures released before stay with the partner)."""
+    withdrawn = Consent.objects.withdrawn_from_partner(partner, today()).values("member__uic")
     return ~Q(**{f"{code}__in": withdrawn})
 
 
@@ -25,4 +27,4 @@ def countable(period, code="uic", partner=""):
     (and, for figures shared with ``partner``, shared with it)."""
     withdrawn = Consent.objects.withdrawn_codes(ConsentPurpose.DONOR_COUNTING, period.end)
     condition = ~Q(**{f"{code}__in": withdrawn})
-    return condition & shareable_with(partner, period, code) if partner else condition
+    return condition & shareable_with(partner, code) if partner else condition

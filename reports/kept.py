@@ -77,7 +77,8 @@ def marks():
 def kept_or_computed(definition, period, ctx, compute):
     """(key figures, sections) of the report, read back when the period is closed and its
     figures are kept, computed (and kept, if closed) otherwise."""
-    if not is_closed(period):
+    # Figures for a partner depend on consents withdrawn up to the day of release: never kept.
+    if not is_closed(period) or ctx.partner:
         return compute()
     key = _key(definition, period, ctx)
     found = REPORT.read([key]).get(key)
@@ -97,7 +98,7 @@ def kept_or_computed(definition, period, ctx, compute):
 
 def kept_key_figures(definition, period, ctx):
     """{figure key: value} of ``period`` when it is closed and its key figures are kept, else None."""
-    if not is_closed(period):
+    if not is_closed(period) or ctx.partner:
         return None
     keys = [_key(definition, period, ctx), _key(definition, period, ctx, part="key figures")]
     found = REPORT.read(keys)
@@ -110,7 +111,7 @@ def kept_key_figures(definition, period, ctx):
 def keep_key_figures(definition, period, ctx, values, seen):
     """Keep ``values`` ({figure key: value}) of the closed ``period``, counted after ``seen``
     (``marks()``), unless a change into the period came in meanwhile."""
-    if not is_closed(period):
+    if not is_closed(period) or ctx.partner:
         return
     figures = [[key, "", _value(value), None, False] for key, value in values.items()]
     key = _key(definition, period, ctx, part="key figures")
@@ -129,7 +130,6 @@ def _key(definition, period, ctx, part="report"):
         branches,
         ctx.includes_national,
         ctx.incidents_to_cutoff,
-        ctx.partner,
         translation.get_language() or "",
     )
 

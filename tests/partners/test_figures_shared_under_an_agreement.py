@@ -165,12 +165,17 @@ def test_the_incident_figures_are_not_offered(client_of, sari):
 def test_people_who_withdrew_from_sharing_with_this_partner_are_not_in_its_figures(
     client, agreement_link, jakarta, jakarta_dic, catalogue, ayu, karisma
 ):
-    """Ten people visit in 2025; five withdraw their consent to sharing: three with this partner
-    (its name typed as the centre heard it), two with every partner, and two more with another
-    partner only. The partner's figures count 5; OPSI's own report still counts 10 (multiples of
-    5 show as they are when rounded)."""
+    """Ten people visit in 2025, and the partner downloads the year: 10. Then, today, seven
+    withdraw their consent to sharing: three with this partner (its name typed as the centre heard
+    it), two with every partner, two with another partner only. The partner's next download of
+    the same ended year counts 5 (a release is a new sharing); OPSI's own report still counts 10
+    (multiples of 5 show as they are when rounded)."""
     from members.consent import withdraw_consent
     from members.models import ConsentPurpose
+    from reports import periods
+    from reports.building import build_report
+    from reports.definitions import BRIDGING_THE_GAPS
+    from reports.scopes import Scope
 
     people = [MemberFactory(branch=jakarta, alias=f"Orang {n}", joined_on=D(2024, 1, 1)) for n in range(10)]
     for person in people:
@@ -182,25 +187,22 @@ def test_people_who_withdrew_from_sharing_with_this_partner_are_not_in_its_figur
             services={catalogue["counselling"]: 1},
             by=ayu,
         )
-    # Withdrawn on 1 December 2025: the year's figures leave them out (a withdrawal counts for
-    # every period ending on or after its day).
-    today = D(2025, 12, 1)
+    agreement, link = agreement_link
+    client.logout()
+    people_label = "Orang yang berkunjung (menurut kode)"
+
+    def shared():
+        rows = _rows(client.get(link, {"period": "year:2025", "scope": "national"}))
+        return {row[2]: row[4] for row in rows if row[1] == "key figures" and row[3] == "2025"}
+
+    assert shared() == {"Kunjungan DIC": "10", people_label: "10"}
+    today = timezone.localdate()
     for person in people[:3]:
         withdraw_consent(person, ConsentPurpose.PARTNER_SHARING, today, ayu, partner=f" {karisma.name.upper()} ")
     for person in people[3:5]:
         withdraw_consent(person, ConsentPurpose.PARTNER_SHARING, today, ayu)
     for person in people[5:7]:
         withdraw_consent(person, ConsentPurpose.PARTNER_SHARING, today, ayu, partner="Yayasan Lain")
-    agreement, link = agreement_link
-    client.logout()
-    rows = _rows(client.get(link, {"period": "year:2025", "scope": "national"}))
-    shared = {row[2]: row[4] for row in rows if row[1] == "key figures" and row[3] == "2025"}
-    assert shared == {"Kunjungan DIC": "10", "Orang yang berkunjung (menurut kode)": "5"}
-
-    from reports import periods
-    from reports.building import build_report
-    from reports.definitions import BRIDGING_THE_GAPS
-    from reports.scopes import Scope
-
+    assert shared() == {"Kunjungan DIC": "10", people_label: "5"}
     own = build_report(BRIDGING_THE_GAPS, periods.year(2025), Scope("national"), ayu)
     assert own.figure("unique_people").value == 10
