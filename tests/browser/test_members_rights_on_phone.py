@@ -1,6 +1,7 @@
 """Members' rights under UU PDP 27/2022, on a 360 px phone: a coordinator records an access
 request, the data protection officer sees it due, the member's copy shows her records and none
-of another member's; a withdrawal from donor counting takes her out of the report's people; a
+of another member's; a withdrawal from donor counting takes her out of the report's people, one from
+sharing with a partner out of that partner's figures; a
 breach opened shows its clock and its drafted notices."""
 
 import pytest
@@ -129,3 +130,55 @@ def test_a_breach_opened_shows_its_clock_and_its_notices(live_server, phone, dor
     phone.get_by_role("link", name="Pembacaan catatan ini di jejak audit").click()
     phone.wait_for_selector("h1:text('Pembacaan catatan ini')")
     assert Breach.objects.get().members.get() == mawar
+
+
+def test_withdrawn_from_sharing_with_a_partner_she_leaves_its_figures(live_server, phone, ayu, jakarta, jakarta_dic):
+    """Ten people came to the centre in 2025; four had withdrawn their consent to sharing with
+    every partner. On the phone, Mawar withdraws hers from Karisma: the next download of Karisma's
+    agreed figures for 2025 counts the five left (a multiple of 5 shows as it is when rounded)."""
+    import datetime
+
+    from members.consent import withdraw_consent
+    from members.models import ConsentPurpose
+    from partners.models import DataSharingAgreement, Partner
+    from reports.sharing import new_token
+
+    people = [MemberFactory(branch=jakarta, alias=f"Orang {n}", joined_on=datetime.date(2024, 1, 1)) for n in range(9)]
+    mawar = MemberFactory(branch=jakarta, alias="Mawar", joined_on=datetime.date(2024, 1, 1))
+    for person in [*people, mawar]:
+        Visit.objects.create(
+            drop_in_centre=jakarta_dic, member=person, uic=person.uic, visited_on=datetime.date(2025, 3, 3)
+        )
+    for person in people[:4]:
+        withdraw_consent(person, ConsentPurpose.PARTNER_SHARING, jakarta.today(), ayu)
+    token, token_hash = new_token()
+    DataSharingAgreement.objects.create(
+        partner=Partner.objects.create(name="Karisma", branch=jakarta),
+        purpose="x",
+        definition="btg",
+        key_figures=["unique_people"],
+        sections=["access"],
+        scopes=["national"],
+        period_start="2025-01-01",
+        period_end="2025-12-31",
+        expires_on=jakarta.today() + datetime.timedelta(days=30),
+        signed_by="x",
+        signed_on="2025-01-01",
+        contact_name="Rina",
+        token_hash=token_hash,
+    )
+    log_in(phone, live_server, ayu)
+    phone.goto(live_server.url + f"/privacy/members/{mawar.pk}/consent/")
+    phone.locator("#id_purpose").select_option("partner_sharing")
+    phone.locator("#id_action").select_option("withdraw")
+    phone.locator("#id_partner").fill("karisma")
+    phone.locator("#id_on").fill(jakarta.today().isoformat())
+    _no_sideways_scroll(phone)
+    phone.get_by_role("button", name="Catat").click()
+    phone.wait_for_selector("text=Persetujuan dicatat")
+    download = phone.request.get(live_server.url + f"/shared/{token}/?period=year:2025&scope=national")
+    assert download.ok
+    rows = [line.split(",") for line in download.text().splitlines()]
+    people_row = [row for row in rows if len(row) > 4 and row[1] == "key figures" and row[3] == "2025"]
+    assert [row[4] for row in people_row] == ["5"]
+    assert "Mawar" not in download.text()
