@@ -3,7 +3,7 @@
     bash scripts/with-postgres.sh .venv/bin/python bench/faults.py [--seconds 20] [--clients 8]
 
 with-postgres.sh exports OPSI_PGDATA and OPSI_PGBIN, which this script uses to restart the
-cluster. Three faults, on gunicorn (2 sync workers, production settings) at 127.0.0.1:
+cluster. Four faults, on gunicorn (2 sync workers, production settings) at 127.0.0.1:
 
 1. the database restarted (stopped for --gap seconds) while clients post visits in a loop,
    each visit with its own submission key, sent again after a "try again" page as a user
@@ -13,12 +13,18 @@ cluster. Three faults, on gunicorn (2 sync workers, production settings) at 127.
 2. the database refusing writes (``default_transaction_read_only``, as a full disk or a
    read-only replica would): the visit form comes back filled with a message, nothing is
    saved, and the same form sent again after the database accepts writes saves one visit;
-3. a worker killed (SIGKILL) in the middle of a report PDF and of a member export: the next
-   try works, and nothing was written (the audit entry of the killed request is not there);
-   and in the middle of a member import (after its check): no member of it is written, and
-   the same confirmation sent again imports every row.
+3. a report PDF and a member export asked for through the page's form (POST with a submission
+   key) and made on the queue by ``manage.py db_worker`` beside gunicorn: every gunicorn worker
+   killed (SIGKILL) while the form is answered, the same form sent again; then the db_worker
+   killed while it makes the file and a new one started, which takes the job over once the
+   killed one stops beating (opsi/jobs.py); one job, made once, its file fetched from the
+   progress page;
+4. a worker killed in the middle of a member import (after its check): no member of it is
+   written, and the same confirmation sent again imports every row.
 
-Prints the figures and writes them to bench/FAULTS.md (or --out). Exits non-zero if a
+    --only queue import    runs only these (restart, read-only, queue, import)
+
+Prints the figures and writes them to bench/FAULTS.md (or --out; with --only, to --out alone). Exits non-zero if a
 record was lost, doubled or half-written.
 """
 
@@ -43,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TRY_AGAIN_ID = "Silakan coba lagi"
 REFUSED_ID = "Belum ada yang tersimpan"
+SCENARIOS = ("restart", "read-only", "queue", "import")
 
 
 class Server:
@@ -66,6 +73,9 @@ class Server:
             "BEHIND_TLS_PROXY": "false",
             "AXES_ENABLED": "false",
             "CONN_MAX_AGE": "60",
+            # A killed db_worker's job goes back on the queue after 5 s of silence (30 s in production).
+            "JOB_HEARTBEAT_SECONDS": "1",
+            "JOB_STALE_SECONDS": "5",
         }
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True
@@ -109,6 +119,16 @@ class Server:
         data = response.read()
         conn.close()
         return response.status, data
+
+    def answer(self, method, path, body, cookie):
+        """The status and headers (a redirect's Location) of a form sent."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status, dict(response.getheaders())
 
     def workers(self):
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
@@ -205,39 +225,108 @@ def refused_writes(server, cookie, csrf, form):
     }
 
 
-def killed_worker(server, cookie, path, expect):
-    """SIGKILL every worker while the request runs; gunicorn starts new ones; try again."""
+def start_db_worker(server):
+    """A ``manage.py db_worker`` beside gunicorn, with the same settings (and keys)."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5"],
+        cwd=ROOT,
+        env=server.env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=open(server.log.with_suffix(".worker.log"), "ab"),
+    )
+
+
+def killed_queue(server, user, cookie, csrf, path, expect):
+    """A file asked for through the page's form (POST with a submission key): every gunicorn
+    worker killed (SIGKILL) while the request is answered, then the same form sent again; the
+    db_worker killed (SIGKILL) while it makes the file, a new one started; the file fetched
+    from its progress page. One job, made to the end once, one file, one audited fetch."""
     from auditlog.models import LogEntry
+    from django.db import connection
 
-    entries = LogEntry.objects.count()
-    result = {}
+    from opsi.jobs import Job
 
-    def slow():
-        try:
-            result["first"] = server.request("GET", path, cookie=cookie)[0]
-        except OSError as error:
-            result["first"] = type(error).__name__
+    def wait(condition, seconds):
+        stop_at = time.monotonic() + seconds
+        while time.monotonic() < stop_at:
+            connection.close()
+            found = condition()
+            if found:
+                return found
+            time.sleep(0.1)
+        return None
 
-    thread = threading.Thread(target=slow)
-    thread.start()
-    time.sleep(0.3)
+    began = time.monotonic()
+    jobs_before = set(Job.objects.filter(requested_by=user).values_list("pk", flat=True))
+    worker = start_db_worker(server)
+    body = urlencode({"submission_key": str(uuid.uuid4()), "csrfmiddlewaretoken": csrf})
+    answers = []
+    # The first send: a worker has the request and waits for the rest of the form when every
+    # worker is killed; gunicorn starts new ones.
+    conn = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    conn.sendall(head.encode() + body[: len(body) // 2].encode())
+    time.sleep(0.5)
     for pid in server.workers():
         os.kill(pid, signal.SIGKILL)
-    thread.join()
-    entries_after_kill = LogEntry.objects.count()
-    began = time.monotonic()
-    for _ in range(50):
+    try:
+        first = conn.recv(100).split(b"\r\n")[0].decode() or "no answer (connection closed)"
+    except OSError as error:
+        first = type(error).__name__
+    conn.close()
+    mine = lambda: Job.objects.filter(requested_by=user).exclude(pk__in=jobs_before)  # noqa: E731
+    made_by_killed = mine().count()
+    again = None
+    for _ in range(100):  # the same form again (same key), as a user would after an error page
         try:
-            status, data = server.request("GET", path, cookie=cookie)
+            again, headers = server.answer("POST", path, body, cookie)
+            answers.append(headers.get("Location", ""))
             break
         except OSError:
             time.sleep(0.2)
+    twice = server.answer("POST", path, body, cookie)  # and once more, as a double click would
+    answers.append(twice[1].get("Location", ""))
+    job = mine().first()
+    running = wait(lambda: mine().filter(state=Job.State.RUNNING).exists(), 120) if job else None
+    if running:
+        time.sleep(0.3)  # well inside the work
+    connection.close()
+    killed_while = mine().values_list("state", flat=True).first()
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+    killed_at = time.monotonic()
+    worker = start_db_worker(server)
+    try:
+        finished = wait(lambda: mine().filter(state__in=[Job.State.DONE, Job.State.FAILED]).first(), 240)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    done_after = round(time.monotonic() - killed_at, 2)
+    page = server.request("GET", f"/files/{job.pk}/", cookie=cookie)[1] if job else b""
+    file_url = f"/files/{job.pk}/download" if job else ""
+    offered = bool(job) and file_url.encode() in page
+    entries = LogEntry.objects.count()
+    status, data = server.request("GET", file_url, cookie=cookie) if offered else (None, b"")
     return {
-        "killed request": result.get("first"),
-        "audit entries written by it": entries_after_kill - entries,
-        "next try": status,
-        "next try is the file": data.startswith(expect),
-        "seconds to the next answer": round(time.monotonic() - began, 2),
+        "first send (gunicorn workers killed while it is read)": first,
+        "jobs made by the killed send": made_by_killed,
+        "same form sent again, twice": f"{again}, {twice[0]}",
+        "progress pages they were sent to": len({a for a in answers if a.startswith("/files/")}),
+        "jobs made": mine().count(),
+        "state when the db_worker was killed": killed_while,
+        "state in the end": finished.state if finished else "not finished",
+        "attempts": finished.attempts if finished else None,
+        "seconds from the kill to the file made": done_after,
+        "progress page offers the file": offered,
+        "download": status,
+        "download is the file": data.startswith(expect),
+        "audit entries of the download": LogEntry.objects.count() - entries,
+        "whole scenario seconds": round(time.monotonic() - began, 1),
     }
 
 
@@ -314,7 +403,10 @@ def main():
     parser.add_argument("--gap", type=float, default=5, help="seconds the database stays down")
     parser.add_argument("--import-rows", type=int, default=400, help="rows of the import killed midway")
     parser.add_argument("--kill-after", type=float, default=1.0, help="seconds into the import")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "FAULTS.md"))
+    parser.add_argument(
+        "--only", nargs="+", choices=SCENARIOS, help="run only these faults (printed; written only with --out)"
+    )
+    parser.add_argument("--out", help="where the figures go (default bench/FAULTS.md, for a whole run)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Run through scripts/with-postgres.sh: the faults are PostgreSQL's")
@@ -333,6 +425,7 @@ def main():
 
     from bench.generate import generate
     from members.models import Member
+    from opsi import session_binding
     from opsi.tenant import Branch, DropInCentre
     from opsi.models import User
     from services.models import ServiceType, Visit, VisitService
@@ -357,8 +450,9 @@ def main():
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session["last_seen"] = session["login_started_at"] = int(time.time())
             session.update(extra)
+            page_key = session_binding.bind(session)
             session.create()
-        return f"sessionid={session.session_key}; csrftoken={csrf}"
+        return f"sessionid={session.session_key}; {session_binding.COOKIE}={page_key}; csrftoken={csrf}"
 
     cookie = session_cookie(coordinator)
     national_cookie = session_cookie(secretariat, otp_device_id=device.persistent_id)
@@ -375,36 +469,39 @@ def main():
     connection.close()
 
     server = Server(secret_key)
+    only = set(args.only or SCENARIOS)
+    restart = refused = pdf = export = imported = None
     try:
-        restart = restart_under_load(server, cookie, csrf, form, args.seconds, args.clients, args.gap)
-        acknowledged = restart.pop("_acknowledged")
-        saved = Visit.objects.filter(submission_key__in=acknowledged)
-        restart["visits acknowledged"] = len(acknowledged)
-        found = {str(key) for key in saved.values_list("submission_key", flat=True)}
-        restart["acknowledged visits lost"] = len(set(acknowledged) - found)
-        restart["visits saved twice"] = len(acknowledged) - len(set(acknowledged))
-        restart["visits half-written (no service line)"] = (
-            Visit.objects.filter(pk__gt=0).exclude(pk__in=VisitService.objects.values("visit")).count()
-        )
-        restart["visits in the database beyond those acknowledged"] = (
-            Visit.objects.count() - visits_before - len(acknowledged)
-        )
-        restart["server restarted"] = "no (same gunicorn master)" if server.process.poll() is None else "yes"
-        connection.close()
-        refused = refused_writes(server, cookie, csrf, form)
-        refused["visits saved with that key"] = Visit.objects.filter(submission_key=refused.pop("_key")).count()
-        connection.close()
-        year = branch.today().year - 1
-        pdf = killed_worker(
-            server,
-            national_cookie,
-            "/reports/report.pdf?"
-            + urlencode({"definition": "btg", "period_kind": "year", "year": year, "scope": "national:"}),
-            b"%PDF",
-        )
-        export = killed_worker(server, national_cookie, "/members/export.xlsx", b"PK")
-        connection.close()
-        imported = killed_import(server, cookie, csrf, branch, args.import_rows, args.kill_after)
+        if "restart" in only:
+            restart = restart_under_load(server, cookie, csrf, form, args.seconds, args.clients, args.gap)
+            acknowledged = restart.pop("_acknowledged")
+            saved = Visit.objects.filter(submission_key__in=acknowledged)
+            restart["visits acknowledged"] = len(acknowledged)
+            found = {str(key) for key in saved.values_list("submission_key", flat=True)}
+            restart["acknowledged visits lost"] = len(set(acknowledged) - found)
+            restart["visits saved twice"] = len(acknowledged) - len(set(acknowledged))
+            restart["visits half-written (no service line)"] = (
+                Visit.objects.filter(pk__gt=0).exclude(pk__in=VisitService.objects.values("visit")).count()
+            )
+            restart["visits in the database beyond those acknowledged"] = (
+                Visit.objects.count() - visits_before - len(acknowledged)
+            )
+            restart["server restarted"] = "no (same gunicorn master)" if server.process.poll() is None else "yes"
+            connection.close()
+        if "read-only" in only:
+            refused = refused_writes(server, cookie, csrf, form)
+            refused["visits saved with that key"] = Visit.objects.filter(submission_key=refused.pop("_key")).count()
+            connection.close()
+        if "queue" in only:
+            year = branch.today().year - 1
+            report = {"definition": "btg", "period_kind": "year", "year": year, "scope": "national:"}
+            pdf = killed_queue(
+                server, secretariat, national_cookie, csrf, "/reports/report.pdf?" + urlencode(report), b"%PDF"
+            )
+            export = killed_queue(server, secretariat, national_cookie, csrf, "/members/export.xlsx", b"PK")
+            connection.close()
+        if "import" in only:
+            imported = killed_import(server, cookie, csrf, branch, args.import_rows, args.kill_after)
     finally:
         server.stop()
 
@@ -414,43 +511,57 @@ def main():
         f"PostgreSQL, gunicorn 2 sync workers, production settings, loopback; bench data at ci scale; "
         f"{args.clients} clients posting visits for {args.seconds} s, the database stopped for {args.gap:g} s "
         f"(`pg_ctl stop -m fast`, then `start`). Whole run {time.monotonic() - began:.0f} s.",
-        "",
-        "## Database restarted under load",
-        "",
-        "| figure | value |",
-        "| --- | ---: |",
     ]
-    lines += [f"| {k} | {v} |" for k, v in restart.items()]
-    lines += ["", "## Database refusing writes (read-only)", "", "| figure | value |", "| --- | ---: |"]
-    lines += [f"| {k} | {v} |" for k, v in refused.items()]
-    lines += [
-        "",
-        "## Worker killed (SIGKILL) during a request",
-        "",
-        "| figure | report PDF | member export (xlsx) |",
-        "| --- | ---: | ---: |",
-    ]
-    lines += [f"| {k} | {pdf[k]} | {export[k]} |" for k in pdf]
-    lines += [
-        "",
-        f"## Worker killed (SIGKILL) {args.kill_after:g} s into an import of {args.import_rows} members",
-        "",
-        "| figure | value |",
-        "| --- | ---: |",
-    ]
-    lines += [f"| {k} | {v} |" for k, v in imported.items()]
-    Path(args.out).write_text("\n".join(lines) + "\n")
+    if restart:
+        lines += ["", "## Database restarted under load", "", "| figure | value |", "| --- | ---: |"]
+        lines += [f"| {k} | {v} |" for k, v in restart.items()]
+    if refused:
+        lines += ["", "## Database refusing writes (read-only)", "", "| figure | value |", "| --- | ---: |"]
+        lines += [f"| {k} | {v} |" for k, v in refused.items()]
+    if pdf:
+        lines += [
+            "",
+            "## A file made on the queue: gunicorn workers killed (SIGKILL) while the form is answered, "
+            "then the db_worker killed while it makes the file",
+            "",
+            "| figure | report PDF | member export (xlsx) |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [f"| {k} | {pdf[k]} | {export[k]} |" for k in pdf]
+    if imported:
+        lines += [
+            "",
+            f"## Worker killed (SIGKILL) {args.kill_after:g} s into an import of {args.import_rows} members",
+            "",
+            "| figure | value |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| {k} | {v} |" for k, v in imported.items()]
+    if args.out or not args.only:  # a part of the faults does not replace the whole page
+        Path(args.out or ROOT / "bench" / "FAULTS.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     bad = (
-        restart["acknowledged visits lost"]
-        or restart["visits saved twice"]
-        or restart["visits half-written (no service line)"]
-        or restart["pages with a traceback"]
-        or refused["visits saved with that key"] != 1
-        or not refused["form came back filled"]
-        or pdf["next try"] != 200
-        or export["next try"] != 200
-        or imported.get("members after the next try") != f"{args.import_rows} of {args.import_rows}"
+        restart is not None
+        and bool(
+            restart["acknowledged visits lost"]
+            or restart["visits saved twice"]
+            or restart["visits half-written (no service line)"]
+            or restart["pages with a traceback"]
+        )
+    ) or (refused is not None and (refused["visits saved with that key"] != 1 or not refused["form came back filled"]))
+    bad = bad or any(
+        made is not None
+        and (
+            made["jobs made"] != 1
+            or made["progress pages they were sent to"] != 1
+            or made["state in the end"] != "done"
+            or not made["download is the file"]
+        )
+        for made in (pdf, export)
+    )
+    bad = bad or (
+        imported is not None
+        and imported.get("members after the next try") != f"{args.import_rows} of {args.import_rows}"
     )
     sys.exit(1 if bad else 0)
 
