@@ -36,6 +36,10 @@ SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))'); expor
 FIELD_ENCRYPTION_KEYS=$(keygen); FIELD_HASH_KEY=$(keygen); export FIELD_ENCRYPTION_KEYS FIELD_HASH_KEY
 OFFLINE_SEAL_KEY=$(keygen); export OFFLINE_SEAL_KEY
 unset CACHE_URL DEBUG
+# Files asked for on a page (exports, report files) are made within the request here, not by a
+# db_worker (opsi/jobs.py): the export's query is then read in the answer the scanner gets (its
+# time, and the progress page it is sent to: ready, or "could not be made").
+export TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill -- -"$pid" 2>/dev/null; done; }
 trap cleanup EXIT
@@ -70,6 +74,16 @@ BRANCH=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
 CENTRE=$(DJANGO_ENV=development DEBUG=true "$PY" manage.py shell -v0 -c \
     "from opsi.tenant import DropInCentre; print(DropInCentre.objects.filter(branch__name__icontains='Jakarta').order_by('pk').values_list('pk', flat=True).first())")
 
+# The form's key (CSRF) made from the fixed secret the proxy gives requests without a cookie.
+TOKEN=$("$PY" -c 'import sys; from django.middleware.csrf import _mask_cipher_secret as m; print(m(sys.argv[1]))' \
+    "$("$PY" -c 'import sys; sys.path.insert(0, "scripts"); import scan_helpers; print(scan_helpers.CSRF_SECRET)')")
+new_key() { "$PY" -c 'import uuid; print(uuid.uuid4())'; }
+# An export asked for through the member list's form: its progress page and its file are scanned too.
+FILES=$(curl -sk -o /dev/null -w '%{redirect_url}' -H "Cookie: $(cookie koordinator.jakarta)" \
+    -H "Referer: $ORIGIN/members/?q=a" --data "csrfmiddlewaretoken=$TOKEN&submission_key=$(new_key)" \
+    "$ORIGIN/members/export.csv?q=a&kind=&status=" | sed -n 's|^https\?://[^/]*||p')
+case $FILES in /files/*/) echo "export asked for: $FILES" ;; *) echo "the export form gave no progress page" >&2; exit 1 ;; esac
+
 # Never follow the links that end the session or change the password or the two-step app.
 EXCLUDE=(-x "$ORIGIN/logout/" -x "$ORIGIN/exit/" -x "$ORIGIN/password/" -x "$ORIGIN/login/code/setup/"
          -x "$ORIGIN/language/" -x "$ORIGIN/admin/*")
@@ -96,14 +110,14 @@ if [[ $SCAN_TOOLS == *wapiti* ]]; then
 wapiti_as koordinator.jakarta "$SCAN_MINUTES" coordinator / /offline/ /sw.js /manifest.webmanifest /visits/new/ \
     "/visits/new/?q=ab" "/visits/new/?q=ab&partial=1" "/visits/new/?member=$MEMBER" "/visits/new/?walk_in=1" \
     /outreach/new/ /members/ "/members/?q=a&kind=&status=" /members/new/ /members/import/ "/members/$MEMBER/" "/members/$MEMBER/?entries=200" \
-    "/members/export.csv?q=a" "/members/export.xlsx?q=a" /referrals/ "/drop-in-centres/$CENTRE/visits/" \
+    "$FILES" "${FILES}download" /referrals/ "/drop-in-centres/$CENTRE/visits/" \
     "/cases/stuck/?state=open&worker=" \
     "/reports/?$REPORT&scope=branch:$BRANCH" "/reports/report.pdf?$REPORT&scope=branch:$BRANCH" \
     "/reports/report.xlsx?$REPORT&scope=branch:$BRANCH" "/reports/report.csv?$REPORT&scope=branch:$BRANCH" \
     "/reports/?$RANGE&scope=branch:$BRANCH" "/reports/report.csv?$RANGE&scope=branch:$BRANCH" \
     "/reports/report.pdf?$REPORT&scope=branch:$BRANCH&suppress=on" /offline/worker/ \
     /healthz /healthz/ready
-wapiti_as sekretariat $(( (SCAN_MINUTES + 1) / 2 )) secretariat / /members/ "/members/export.csv?q=a" \
+wapiti_as sekretariat $(( (SCAN_MINUTES + 1) / 2 )) secretariat / /members/ "/members/?q=a" \
     "/cases/stuck/?state=&branch=&worker=" \
     "/reports/?$REPORT&scope=national:" "/reports/report.csv?$REPORT&scope=national:"
 for user in penjangkau.jakarta krisis admin; do
@@ -122,22 +136,24 @@ sqlmap() {  # name, sqlmap arguments...
     [[ -z "${SQLMAP_TARGETS:-}" || " $SQLMAP_TARGETS " == *" $name "* ]] || return 0
     timeout "${SQLMAP_SECONDS:-300}" "$SCAN_VENV/bin/sqlmap" --batch --threads=1 --level=2 --risk=1 --dbms=PostgreSQL --disable-coloring \
         --output-dir="$SCAN_OUT/sqlmap" --flush-session --force-ssl "$@" >"$SCAN_OUT/sqlmap-$name.log" 2>&1
-    echo "sqlmap $name: $(grep -Ec "is vulnerable|appears to be '" "$SCAN_OUT/sqlmap-$name.log") lines saying injectable"
+    echo "sqlmap $name: $(grep -Ec "is vulnerable|appears to be '" "$SCAN_OUT/sqlmap-$name.log") lines saying injectable," \
+        "$(grep -c "false positive or unexploitable" "$SCAN_OUT/sqlmap-$name.log") of them then found false by sqlmap"
 }
 C="Cookie: $(cookie koordinator.jakarta)"
 S="Cookie: $(cookie sekretariat)"
 sqlmap visit-search -u "$ORIGIN/visits/new/?q=ab" -p q -H "$C"
 sqlmap member-list -u "$ORIGIN/members/?q=a&kind=&status=&centre=&page=1" -H "$C"
 sqlmap member-timeline -u "$ORIGIN/members/$MEMBER/?entries=50" -H "$C"
-sqlmap member-export -u "$ORIGIN/members/export.csv?q=a&kind=&status=" -H "$C"
+# The member list's export button: a form sent to the export with the list's query (the query is
+# what the export reads), answered by a redirect to the file's progress page, which sqlmap follows.
+sqlmap member-export -u "$ORIGIN/members/export.csv?q=a&kind=&status=&centre=" -H "$C" \
+    --data "csrfmiddlewaretoken=$TOKEN&submission_key=$(new_key)" -p q,kind,status,centre
 sqlmap report -u "$ORIGIN/reports/?$REPORT&scope=national:" -H "$S"
 sqlmap report-csv -u "$ORIGIN/reports/report.csv?$REPORT&scope=national:" -H "$S"
 sqlmap centre-visits -u "$ORIGIN/drop-in-centres/$CENTRE/visits/?start=2026-01-01&end=2026-12-31&service=" -H "$C"
 sqlmap referrals -u "$ORIGIN/referrals/?state=open&centre=&worker=" -H "$C"
 sqlmap paperwork -u "$ORIGIN/cases/stuck/?state=open&branch=&worker=" -H "$S"
 # The forms by hand, not --forms: that would also send every page's logout and quick-exit forms.
-TOKEN=$("$PY" -c 'import sys; from django.middleware.csrf import _mask_cipher_secret as m; print(m(sys.argv[1]))' \
-    "$("$PY" -c 'import sys; sys.path.insert(0, "scripts"); import scan_helpers; print(scan_helpers.CSRF_SECRET)')")
 sqlmap code-lookup -u "$ORIGIN/members/new/" -H "$C" --data \
     "csrfmiddlewaretoken=$TOKEN&alias=a&mother_first_name=Siti&father_first_name=Budi&birth_date=1990-01-01&typed_uic=&gender=F&kind=member"
 sqlmap language -u "$ORIGIN/language/" -H "$C" --data "csrfmiddlewaretoken=$TOKEN&language=id&next=/members/"
