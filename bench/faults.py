@@ -524,6 +524,10 @@ def main():
             "## A file made on the queue: gunicorn workers killed (SIGKILL) while the form is answered, "
             "then the db_worker killed while it makes the file",
             "",
+            "The first send is cut off while a worker reads the form; the same form (its submission key) "
+            "is then sent twice. `JOB_HEARTBEAT_SECONDS=1`, `JOB_STALE_SECONDS=5` (production: 5 and 30 s, "
+            "so there a killed worker's job starts again about 30 s later).",
+            "",
             "| figure | report PDF | member export (xlsx) |",
             "| --- | ---: | ---: |",
         ]
