@@ -12,7 +12,7 @@ summary() { grep -E '^(=+ )?[0-9]+ (passed|failed|error)' "$1" | tail -1 | sed -
 count() { grep -oE "[0-9]+ $2" <<<"$1" | grep -oE '^[0-9]+' || echo 0; }
 
 echo "== Hygiene: bandit (medium and high findings fail the run) =="
-.venv/bin/bandit -q -r opsi members services outreach reports incidents bench -x '*/migrations/*' -ll \
+.venv/bin/bandit -q -r opsi members partners services outreach incidents reports privacy fieldwork bench -x '*/migrations/*' -ll \
     || { echo "bandit found problems"; exit 1; }
 echo "== Hygiene: ruff check (errors: undefined and unused names, syntax; pyproject.toml) =="
 .venv/bin/ruff check --no-cache --quiet . || { echo "ruff found problems"; exit 1; }
